@@ -1,0 +1,97 @@
+# gpt1.c
+#   make            the library build/libgpt1.a and the programs
+#   make check      the unit tests (installs the Check library first when it is missing)
+#   make debug      everything again in build/debug with -O0 -g3 and Address/UB sanitizers
+#   make bench      speed and memory measurements
+#   make clean
+#
+# MODE selects the build for any target: `make MODE=debug check` runs the tests with
+# the sanitizers; MODE=memcheck builds for valgrind (portable x86-64 code: valgrind
+# cannot run the AVX-512 instructions that -march=native may choose).
+
+MODE ?= release
+BUILD_ROOT ?= build
+ifeq ($(MODE),debug)
+  BUILD := $(BUILD_ROOT)/debug
+  OPTFLAGS := -O0 -g3 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(MODE),memcheck)
+  BUILD := $(BUILD_ROOT)/memcheck
+  OPTFLAGS := -O1 -g
+else
+  BUILD := $(BUILD_ROOT)
+  # -ffp-contract=fast lets the compiler fuse a*b+c into one FMA instruction (ISO C mode
+  # forbids it otherwise); it is not -ffast-math: no reassociation, NaN and inf behave.
+  OPTFLAGS := -O3 -march=native -ffp-contract=fast -g
+endif
+
+CFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -I. $(OPTFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := -lm
+# Expanded when a recipe runs, after `deps` has had the chance to install Check.
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+LIB_SRCS := $(wildcard tensor/*.c autograd/*.c nn/*.c) $(filter-out gpt/main.c,$(wildcard gpt/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB := $(BUILD)/libgpt1.a
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(BUILD)/tests/run_tests
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+TUTORIALS := $(patsubst tutorials/%.c,$(BUILD)/tutorials/%,$(wildcard tutorials/*.c))
+PROGRAMS := $(if $(wildcard gpt/main.c),$(BUILD)/gpt) $(TUTORIALS)
+
+.PHONY: all check test-run debug bench clean deps
+all: $(LIB) $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/gpt: $(BUILD)/obj/gpt/main.o $(LIB)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tutorials/%: $(BUILD)/obj/tutorials/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(TEST_BIN): $(TEST_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(CHECK_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# The tests need the Check library; install it (and pkg-config) when it is missing.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists check; then \
+	  echo "Installing the Check unit-test library with apt-get"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq check pkg-config >/dev/null; \
+	fi
+
+check: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(TEST_BIN) $(PROGRAMS)
+	$(TEST_BIN)
+
+debug:
+	@$(MAKE) --no-print-directory MODE=debug all
+
+bench: $(BENCH_BINS) $(PROGRAMS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

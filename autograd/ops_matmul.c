@@ -1,0 +1,92 @@
+#include <stdbool.h>
+
+#include "autograd/ops.h"
+#include "autograd/tape.h"
+#include "tensor/matmul.h"
+
+// A matmul is "shared" when b is one 2-D matrix used by every row of a (a weight):
+// then a's leading dimensions flatten into one tall matrix and a single product does
+// the work. It is "batched" when a and b have the same leading dimensions (attention).
+typedef struct Dims {
+    long batches;  // 1 when shared
+    int m, k, n;
+} Dims;
+
+static int dim(const Tensor *t, int from_end) { return t->shape.dims[t->shape.ndim - from_end]; }
+
+static bool same_leading_dims(const Tensor *a, const Tensor *b) {
+    if (a->shape.ndim != b->shape.ndim) return false;
+    for (int i = 0; i < a->shape.ndim - 2; i++)
+        if (a->shape.dims[i] != b->shape.dims[i]) return false;
+    return true;
+}
+
+// b_is_transposed: b is [.., n, k] rather than [.., k, n].
+static Dims matmul_dims(const char *op, const Tensor *a, const Tensor *b, bool b_is_transposed) {
+    int k_of_b = b_is_transposed ? dim(b, 1) : dim(b, 2);
+    int n = b_is_transposed ? dim(b, 2) : dim(b, 1);
+    if (b->shape.ndim < 2 || dim(a, 1) != k_of_b)
+        shape_error(op, a->shape, b->shape, "inner dimensions must match");
+    if (b->shape.ndim == 2) return (Dims){1, (int)tensor_rows(a), dim(a, 1), n};
+    if (a->shape.ndim < 3 || !same_leading_dims(a, b))
+        shape_error(op, a->shape, b->shape, "a batched matmul needs equal leading dimensions");
+    return (Dims){tensor_rows(a) / dim(a, 2), dim(a, 2), dim(a, 1), n};
+}
+
+static Shape output_shape(const Tensor *a, int n) {
+    Shape s = a->shape;
+    s.dims[s.ndim - 1] = n;
+    return s;
+}
+
+static Dims dims_of_node(const Node *node) {
+    const Tensor *a = node->inputs[0], *out = node->out;
+    int m = node->inputs[1]->shape.ndim == 2 ? (int)tensor_rows(a) : dim(a, 2);
+    return (Dims){tensor_rows(a) / m, m, dim(a, 1), dim(out, 1)};
+}
+
+// out = a·b:  da += dout·bᵀ,  db += aᵀ·dout (summed over the batch when b is shared)
+static void backward_matmul(Node *node) {
+    Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
+    Dims d = dims_of_node(node);
+    bool shared = b->shape.ndim == 2;
+    for (long i = 0; i < d.batches; i++) {
+        long ai = i * d.m * d.k, bi = shared ? 0 : i * d.k * d.n, oi = i * d.m * d.n;
+        if (a->grad) matmul_abt(a->grad + ai, out->grad + oi, b->data + bi, d.m, d.n, d.k, true);
+        if (b->grad) matmul_atb(b->grad + bi, a->data + ai, out->grad + oi, d.k, d.m, d.n, true);
+    }
+}
+
+Tensor *matmul(Tensor *a, Tensor *b) {
+    Dims d = matmul_dims("matmul", a, b, false);
+    Tensor *out = op_output("matmul", output_shape(a, d.n));
+    bool shared = b->shape.ndim == 2;
+    for (long i = 0; i < d.batches; i++)
+        matmul_ab(out->data + i * d.m * d.n, a->data + i * d.m * d.k, b->data + (shared ? 0 : i * d.k * d.n), d.m,
+                  d.k, d.n, false);
+    record("matmul", out, backward_matmul, a, b, NULL);
+    return out;
+}
+
+// out = a·bᵀ:  da += dout·b,  db += doutᵀ·a
+static void backward_matmul_transposed(Node *node) {
+    Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
+    Dims d = dims_of_node(node);
+    bool shared = b->shape.ndim == 2;
+    for (long i = 0; i < d.batches; i++) {
+        long ai = i * d.m * d.k, bi = shared ? 0 : i * d.n * d.k, oi = i * d.m * d.n;
+        if (a->grad) matmul_ab(a->grad + ai, out->grad + oi, b->data + bi, d.m, d.n, d.k, true);
+        if (b->grad) matmul_atb(b->grad + bi, out->grad + oi, a->data + ai, d.n, d.m, d.k, true);
+    }
+}
+
+Tensor *matmul_transposed(Tensor *a, Tensor *b) {
+    Dims d = matmul_dims("matmul_transposed", a, b, true);
+    Tensor *out = op_output("matmul_transposed", output_shape(a, d.n));
+    bool shared = b->shape.ndim == 2;
+    for (long i = 0; i < d.batches; i++)
+        matmul_abt(out->data + i * d.m * d.n, a->data + i * d.m * d.k, b->data + (shared ? 0 : i * d.n * d.k),
+                   d.m, d.k, d.n, false);
+    record("matmul_transposed", out, backward_matmul_transposed, a, b, NULL);
+    return out;
+}

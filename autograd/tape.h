@@ -1,0 +1,94 @@
+// Reverse-mode automatic differentiation on a tape.
+//
+// Every differentiable op (ops.h) computes its output and records a Node: its name,
+// the op, the input tensors, the values it saved for later and its backward
+// function. Nodes are recorded in creation order, which is already a topological
+// order, so backward(loss) simply runs the tape from the last node to the first.
+// All tensors, nodes and gradients made during a step live in the tape's arena and
+// are released together by tape_reset(): parameters (made elsewhere) survive it.
+#ifndef GPT1_TAPE_H
+#define GPT1_TAPE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tensor/arena.h"
+#include "tensor/tensor.h"
+
+typedef struct Node Node;
+typedef void (*BackwardFn)(Node *node);
+
+enum { NODE_MAX_INPUTS = 3 };
+
+// What an op keeps from its forward pass for its backward pass. Each op uses only
+// the fields named for it; the rest stay zero.
+typedef struct Saved {
+    float factor;        // scale: the constant multiplier
+    float *mean, *rstd;  // normalize: each row's mean and 1/std
+    float *probs;        // cross_entropy: the softmax of the logits
+    float *mask;         // dropout: 0 or 1/(1-p) per element
+    const int *ids;      // gather_rows: the row ids; cross_entropy: the target classes
+    const float *values; // squared_error: the target values
+    long counted;        // cross_entropy: how many targets were not ignored
+    int start;           // columns: the first column taken
+} Saved;
+
+struct Node {
+    int index;                         // position on the tape, from 0
+    const char *op;                    // "matmul", "softmax", ...
+    Tensor *out;
+    Tensor *inputs[NODE_MAX_INPUTS];   // NULL past n_inputs
+    int n_inputs;
+    BackwardFn backward;               // reads out->grad, accumulates into inputs[i]->grad
+    Saved saved;
+    Node *prev;                        // the node recorded before this one
+};
+
+typedef struct Tape {
+    Arena arena;        // every tensor, node and gradient of the current step
+    Node *last;         // the most recent node; follow ->prev to reach the first
+    int n_nodes;
+    bool grad_enabled;  // false: ops record nothing (inference, finite differences)
+    bool check_finite;  // true: stop at the first op whose output is NaN or infinite
+    char scope[TENSOR_NAME_LEN];  // prefix of the names ops give their outputs
+    int scope_lengths[8];
+    int scope_depth;
+} Tape;
+
+// The one tape of the program. It is ready to use without any set-up call.
+extern Tape the_tape;
+
+// --- Used by ops ---------------------------------------------------------------
+Arena *step_arena(void);
+Tensor *op_output(const char *op, Shape shape);  // a new, uninitialised tensor named "<scope>.<op>"
+// Records a node for `out` when gradients are on and some input requires one;
+// returns it (NULL otherwise) so that the op can fill node->saved.
+Node *record(const char *op, Tensor *out, BackwardFn backward, Tensor *a, Tensor *b, Tensor *c);
+void *saved_alloc(size_t bytes);                 // storage for Saved values, from the arena
+
+// --- Used by models and training loops -----------------------------------------
+void requires_grad(Tensor *t);       // marks a leaf of the step arena and gives it a zeroed grad
+void backward(Tensor *loss);         // loss must hold one value; seeds dloss = 1
+void backward_from(Tensor *out, const float *seed);  // seeds out->grad with a copy of seed
+void tape_reset(void);               // forget the graph, release the arena
+bool set_grad_enabled(bool enabled); // returns the previous setting
+bool set_check_finite(bool enabled); // returns the previous setting
+void scope_push(const char *name);   // "blocks.3" then "attn": outputs named blocks.3.attn.softmax
+void scope_pop(void);
+void tape_free(void);                // give the arena's memory back (end of program)
+
+typedef struct TapeMark {
+    ArenaMark arena;
+    Node *last;
+    int n_nodes;
+} TapeMark;
+TapeMark tape_mark(void);            // forget everything recorded after this point with tape_rewind
+void tape_rewind(TapeMark mark);
+
+// --- Debugging (callable from gdb) ----------------------------------------------
+void graph_print(void);                        // one line per node: index, name, op, shape, inputs
+void graph_fprint(FILE *file);
+void graph_write_dot(FILE *file);              // the graph in Graphviz DOT
+void report_non_finite(const Node *node, const Tensor *out, long index);  // break here in gdb
+
+#endif

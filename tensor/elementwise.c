@@ -1,0 +1,65 @@
+#include <math.h>
+
+#include <stddef.h>
+
+#include "tensor/kernels.h"
+
+void add_forward(float *out, const float *a, const float *b, long n, long b_size) {
+    for (long start = 0; start < n; start += b_size)
+        for (long j = 0; j < b_size; j++) out[start + j] = a[start + j] + b[j];
+}
+
+void add_backward(float *da, float *db, const float *dout, long n, long b_size) {
+    if (da != NULL)
+        for (long i = 0; i < n; i++) da[i] += dout[i];
+    if (db != NULL)
+        for (long start = 0; start < n; start += b_size)
+            for (long j = 0; j < b_size; j++) db[j] += dout[start + j];
+}
+
+void mul_forward(float *out, const float *a, const float *b, long n) {
+    for (long i = 0; i < n; i++) out[i] = a[i] * b[i];
+}
+
+void mul_backward(float *da, float *db, const float *dout, const float *a, const float *b, long n) {
+    if (da != NULL)
+        for (long i = 0; i < n; i++) da[i] += dout[i] * b[i];
+    if (db != NULL)
+        for (long i = 0; i < n; i++) db[i] += dout[i] * a[i];
+}
+
+void scale_forward(float *out, const float *x, float s, long n) {
+    for (long i = 0; i < n; i++) out[i] = s * x[i];
+}
+
+void scale_backward(float *dx, const float *dout, float s, long n) {
+    for (long i = 0; i < n; i++) dx[i] += s * dout[i];
+}
+
+void relu_forward(float *out, const float *x, long n) {
+    for (long i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void relu_backward(float *dx, const float *dout, const float *x, long n) {
+    for (long i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+#define GELU_SCALE 0.7978845608028654f  // sqrt(2 / pi)
+#define GELU_CUBIC 0.044715f
+
+void gelu_forward(float *out, const float *x, long n) {
+    for (long i = 0; i < n; i++) {
+        float u = GELU_SCALE * (x[i] + GELU_CUBIC * x[i] * x[i] * x[i]);
+        out[i] = 0.5f * x[i] * (1.0f + tanhf(u));
+    }
+}
+
+// d/dx [0.5·x·(1 + tanh u)] = 0.5·(1 + tanh u) + 0.5·x·(1 − tanh² u)·du/dx
+void gelu_backward(float *dx, const float *dout, const float *x, long n) {
+    for (long i = 0; i < n; i++) {
+        float u = GELU_SCALE * (x[i] + GELU_CUBIC * x[i] * x[i] * x[i]);
+        float th = tanhf(u);
+        float du = GELU_SCALE * (1.0f + 3.0f * GELU_CUBIC * x[i] * x[i]);
+        dx[i] += dout[i] * (0.5f * (1.0f + th) + 0.5f * x[i] * (1.0f - th * th) * du);
+    }
+}

@@ -1,0 +1,99 @@
+#include <math.h>
+#include <string.h>
+
+#include <stddef.h>
+
+#include "tensor/kernels.h"
+
+// Position i may look at positions j <= i only: the future is set to -inf, which
+// the softmax turns into a weight of exactly 0.
+void causal_mask_forward(float *out, const float *x, long batches, int t) {
+    for (long b = 0; b < batches; b++)
+        for (int i = 0; i < t; i++) {
+            const float *xr = x + (b * t + i) * t;
+            float *yr = out + (b * t + i) * t;
+            for (int j = 0; j < t; j++) yr[j] = j <= i ? xr[j] : -INFINITY;
+        }
+}
+
+void causal_mask_backward(float *dx, const float *dout, long batches, int t) {
+    for (long b = 0; b < batches; b++)
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j <= i; j++) dx[(b * t + i) * t + j] += dout[(b * t + i) * t + j];
+}
+
+// x[b, s, h·hd + i] is head h's feature i at position s; out[b, h, s, i] holds it.
+void split_heads_forward(float *out, const float *x, int b, int t, int heads, int hd) {
+    for (int n = 0; n < b; n++)
+        for (int s = 0; s < t; s++)
+            for (int h = 0; h < heads; h++)
+                memcpy(out + (((long)n * heads + h) * t + s) * hd, x + ((long)n * t + s) * heads * hd + h * hd,
+                       sizeof(float) * (size_t)hd);
+}
+
+void split_heads_backward(float *dx, const float *dout, int b, int t, int heads, int hd) {
+    for (int n = 0; n < b; n++)
+        for (int s = 0; s < t; s++)
+            for (int h = 0; h < heads; h++) {
+                float *d = dx + ((long)n * t + s) * heads * hd + h * hd;
+                const float *g = dout + (((long)n * heads + h) * t + s) * hd;
+                for (int i = 0; i < hd; i++) d[i] += g[i];
+            }
+}
+
+void merge_heads_forward(float *out, const float *x, int b, int t, int heads, int hd) {
+    for (int n = 0; n < b; n++)
+        for (int h = 0; h < heads; h++)
+            for (int s = 0; s < t; s++)
+                memcpy(out + ((long)n * t + s) * heads * hd + h * hd, x + (((long)n * heads + h) * t + s) * hd,
+                       sizeof(float) * (size_t)hd);
+}
+
+void merge_heads_backward(float *dx, const float *dout, int b, int t, int heads, int hd) {
+    for (int n = 0; n < b; n++)
+        for (int h = 0; h < heads; h++)
+            for (int s = 0; s < t; s++) {
+                float *d = dx + (((long)n * heads + h) * t + s) * hd;
+                const float *g = dout + ((long)n * t + s) * heads * hd + h * hd;
+                for (int i = 0; i < hd; i++) d[i] += g[i];
+            }
+}
+
+void transpose_forward(float *out, const float *x, long batches, int m, int n) {
+    for (long b = 0; b < batches; b++)
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) out[(b * n + j) * m + i] = x[(b * m + i) * n + j];
+}
+
+void transpose_backward(float *dx, const float *dout, long batches, int m, int n) {
+    for (long b = 0; b < batches; b++)
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) dx[(b * m + i) * n + j] += dout[(b * n + j) * m + i];
+}
+
+void columns_forward(float *out, const float *x, long rows, int cols, int start, int count) {
+    for (long r = 0; r < rows; r++) memcpy(out + r * count, x + r * cols + start, sizeof(float) * (size_t)count);
+}
+
+void columns_backward(float *dx, const float *dout, long rows, int cols, int start, int count) {
+    for (long r = 0; r < rows; r++)
+        for (int j = 0; j < count; j++) dx[r * cols + start + j] += dout[r * count + j];
+}
+
+void concat_forward(float *out, const float *a, const float *b, long rows, int a_cols, int b_cols) {
+    int cols = a_cols + b_cols;
+    for (long r = 0; r < rows; r++) {
+        memcpy(out + r * cols, a + r * a_cols, sizeof(float) * (size_t)a_cols);
+        memcpy(out + r * cols + a_cols, b + r * b_cols, sizeof(float) * (size_t)b_cols);
+    }
+}
+
+void concat_backward(float *da, float *db, const float *dout, long rows, int a_cols, int b_cols) {
+    int cols = a_cols + b_cols;
+    for (long r = 0; r < rows; r++) {
+        if (da != NULL)
+            for (int j = 0; j < a_cols; j++) da[r * a_cols + j] += dout[r * cols + j];
+        if (db != NULL)
+            for (int j = 0; j < b_cols; j++) db[r * b_cols + j] += dout[r * cols + a_cols + j];
+    }
+}

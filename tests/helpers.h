@@ -1,0 +1,21 @@
+// Small helpers shared by the test files.
+#ifndef GPT1_TEST_HELPERS_H
+#define GPT1_TEST_HELPERS_H
+
+#include <check.h>
+
+#include "autograd/gradcheck.h"
+#include "tensor/tensor.h"
+
+// A step-arena tensor with N(0, std²) values that requires a gradient.
+Tensor *random_input(const char *name, Shape shape, Rng *rng, float std);
+// Fails the test with the gradcheck table when any input's gradient is wrong.
+void assert_gradcheck(const char *title, GradcheckFunction f, void *context, Tensor **inputs, int n_inputs);
+void assert_close(const float *actual, const float *expected, long n, float tolerance, const char *what);
+
+Suite *tensor_suite(void);
+Suite *kernels_suite(void);
+Suite *ops_suite(void);
+Suite *autograd_suite(void);
+
+#endif

@@ -1,0 +1,181 @@
+// tensor/ kernels against values computed by hand or by an independent reference.
+#include <math.h>
+#include <stdlib.h>
+
+#include "tensor/kernels.h"
+#include "tensor/matmul.h"
+#include "tests/helpers.h"
+
+START_TEST(test_matmul_small_integers) {
+    float a[] = {1, 2, 3, 4, 5, 6};           // [2,3]
+    float b[] = {7, 8, 9, 10, 11, 12};        // [3,2]
+    float b_t[] = {7, 9, 11, 8, 10, 12};      // bᵀ stored [2,3]
+    float a_t[] = {1, 4, 2, 5, 3, 6};         // aᵀ stored [3,2]
+    float expected[] = {58, 64, 139, 154};
+    float c[4];
+    matmul_ab(c, a, b, 2, 3, 2, false);
+    assert_close(c, expected, 4, 0.0f, "a·b");
+    matmul_abt(c, a, b_t, 2, 3, 2, false);
+    assert_close(c, expected, 4, 0.0f, "a·bᵀ");
+    matmul_atb(c, a_t, b, 2, 3, 2, false);
+    assert_close(c, expected, 4, 0.0f, "aᵀ·b");
+    float doubled[] = {116, 128, 278, 308};
+    matmul_ab(c, a, b, 2, 3, 2, true);  // accumulate: c += a·b
+    assert_close(c, doubled, 4, 0.0f, "c + a·b");
+}
+END_TEST
+
+// Every layout against a double-precision triple loop, on sizes that do not divide
+// any block size the kernels may use, with and without accumulation.
+static void check_layouts(int m, int k, int n, Rng *rng) {
+    float *a = malloc(sizeof(float) * (size_t)(m * k)), *b = malloc(sizeof(float) * (size_t)(k * n));
+    float *a_t = malloc(sizeof(float) * (size_t)(m * k)), *b_t = malloc(sizeof(float) * (size_t)(k * n));
+    float *c = malloc(sizeof(float) * (size_t)(m * n)), *expected = malloc(sizeof(float) * (size_t)(m * n));
+    for (int i = 0; i < m * k; i++) a[i] = rng_uniform(rng) - 0.5f;
+    for (int i = 0; i < k * n; i++) b[i] = rng_uniform(rng) - 0.5f;
+    for (int i = 0; i < m; i++)
+        for (int p = 0; p < k; p++) a_t[p * m + i] = a[i * k + p];
+    for (int p = 0; p < k; p++)
+        for (int j = 0; j < n; j++) b_t[j * k + p] = b[p * n + j];
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
+            expected[i * n + j] = (float)s;
+        }
+    float tol = 1e-5f * (float)k;
+    matmul_ab(c, a, b, m, k, n, false);
+    assert_close(c, expected, (long)m * n, tol, "matmul_ab");
+    matmul_abt(c, a, b_t, m, k, n, false);
+    assert_close(c, expected, (long)m * n, tol, "matmul_abt");
+    matmul_atb(c, a_t, b, m, k, n, false);
+    assert_close(c, expected, (long)m * n, tol, "matmul_atb");
+    for (int i = 0; i < m * n; i++) expected[i] += 1.0f;
+    for (int i = 0; i < m * n; i++) c[i] = 1.0f;
+    matmul_ab(c, a, b, m, k, n, true);
+    assert_close(c, expected, (long)m * n, tol, "matmul_ab accumulate");
+    for (int i = 0; i < m * n; i++) c[i] = 1.0f;
+    matmul_abt(c, a, b_t, m, k, n, true);
+    assert_close(c, expected, (long)m * n, tol, "matmul_abt accumulate");
+    for (int i = 0; i < m * n; i++) c[i] = 1.0f;
+    matmul_atb(c, a_t, b, m, k, n, true);
+    assert_close(c, expected, (long)m * n, tol, "matmul_atb accumulate");
+    free(a), free(b), free(a_t), free(b_t), free(c), free(expected);
+}
+
+START_TEST(test_matmul_layouts_odd_sizes) {
+    Rng rng;
+    rng_seed(&rng, 11);
+    int sizes[][3] = {{1, 1, 1}, {1, 7, 3}, {3, 1, 7}, {7, 3, 1}, {5, 17, 9}, {33, 65, 31}, {97, 130, 67}, {64, 64, 64},
+                      {200, 300, 129}, {13, 515, 40}, {1, 300, 513}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) check_layouts(sizes[i][0], sizes[i][1], sizes[i][2], &rng);
+}
+END_TEST
+
+START_TEST(test_softmax_known_row) {
+    float x[] = {1, 2, 3, 1001, 1002, 1003};  // the second row would overflow expf without the max
+    float y[6];
+    softmax_forward(y, x, 2, 3);
+    float expected[] = {0.09003057f, 0.24472847f, 0.66524096f, 0.09003057f, 0.24472847f, 0.66524096f};
+    assert_close(y, expected, 6, 1e-6f, "softmax");
+    float log_y[6];
+    log_softmax_forward(log_y, x, 2, 3);
+    for (int i = 0; i < 6; i++) ck_assert_float_eq_tol(log_y[i], logf(expected[i]), 1e-5f);
+    float masked[] = {0.5f, -INFINITY, -INFINITY};
+    softmax_forward(y, masked, 1, 3);
+    ck_assert_float_eq(y[0], 1.0f);
+    ck_assert_float_eq(y[1], 0.0f);
+}
+END_TEST
+
+START_TEST(test_layernorm_known_vector) {
+    float x[] = {1, 2, 3, 4}, gain[] = {1, 1, 1, 1}, bias[] = {0, 0, 0, 0};
+    float y[4], mean, rstd;
+    layernorm_forward(y, &mean, &rstd, x, gain, bias, 1, 4);
+    float expected[] = {-1.34163542f, -0.44721181f, 0.44721181f, 1.34163542f};
+    assert_close(y, expected, 4, 1e-6f, "layernorm");
+    ck_assert_float_eq_tol(mean, 2.5f, 1e-7f);
+    ck_assert_float_eq_tol(rstd, 1.0f / sqrtf(1.25f + 1e-5f), 1e-6f);
+    float gain2[] = {2, 2, 2, 2}, bias2[] = {1, 1, 1, 1};
+    layernorm_forward(y, &mean, &rstd, x, gain2, bias2, 1, 4);
+    ck_assert_float_eq_tol(y[0], 2.0f * -1.34163542f + 1.0f, 1e-6f);
+}
+END_TEST
+
+START_TEST(test_cross_entropy_known_distribution) {
+    // Row 0: softmax = [1/6, 2/6, 3/6], target 2 → −ln(1/2). Row 1: same row, target 0 → −ln(1/6).
+    // Row 2 is ignored.
+    float l2 = logf(2.0f), l3 = logf(3.0f);
+    float logits[] = {0, l2, l3, 0, l2, l3, 5, 5, 5};
+    int targets[] = {2, 0, CROSS_ENTROPY_IGNORE};
+    float loss, probs[9];
+    long counted = cross_entropy_forward(&loss, probs, logits, targets, 3, 3);
+    ck_assert_int_eq(counted, 2);
+    ck_assert_float_eq_tol(loss, 1.24245332f, 1e-6f);
+    float dlogits[9] = {0};
+    cross_entropy_backward(dlogits, 1.0f, probs, targets, 3, 3, counted);
+    float expected[] = {1 / 12.f, 2 / 12.f, 3 / 12.f - 0.5f, 1 / 12.f - 0.5f, 2 / 12.f, 3 / 12.f, 0, 0, 0};
+    assert_close(dlogits, expected, 9, 1e-6f, "dlogits");
+}
+END_TEST
+
+START_TEST(test_gelu_known_points) {
+    float x[] = {0, 1, -1, 2, -3, 0.5f};
+    float expected[] = {0, 0.84119199f, -0.15880801f, 1.95459769f, -0.00363739f, 0.34571401f};
+    float y[6];
+    gelu_forward(y, x, 6);
+    assert_close(y, expected, 6, 1e-6f, "gelu");
+}
+END_TEST
+
+START_TEST(test_causal_mask_and_heads) {
+    float x[] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, y[9];
+    causal_mask_forward(y, x, 1, 3);
+    ck_assert_float_eq(y[0], 1);
+    ck_assert(isinf(y[1]) && y[1] < 0);
+    ck_assert(isinf(y[2]) && isinf(y[5]));
+    ck_assert_float_eq(y[4], 5);
+    ck_assert_float_eq(y[8], 9);
+    // [1, 2, 2·2] → [1, 2 heads, 2, 2]: head 0 takes features 0-1, head 1 features 2-3
+    float h[] = {0, 1, 2, 3, 4, 5, 6, 7}, split[8], merged[8];
+    split_heads_forward(split, h, 1, 2, 2, 2);
+    float expected[] = {0, 1, 4, 5, 2, 3, 6, 7};
+    assert_close(split, expected, 8, 0.0f, "split_heads");
+    merge_heads_forward(merged, split, 1, 2, 2, 2);
+    assert_close(merged, h, 8, 0.0f, "merge_heads");
+}
+END_TEST
+
+START_TEST(test_dropout_mask_scale) {
+    Rng rng;
+    rng_seed(&rng, 5);
+    static float mask[100000];
+    dropout_mask(mask, 100000, 0.1f, &rng);
+    double total = 0;
+    int zeros = 0;
+    for (int i = 0; i < 100000; i++) {
+        total += mask[i];
+        zeros += mask[i] == 0.0f;
+        ck_assert(mask[i] == 0.0f || fabsf(mask[i] - 1.0f / 0.9f) < 1e-6f);
+    }
+    ck_assert_double_eq_tol(total / 100000, 1.0, 0.01);  // expected value kept
+    ck_assert_int_gt(zeros, 9500);
+    ck_assert_int_lt(zeros, 10500);
+}
+END_TEST
+
+Suite *kernels_suite(void) {
+    Suite *s = suite_create("kernels");
+    TCase *tc = tcase_create("kernels");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_matmul_small_integers);
+    tcase_add_test(tc, test_matmul_layouts_odd_sizes);
+    tcase_add_test(tc, test_softmax_known_row);
+    tcase_add_test(tc, test_layernorm_known_vector);
+    tcase_add_test(tc, test_cross_entropy_known_distribution);
+    tcase_add_test(tc, test_gelu_known_points);
+    tcase_add_test(tc, test_causal_mask_and_heads);
+    tcase_add_test(tc, test_dropout_mask_scale);
+    suite_add_tcase(s, tc);
+    return s;
+}
