@@ -30,7 +30,7 @@ LDLIBS := -lm
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
-LIB_SRCS := $(wildcard tensor/*.c autograd/*.c nn/*.c) $(filter-out gpt/main.c,$(wildcard gpt/*.c))
+LIB_SRCS := $(wildcard tensor/*.c autograd/*.c nn/*.c gpt/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libgpt1.a
 TEST_SRCS := $(wildcard tests/*.c)
@@ -39,7 +39,10 @@ TEST_BIN := $(BUILD)/tests/run_tests
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 TUTORIALS := $(patsubst tutorials/%.c,$(BUILD)/tutorials/%,$(wildcard tutorials/*.c))
-PROGRAMS := $(if $(wildcard gpt/main.c),$(BUILD)/gpt) $(TUTORIALS)
+CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard gpt/cli/*.c)) $(BUILD)/obj/corpus.o
+PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
+# The embedded default corpus: the project's own prose, in a fixed order.
+CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
 .PHONY: all check test-run debug bench clean deps
 all: $(LIB) $(PROGRAMS)
@@ -56,8 +59,20 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/gpt: $(BUILD)/obj/gpt/main.o $(LIB)
+$(BUILD)/gpt: $(CLI_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# od (coreutils) turns the corpus into a C array: no tool beyond the shell is needed.
+$(BUILD)/corpus.c: $(CORPUS_FILES)
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from $(CORPUS_FILES) */'; \
+	   echo 'const unsigned char embedded_corpus[] = {'; \
+	   cat $^ | od -An -v -tu1 | sed 's/\([0-9][0-9]*\)/\1,/g'; \
+	   echo '0};'; \
+	   echo 'const unsigned long embedded_corpus_size = sizeof embedded_corpus - 1;'; } > $@
+
+$(BUILD)/obj/corpus.o: $(BUILD)/corpus.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tutorials/%: $(BUILD)/obj/tutorials/%.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -94,4 +109,4 @@ bench: $(BENCH_BINS) $(PROGRAMS)
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -18,5 +18,6 @@ Suite *kernels_suite(void);
 Suite *ops_suite(void);
 Suite *autograd_suite(void);
 Suite *nn_suite(void);
+Suite *gpt_suite(void);
 
 #endif

@@ -1,0 +1,377 @@
+// fsync (flush to disk before the rename) is POSIX.
+#define _POSIX_C_SOURCE 200809L
+
+#include "gpt/checkpoint.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gpt/crc32.h"
+
+// --- Writing: every field little-endian, through a writer that also counts bytes and
+// updates the CRC, so that one function both measures and writes the file. ---------
+
+typedef struct Writer {
+    FILE *file;      // NULL: only count
+    uint64_t bytes;
+    uint32_t crc;
+    bool failed;
+} Writer;
+
+static void put_bytes(Writer *w, const void *data, size_t n) {
+    if (w->file != NULL && fwrite(data, 1, n, w->file) != n) w->failed = true;
+    w->crc = crc32_update(w->crc, data, n);
+    w->bytes += n;
+}
+
+static void put_u32(Writer *w, uint32_t v) {
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+    put_bytes(w, b, 4);
+}
+
+static void put_u64(Writer *w, uint64_t v) {
+    put_u32(w, (uint32_t)v);
+    put_u32(w, (uint32_t)(v >> 32));
+}
+
+static void put_f32(Writer *w, float v) {
+    uint32_t bits;
+    memcpy(&bits, &v, 4);
+    put_u32(w, bits);
+}
+
+// The parameter values, converted to little-endian in chunks (a no-op on x86 and ARM).
+static void put_floats(Writer *w, const float *values, long n) {
+    enum { CHUNK = 4096 };
+    unsigned char buf[CHUNK * 4];
+    for (long start = 0; start < n; start += CHUNK) {
+        long count = n - start < CHUNK ? n - start : CHUNK;
+        for (long i = 0; i < count; i++) {
+            uint32_t bits;
+            memcpy(&bits, &values[start + i], 4);
+            for (int k = 0; k < 4; k++) buf[i * 4 + k] = (unsigned char)(bits >> (8 * k));
+        }
+        put_bytes(w, buf, (size_t)count * 4);
+    }
+}
+
+static void put_config(Writer *w, const GptConfig *c) {
+    int32_t ints[] = {c->n_layers, c->d_model, c->n_heads, c->d_ff, c->n_ctx, c->vocab_size, (int32_t)c->activation};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) put_u32(w, (uint32_t)ints[i]);
+    put_f32(w, c->dropout);
+    put_u32(w, (uint32_t)c->head.task);
+    put_u32(w, (uint32_t)c->head.n_outputs);
+    put_u32(w, (uint32_t)c->head.combine);
+    put_u32(w, c->head.regression ? 1u : 0u);
+}
+
+static void put_parameter_table(Writer *w, const ParameterTable *params) {
+    put_u32(w, (uint32_t)params->count);
+    for (int i = 0; i < params->count; i++) {
+        const Parameter *p = params->items[i];
+        size_t len = strlen(p->tensor.name);
+        put_u32(w, (uint32_t)len);
+        put_bytes(w, p->tensor.name, len);
+        put_u32(w, (uint32_t)p->tensor.shape.ndim);
+        for (int d = 0; d < p->tensor.shape.ndim; d++) put_u32(w, (uint32_t)p->tensor.shape.dims[d]);
+        put_u64(w, (uint64_t)p->offset);
+    }
+    put_u64(w, (uint64_t)params->total);
+}
+
+// Everything but the final CRC. The declared file size comes first so that a
+// truncated file is recognised as such before anything else is read.
+static void put_checkpoint(Writer *w, uint64_t file_size, const Gpt *model, const Tokenizer *tokenizer,
+                           const TrainingState *state, const unsigned char *payload, size_t payload_len) {
+    put_bytes(w, CHECKPOINT_MAGIC, 8);
+    put_u32(w, CHECKPOINT_VERSION);
+    put_u64(w, file_size);
+    put_config(w, &model->config);
+    put_u32(w, (uint32_t)tokenizer->kind);
+    put_u32(w, (uint32_t)tokenizer->n_text_tokens);
+    put_u32(w, (uint32_t)tokenizer->n_task_tokens);
+    put_u32(w, (uint32_t)payload_len);
+    put_bytes(w, payload, payload_len);
+    put_u64(w, (uint64_t)state->step);
+    put_u64(w, state->data_rng.state);
+    put_u64(w, model->dropout_rng.state);
+    put_parameter_table(w, &model->params);
+    put_floats(w, model->params.data, model->params.total);
+}
+
+static bool write_file(FILE *file, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state) {
+    size_t payload_len;
+    unsigned char *payload = tokenizer_payload(tokenizer, &payload_len);
+    Writer measure = {0};
+    put_checkpoint(&measure, 0, model, tokenizer, state, payload, payload_len);
+    Writer w = {.file = file};
+    put_checkpoint(&w, measure.bytes + 4, model, tokenizer, state, payload, payload_len);
+    put_u32(&w, w.crc);
+    free(payload);
+    return !w.failed && fflush(file) == 0 && fsync(fileno(file)) == 0;
+}
+
+bool checkpoint_save(const char *path, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state,
+                     char *error, size_t error_len) {
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *file = fopen(tmp, "wb");
+    if (file == NULL) {
+        snprintf(error, error_len, "%s: cannot write: %s", tmp, strerror(errno));
+        return false;
+    }
+    bool ok = write_file(file, model, tokenizer, state);
+    int saved_errno = errno;
+    ok = fclose(file) == 0 && ok;
+    if (ok && rename(tmp, path) != 0) {
+        saved_errno = errno;
+        ok = false;
+    }
+    if (!ok) {
+        snprintf(error, error_len, "%s: writing the checkpoint failed: %s (the previous checkpoint is untouched)",
+                 path, strerror(saved_errno));
+        remove(tmp);
+    }
+    return ok;
+}
+
+// --- Reading: the checks come in the order that gives the most useful message:
+// magic, version, declared size (truncation), CRC (corruption), then the contents. ---
+
+typedef struct Reader {
+    FILE *file;
+    const char *path;
+    long size;  // bytes in the file
+    char *error;
+    size_t error_len;
+    bool failed;
+} Reader;
+
+static void reader_fail(Reader *r, const char *what) {
+    if (!r->failed) snprintf(r->error, r->error_len, "%s: %s", r->path, what);
+    r->failed = true;
+}
+
+static void get_bytes(Reader *r, void *buf, size_t n, const char *field) {
+    if (r->failed) {
+        memset(buf, 0, n);
+        return;
+    }
+    if (fread(buf, 1, n, r->file) != n) {
+        char what[160];
+        snprintf(what, sizeof what, "unexpected end of file while reading %s", field);
+        reader_fail(r, what);
+        memset(buf, 0, n);
+    }
+}
+
+static uint32_t get_u32(Reader *r, const char *field) {
+    unsigned char b[4];
+    get_bytes(r, b, 4, field);
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static uint64_t get_u64(Reader *r, const char *field) {
+    uint64_t low = get_u32(r, field);
+    return low | (uint64_t)get_u32(r, field) << 32;
+}
+
+static float get_f32(Reader *r, const char *field) {
+    uint32_t bits = get_u32(r, field);
+    float v;
+    memcpy(&v, &bits, 4);
+    return v;
+}
+
+static void get_floats(Reader *r, float *values, long n) {
+    enum { CHUNK = 4096 };
+    unsigned char buf[CHUNK * 4];
+    for (long start = 0; start < n && !r->failed; start += CHUNK) {
+        long count = n - start < CHUNK ? n - start : CHUNK;
+        get_bytes(r, buf, (size_t)count * 4, "the parameter values");
+        for (long i = 0; i < count; i++) {
+            uint32_t bits = (uint32_t)buf[i * 4] | (uint32_t)buf[i * 4 + 1] << 8 | (uint32_t)buf[i * 4 + 2] << 16 |
+                            (uint32_t)buf[i * 4 + 3] << 24;
+            memcpy(&values[start + i], &bits, 4);
+        }
+    }
+}
+
+// The CRC of everything before the last 4 bytes, which hold the stored CRC.
+static void check_crc(Reader *r, long file_size) {
+    unsigned char buf[1 << 16];
+    uint32_t crc = 0;
+    long remaining = file_size - 4;
+    rewind(r->file);
+    while (remaining > 0 && !r->failed) {
+        size_t n = remaining < (long)sizeof buf ? (size_t)remaining : sizeof buf;
+        get_bytes(r, buf, n, "the file for its CRC");
+        crc = crc32_update(crc, buf, n);
+        remaining -= (long)n;
+    }
+    uint32_t stored = get_u32(r, "the CRC");
+    if (!r->failed && stored != crc) {
+        char what[160];
+        snprintf(what, sizeof what, "CRC mismatch (stored %08x, computed %08x): the file is corrupt", stored, crc);
+        reader_fail(r, what);
+    }
+}
+
+static void check_header(Reader *r) {
+    char magic[8];
+    fseek(r->file, 0, SEEK_END);
+    long size = r->size = ftell(r->file);
+    rewind(r->file);
+    if (size < 24) {
+        reader_fail(r, "too short to be a gpt1.c checkpoint");
+        return;
+    }
+    get_bytes(r, magic, 8, "the magic");
+    if (memcmp(magic, CHECKPOINT_MAGIC, 8) != 0) {
+        reader_fail(r, "not a gpt1.c checkpoint (bad magic)");
+        return;
+    }
+    uint32_t version = get_u32(r, "the version");
+    char what[160];
+    if (version != CHECKPOINT_VERSION) {
+        snprintf(what, sizeof what, "checkpoint version %u; this program reads version %d", version, CHECKPOINT_VERSION);
+        {
+        reader_fail(r, what);
+        return;
+    }
+    }
+    uint64_t declared = get_u64(r, "the file size");
+    if ((uint64_t)size != declared) {
+        snprintf(what, sizeof what, "%s: the file has %ld bytes, its header declares %llu",
+                 (uint64_t)size < declared ? "truncated" : "wrong size", size, (unsigned long long)declared);
+        {
+        reader_fail(r, what);
+        return;
+    }
+    }
+    check_crc(r, size);
+    fseek(r->file, 20, SEEK_SET);
+}
+
+static GptConfig get_config(Reader *r) {
+    GptConfig c = {0};
+    c.n_layers = (int)get_u32(r, "config.n_layers");
+    c.d_model = (int)get_u32(r, "config.d_model");
+    c.n_heads = (int)get_u32(r, "config.n_heads");
+    c.d_ff = (int)get_u32(r, "config.d_ff");
+    c.n_ctx = (int)get_u32(r, "config.n_ctx");
+    c.vocab_size = (int)get_u32(r, "config.vocab_size");
+    c.activation = get_u32(r, "config.activation") == ACTIVATION_GELU ? ACTIVATION_GELU : ACTIVATION_RELU;
+    c.dropout = get_f32(r, "config.dropout");
+    c.head.task = (TaskKind)get_u32(r, "config.head.task");
+    c.head.n_outputs = (int)get_u32(r, "config.head.n_outputs");
+    c.head.combine = get_u32(r, "config.head.combine") == COMBINE_ADD ? COMBINE_ADD : COMBINE_CONCAT;
+    c.head.regression = get_u32(r, "config.head.regression") != 0;
+    char what[200];
+    if (!r->failed && (!config_validate(&c, what, sizeof what) || c.head.task > TASK_CHOICE)) {
+        if (c.head.task > TASK_CHOICE) snprintf(what, sizeof what, "unknown task %d", (int)c.head.task);
+        char message[240];
+        snprintf(message, sizeof message, "invalid config: %s", what);
+        reader_fail(r, message);
+    }
+    return c;
+}
+
+static void get_tokenizer(Reader *r, Tokenizer *tokenizer, int vocab_size) {
+    TokenizerKind kind = (TokenizerKind)get_u32(r, "tokenizer.kind");
+    int n_text = (int)get_u32(r, "tokenizer.n_text_tokens"), n_task = (int)get_u32(r, "tokenizer.n_task_tokens");
+    uint32_t len = get_u32(r, "tokenizer.payload_length");
+    if (r->failed) return;
+    unsigned char *payload = malloc(len ? len : 1);
+    get_bytes(r, payload, len, "the tokenizer");
+    char what[200];
+    if (!r->failed && !tokenizer_from_payload(tokenizer, kind, n_text, n_task, payload, len, what, sizeof what))
+        reader_fail(r, what);
+    if (!r->failed && tokenizer_vocab_size(tokenizer) != vocab_size) {
+        snprintf(what, sizeof what, "the tokenizer has %d tokens but config.vocab_size is %d",
+                 tokenizer_vocab_size(tokenizer), vocab_size);
+        reader_fail(r, what);
+    }
+    free(payload);
+}
+
+// The stored table must list exactly the model's parameters, in order, with the same shapes.
+static void check_parameter_table(Reader *r, const ParameterTable *params) {
+    char what[320], buf1[64], buf2[64];
+    uint32_t count = get_u32(r, "the parameter count");
+    if (!r->failed && count != (uint32_t)params->count) {
+        snprintf(what, sizeof what, "%u parameters stored, the model has %d", count, params->count);
+        {
+        reader_fail(r, what);
+        return;
+    }
+    }
+    for (int i = 0; i < params->count && !r->failed; i++) {
+        const Tensor *t = &params->items[i]->tensor;
+        char name[TENSOR_NAME_LEN] = {0};
+        uint32_t len = get_u32(r, "a parameter name length");
+        if (len >= sizeof name) {
+        reader_fail(r, "a parameter name is too long");
+        return;
+    }
+        get_bytes(r, name, len, "a parameter name");
+        Shape shape = {.ndim = (int)get_u32(r, "a parameter's dimensions")};
+        if (shape.ndim < 1 || shape.ndim > TENSOR_MAX_DIMS) {
+        reader_fail(r, "a parameter has a bad shape");
+        return;
+    }
+        for (int d = 0; d < shape.ndim; d++) shape.dims[d] = (int)get_u32(r, "a parameter shape");
+        uint64_t offset = get_u64(r, "a parameter offset");
+        if (r->failed) return;
+        if (strcmp(name, t->name) != 0 || !shape_equal(shape, t->shape) || offset != (uint64_t)params->items[i]->offset) {
+            snprintf(what, sizeof what, "parameter %d is '%s' %s, expected '%s' %s", i, name,
+                     shape_string(shape, buf1, sizeof buf1), t->name, shape_string(t->shape, buf2, sizeof buf2));
+            {
+        reader_fail(r, what);
+        return;
+    }
+        }
+    }
+    if (get_u64(r, "the parameter total") != (uint64_t)params->total && !r->failed)
+        reader_fail(r, "the parameter total does not match the table");
+}
+
+static Gpt *read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *state) {
+    check_header(r);
+    GptConfig config = get_config(r);
+    get_tokenizer(r, tokenizer, config.vocab_size);
+    state->step = (long)get_u64(r, "state.step");
+    state->data_rng.state = get_u64(r, "state.data_rng");
+    uint64_t dropout_state = get_u64(r, "state.dropout_rng");
+    if (!r->failed && config_parameter_count(&config) * 4 > r->size)
+        reader_fail(r, "the config declares more parameters than the file holds");
+    if (r->failed) return NULL;
+    Gpt *model = gpt_create(&config);
+    model->dropout_rng.state = dropout_state;
+    check_parameter_table(r, &model->params);
+    get_floats(r, model->params.data, model->params.total);
+    if (r->failed) {
+        gpt_free(model);
+        return NULL;
+    }
+    return model;
+}
+
+Gpt *checkpoint_load(const char *path, Tokenizer *tokenizer, TrainingState *state, char *error, size_t error_len) {
+    Reader r = {.path = path, .error = error, .error_len = error_len};
+    r.file = fopen(path, "rb");
+    if (r.file == NULL) {
+        snprintf(error, error_len, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    Tokenizer scratch_tokenizer;
+    TrainingState scratch_state;
+    Gpt *model = read_checkpoint(&r, tokenizer ? tokenizer : &scratch_tokenizer, state ? state : &scratch_state);
+    fclose(r.file);
+    if (model != NULL && tokenizer == NULL) tokenizer_free(&scratch_tokenizer);
+    return model;
+}

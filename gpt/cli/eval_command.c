@@ -1,0 +1,41 @@
+// gpt eval: the mean next-token cross-entropy of a checkpoint on a text file.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gpt/cli/commands.h"
+#include "gpt/evaluate.h"
+
+int eval_command(int argc, char **argv) {
+    const char *ckpt = NULL, *data = NULL;
+    int batch = 8;
+    Option options[] = {
+        {"ckpt", OPTION_STRING, &ckpt, "checkpoint to evaluate (required)", 0},
+        {"data", OPTION_STRING, &data, "text file (required)", 0},
+        {"batch", OPTION_INT, &batch, "windows evaluated together (does not change the result)", 0},
+        {NULL, OPTION_FLAG, NULL, NULL, 0},
+    };
+    Command command = {"eval",
+                       "Prints `loss: X`, the mean next-token cross-entropy in nats over consecutive,\n"
+                       "non-overlapping windows of n_ctx + 1 tokens; a tail of at least 2 tokens is one\n"
+                       "more, shorter window; dropout is off.",
+                       "eval --ckpt CKPT --data FILE", options};
+    parse_options(&command, argc, argv);
+    if (data == NULL) usage_error(&command, "--data is required");
+    if (batch < 1) usage_error(&command, "--batch must be at least 1, got %d", batch);
+    Tokenizer tokenizer;
+    Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
+    size_t len;
+    char *text = load_text_or_exit(&command, data, &len);
+    TokenSequence tokens = encode_or_exit(&command, &tokenizer, text, len, data);
+    if (tokens.n < 2) usage_error(&command, "%s: at least 2 tokens are needed, found %ld", data, tokens.n);
+    long scored;
+    double loss = evaluate_lm_loss(model, &tokens, batch, 0, &scored);
+    printf("loss: %.6f\n", loss);
+    fprintf(stderr, "%ld predictions scored, perplexity %.3f\n", scored, exp(loss));
+    free(tokens.ids);
+    free(text);
+    gpt_free(model);
+    tokenizer_free(&tokenizer);
+    return 0;
+}

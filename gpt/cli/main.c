@@ -1,0 +1,44 @@
+// gpt: pre-train, sample from, evaluate and inspect GPT-1 models.
+//   gpt <command> [options]      gpt <command> --help
+#include <stdio.h>
+#include <string.h>
+
+#include "autograd/tape.h"
+#include "gpt/cli/commands.h"
+
+typedef struct Subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} Subcommand;
+
+static const Subcommand SUBCOMMANDS[] = {
+    {"pretrain", pretrain_command, "train a language model on a text file (L1, plain SGD), then print a sample"},
+    {"sample", sample_command, "generate text from a checkpoint"},
+    {"eval", eval_command, "mean next-token cross-entropy of a checkpoint on a text file"},
+    {"inspect", inspect_command, "print a checkpoint's config, tokenizer, parameters and step"},
+    {"bench", bench_command, "time training steps of a preset (speed and memory)"},
+};
+enum { N_SUBCOMMANDS = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0] };
+
+static void print_usage(FILE *file) {
+    fprintf(file, "usage: gpt <command> [options]\n\ncommands:\n");
+    for (int i = 0; i < N_SUBCOMMANDS; i++) fprintf(file, "  %-10s %s\n", SUBCOMMANDS[i].name, SUBCOMMANDS[i].summary);
+    fprintf(file, "\n`gpt <command> --help` lists a command's options.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    for (int i = 0; i < N_SUBCOMMANDS; i++)
+        if (strcmp(argv[1], SUBCOMMANDS[i].name) == 0) {
+            int status = SUBCOMMANDS[i].run(argc - 2, argv + 2);
+            tape_free();
+            return status;
+        }
+    fprintf(stderr, "gpt: unknown command '%s'\n", argv[1]);
+    print_usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,168 @@
+// gpt pretrain: the main job. Trains a model on a text file (by default the
+// embedded corpus) with plain SGD and prints a sample at the end.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpt/cli/commands.h"
+#include "gpt/pretrain.h"
+#include "gpt/sample.h"
+
+typedef struct PretrainArgs {
+    const char *data, *preset, *tokenizer, *act, *decay, *out, *log, *resume;
+    int layers, d_model, heads, d_ff, ctx, batch, seq, warmup, sample_tokens;
+    long steps, seed, eval_every, eval_windows, save_every;
+    float lr, dropout, clip, val_fraction;
+    bool quiet;
+} PretrainArgs;
+
+static void override(int *field, int value) {
+    if (value > 0) *field = value;
+}
+
+static GptConfig config_from_args(const Command *command, const PretrainArgs *a) {
+    const Preset *preset = preset_find(a->preset);
+    if (preset == NULL) usage_error(command, "no preset named '%s' (nano, tiny, small, gpt1)", a->preset);
+    GptConfig c = preset->config;
+    override(&c.n_layers, a->layers);
+    override(&c.d_model, a->d_model);
+    override(&c.n_heads, a->heads);
+    override(&c.d_ff, a->d_ff);
+    override(&c.n_ctx, a->ctx);
+    if (a->dropout >= 0.0f) c.dropout = a->dropout;
+    if (a->act != NULL) {
+        if (strcmp(a->act, "relu") != 0 && strcmp(a->act, "gelu") != 0)
+            usage_error(command, "--act must be relu or gelu, got '%s'", a->act);
+        c.activation = strcmp(a->act, "gelu") == 0 ? ACTIVATION_GELU : ACTIVATION_RELU;
+    }
+    return c;
+}
+
+static void check_args(const Command *command, const PretrainArgs *a, SgdOptions *sgd) {
+    if (a->batch < 1) usage_error(command, "--batch must be at least 1, got %d", a->batch);
+    if (a->steps < 0) usage_error(command, "--steps must not be negative, got %ld", a->steps);
+    if (!(a->lr > 0.0f) || !isfinite(a->lr)) usage_error(command, "--lr must be a positive number, got %g", a->lr);
+    if (!(a->val_fraction >= 0.0f && a->val_fraction < 1.0f))
+        usage_error(command, "--val-fraction must be in [0, 1), got %g", a->val_fraction);
+    if (a->clip < 0.0f || a->warmup < 0 || a->eval_every < 0 || a->save_every < 0 || a->eval_windows < 0)
+        usage_error(command, "--clip, --warmup, --eval-every, --eval-windows and --save-every must not be negative");
+    *sgd = (SgdOptions){.lr = a->lr, .clip_norm = a->clip, .warmup_steps = a->warmup};
+    if (!lr_decay_from_name(a->decay, &sgd->decay))
+        usage_error(command, "--decay must be constant, cosine or linear, got '%s'", a->decay);
+}
+
+// A new model from the flags, or the model, tokenizer and state of --resume.
+static Gpt *make_model(const Command *command, const PretrainArgs *a, const char *text, size_t len,
+                       Tokenizer *tokenizer, TrainingState *state) {
+    if (a->resume != NULL) return load_checkpoint_or_exit(command, a->resume, tokenizer, state);
+    if (strcmp(a->tokenizer, "bytes") == 0)
+        tokenizer_init_bytes(tokenizer);
+    else if (strcmp(a->tokenizer, "chars") == 0)
+        tokenizer_init_chars(tokenizer, text, len);
+    else
+        usage_error(command, "--tokenizer must be bytes or chars, got '%s'", a->tokenizer);
+    GptConfig config = config_from_args(command, a);
+    config.vocab_size = tokenizer_vocab_size(tokenizer);
+    char error[256];
+    if (!config_validate(&config, error, sizeof error)) usage_error(command, "%s", error);
+    Gpt *model = gpt_create(&config);
+    gpt_init_weights(model, (uint64_t)a->seed);
+    state->step = 0;
+    rng_seed(&state->data_rng, (uint64_t)a->seed ^ 0xDA7Aull);
+    return model;
+}
+
+static void print_sample(Gpt *model, const Tokenizer *tokenizer, int n_tokens, long seed) {
+    int prompt = tokenizer->byte_to_id['\n'] >= 0 ? tokenizer->byte_to_id['\n'] : 0;
+    SampleOptions options = {.n_tokens = n_tokens, .temperature = 0.8f, .top_k = 40,
+                             .n_allowed = tokenizer->n_text_tokens};
+    Rng rng;
+    rng_seed(&rng, (uint64_t)seed);
+    long n;
+    int *ids = generate(model, &prompt, 1, &options, &rng, &n);
+    printf("--- sample (temperature 0.8, top-k 40) ---");
+    print_tokens(tokenizer, ids, n);
+    printf("\n");
+    free(ids);
+}
+
+static int run(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
+    size_t len;
+    char *text = load_text_or_exit(command, a->data, &len);
+    Tokenizer tokenizer;
+    TrainingState state;
+    Gpt *model = make_model(command, a, text, len, &tokenizer, &state);
+    int seq = a->seq > 0 ? a->seq : model->config.n_ctx;
+    if (seq > model->config.n_ctx) usage_error(command, "--seq %d is longer than the context (n_ctx %d)", seq, model->config.n_ctx);
+    TokenSequence all = encode_or_exit(command, &tokenizer, text, len, a->data ? a->data : "the embedded corpus");
+    TokenSequence train, val;
+    split_tokens(&all, a->val_fraction, &train, &val);
+    if (train.n < seq + 1)
+        usage_error(command, "the training text has %ld tokens; a window needs %d (use a longer text or a smaller --seq)",
+                    train.n, seq + 1);
+    config_print(stderr, &model->config);
+    fprintf(stderr, "data: %s, %ld tokens (%s): %ld train, %ld validation\n", a->data ? a->data : "embedded corpus",
+            all.n, tokenizer_kind_name(tokenizer.kind), train.n, val.n);
+    fprintf(stderr, "training: %ld steps of %d x %d tokens, SGD lr %g%s\n", a->steps, a->batch, seq, a->lr,
+            state.step > 0 ? " (resumed)" : "");
+    PretrainOptions options = {.steps = a->steps, .batch = a->batch, .seq = seq, .sgd = *sgd,
+                               .eval_every = a->eval_every, .eval_windows = a->eval_windows,
+                               .save_every = a->save_every, .out = a->out, .log = a->log, .quiet = a->quiet};
+    PretrainReport report;
+    char error[512];
+    bool ok = pretrain(model, &tokenizer, &state, &train, &val, &options, &report, error, sizeof error);
+    if (ok) {
+        if (report.interrupted) fprintf(stderr, "interrupted at step %ld\n", report.steps_done);
+        if (a->out) fprintf(stderr, "checkpoint: %s (step %ld)\n", a->out, report.steps_done);
+        if (a->sample_tokens > 0) print_sample(model, &tokenizer, a->sample_tokens, a->seed);
+    }
+    gpt_free(model);
+    free(all.ids);
+    free(text);
+    tokenizer_free(&tokenizer);
+    if (!ok) runtime_error("%s", error);
+    return 0;
+}
+
+int pretrain_command(int argc, char **argv) {
+    PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt",
+                      .batch = 8, .sample_tokens = 300, .steps = 2000, .seed = 1, .eval_every = 200,
+                      .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f};
+    Option options[] = {
+        {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
+        {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
+        {"layers", OPTION_INT, &a.layers, "override the preset's number of blocks", 0},
+        {"d-model", OPTION_INT, &a.d_model, "override the preset's width", 0},
+        {"heads", OPTION_INT, &a.heads, "override the preset's attention heads", 0},
+        {"d-ff", OPTION_INT, &a.d_ff, "override the preset's feed-forward width", 0},
+        {"ctx", OPTION_INT, &a.ctx, "override the preset's context window n_ctx", 0},
+        {"act", OPTION_STRING, &a.act, "relu (the seed document) or gelu (the paper)", 0},
+        {"dropout", OPTION_FLOAT, &a.dropout, "override the preset's dropout (-1: the preset's)", 0},
+        {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes or chars", 0},
+        {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
+        {"batch", OPTION_INT, &a.batch, "windows per step", 0},
+        {"seq", OPTION_INT, &a.seq, "tokens per window (0: n_ctx)", 0},
+        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD", 0},
+        {"clip", OPTION_FLOAT, &a.clip, "clip the gradient's global norm to this (0: off)", 0},
+        {"warmup", OPTION_INT, &a.warmup, "steps of linear learning-rate warm-up (0: off)", 0},
+        {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
+        {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
+        {"val-fraction", OPTION_FLOAT, &a.val_fraction, "the last part of the text kept for validation", 0},
+        {"eval-every", OPTION_LONG, &a.eval_every, "steps between validation losses (0: at the end)", 0},
+        {"eval-windows", OPTION_LONG, &a.eval_windows, "validation windows of n_ctx + 1 tokens (0: all)", 0},
+        {"save-every", OPTION_LONG, &a.save_every, "steps between checkpoints (0: at the end)", 0},
+        {"out", OPTION_STRING, &a.out, "checkpoint file", 0},
+        {"log", OPTION_STRING, &a.log, "CSV log: step, train_loss, val_loss, lr, tokens_per_s", 0},
+        {"resume", OPTION_STRING, &a.resume, "continue the run saved in this checkpoint (same flags)", 0},
+        {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
+        {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
+        {NULL, OPTION_FLAG, NULL, NULL, 0},
+    };
+    Command command = {"pretrain", "Pre-trains a GPT on a text file with plain SGD: θ ← θ − η∇θ L1.",
+                       "pretrain [--data FILE] [--preset NAME] [--steps N] [--lr LR] [--out CKPT] ...", options};
+    parse_options(&command, argc, argv);
+    SgdOptions sgd;
+    check_args(&command, &a, &sgd);
+    return run(&command, &a, &sgd);
+}

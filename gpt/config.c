@@ -1,0 +1,90 @@
+#include "gpt/config.h"
+
+#include <string.h>
+
+// The classroom presets use the seed document's ReLU and no dropout; gpt1 is the
+// paper's model. vocab_size is the tokenizer's in practice; 256 is the byte
+// tokenizer's, 40478 the size of GPT-1's BPE vocabulary.
+const Preset PRESETS[] = {
+    {"nano", "3 layers, d 48: trains in a minute", {3, 48, 3, 192, 64, 256, ACTIVATION_RELU, 0.0f, {0}}},
+    {"tiny", "4 layers, d 128: a couple of minutes", {4, 128, 4, 512, 64, 256, ACTIVATION_RELU, 0.0f, {0}}},
+    {"small", "6 layers, d 384, context 256", {6, 384, 6, 1536, 256, 256, ACTIVATION_RELU, 0.0f, {0}}},
+    {"gpt1", "the paper: 12 layers, d 768, 12 heads, context 512",
+     {12, 768, 12, 3072, 512, 40478, ACTIVATION_GELU, 0.1f, {0}}},
+};
+const int N_PRESETS = (int)(sizeof PRESETS / sizeof PRESETS[0]);
+
+const Preset *preset_find(const char *name) {
+    for (int i = 0; i < N_PRESETS; i++)
+        if (strcmp(PRESETS[i].name, name) == 0) return &PRESETS[i];
+    return NULL;
+}
+
+bool config_validate(const GptConfig *c, char *error, size_t error_len) {
+    struct { const char *name; int value; } fields[] = {
+        {"n_layers", c->n_layers}, {"d_model", c->d_model}, {"n_heads", c->n_heads},
+        {"d_ff", c->d_ff},         {"n_ctx", c->n_ctx},     {"vocab_size", c->vocab_size},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i].value <= 0) {
+            snprintf(error, error_len, "%s must be positive, got %d", fields[i].name, fields[i].value);
+            return false;
+        }
+    if (c->d_model % c->n_heads != 0) {
+        snprintf(error, error_len, "n_heads (%d) must divide d_model (%d)", c->n_heads, c->d_model);
+        return false;
+    }
+    if (!(c->dropout >= 0.0f && c->dropout < 1.0f)) {
+        snprintf(error, error_len, "dropout must be in [0, 1), got %g", c->dropout);
+        return false;
+    }
+    if (c->head.task != TASK_NONE && c->head.n_outputs <= 0) {
+        snprintf(error, error_len, "the %s head needs at least one output, got %d", task_name(c->head.task),
+                 c->head.n_outputs);
+        return false;
+    }
+    return true;
+}
+
+bool config_equal(const GptConfig *a, const GptConfig *b) {
+    return a->n_layers == b->n_layers && a->d_model == b->d_model && a->n_heads == b->n_heads && a->d_ff == b->d_ff &&
+           a->n_ctx == b->n_ctx && a->vocab_size == b->vocab_size && a->activation == b->activation &&
+           a->dropout == b->dropout && a->head.task == b->head.task && a->head.n_outputs == b->head.n_outputs &&
+           a->head.combine == b->head.combine && a->head.regression == b->head.regression;
+}
+
+int head_input_width(const GptConfig *c) {
+    bool concat = c->head.task == TASK_SIMILAR && c->head.combine == COMBINE_CONCAT;
+    return concat ? 2 * c->d_model : c->d_model;
+}
+
+static const char *const TASK_NAMES[] = {"none", "classify", "entail", "similar", "choice"};
+
+const char *task_name(TaskKind task) { return task >= TASK_NONE && task <= TASK_CHOICE ? TASK_NAMES[task] : "?"; }
+
+bool task_from_name(const char *name, TaskKind *task) {
+    for (int i = TASK_NONE; i <= TASK_CHOICE; i++)
+        if (strcmp(name, TASK_NAMES[i]) == 0) {
+            *task = (TaskKind)i;
+            return true;
+        }
+    return false;
+}
+
+// Per block: c_attn d·3d + 3d, c_proj d·d + d, c_fc d·f + f, c_proj f·d + d, two LayerNorms 2·2d.
+long config_parameter_count(const GptConfig *c) {
+    long d = c->d_model, f = c->d_ff;
+    long block = (d * 3 * d + 3 * d) + (d * d + d) + (d * f + f) + (f * d + d) + 4 * d;
+    long head = c->head.task == TASK_NONE ? 0 : (long)(head_input_width(c) + 1) * c->head.n_outputs;
+    return (long)c->vocab_size * d + (long)c->n_ctx * d + c->n_layers * block + head;
+}
+
+void config_print(FILE *file, const GptConfig *c) {
+    fprintf(file, "model: %d layers, d_model %d, %d heads, d_ff %d, n_ctx %d, vocab %d, %s, dropout %g\n", c->n_layers,
+            c->d_model, c->n_heads, c->d_ff, c->n_ctx, c->vocab_size, activation_name(c->activation), c->dropout);
+    if (c->head.task != TASK_NONE)
+        fprintf(file, "task head: %s, %d outputs%s%s\n", task_name(c->head.task), c->head.n_outputs,
+                c->head.task == TASK_SIMILAR ? (c->head.combine == COMBINE_ADD ? ", add" : ", concat") : "",
+                c->head.regression ? ", regression" : "");
+    fprintf(file, "parameters: %ld\n", config_parameter_count(c));
+}

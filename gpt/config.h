@@ -1,0 +1,54 @@
+// The model's hyperparameters and the named presets.
+#ifndef GPT1_CONFIG_H
+#define GPT1_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nn/feed_forward.h"
+
+// The supervised task a fine-tuned model has a head for (section 3.3 of the paper).
+typedef enum { TASK_NONE = 0, TASK_CLASSIFY, TASK_ENTAIL, TASK_SIMILAR, TASK_CHOICE } TaskKind;
+// Similarity reads two orderings of the pair: their extract vectors are concatenated
+// (the seed document) or added element-wise (the paper).
+typedef enum { COMBINE_CONCAT = 0, COMBINE_ADD = 1 } SimilarityCombine;
+
+typedef struct TaskHeadConfig {
+    TaskKind task;              // TASK_NONE: a language model only, no head
+    int n_outputs;              // classes; 1 for multiple choice (a score per option) and for regression
+    SimilarityCombine combine;  // TASK_SIMILAR only
+    bool regression;            // TASK_SIMILAR with a graded score: squared error instead of softmax
+} TaskHeadConfig;
+
+typedef struct GptConfig {
+    int n_layers;     // decoder blocks
+    int d_model;      // width of every hidden state
+    int n_heads;      // attention heads; must divide d_model
+    int d_ff;         // inner width of the feed-forward network
+    int n_ctx;        // context window k: the longest sequence the model reads
+    int vocab_size;   // rows of the token embedding We (text tokens + task tokens)
+    Activation activation;
+    float dropout;    // on embeddings, attention weights and residual branches
+    TaskHeadConfig head;
+} GptConfig;
+
+typedef struct Preset {
+    const char *name;
+    const char *description;
+    GptConfig config;
+} Preset;
+
+extern const Preset PRESETS[];
+extern const int N_PRESETS;
+
+const Preset *preset_find(const char *name);  // NULL when there is no such preset
+// Checks the sizes; on a problem writes one line naming the field to error.
+bool config_validate(const GptConfig *config, char *error, size_t error_len);
+long config_parameter_count(const GptConfig *config);
+bool config_equal(const GptConfig *a, const GptConfig *b);
+int head_input_width(const GptConfig *config);  // d_model, or 2·d_model for concatenated similarity
+const char *task_name(TaskKind task);           // "none", "classify", "entail", "similar", "choice"
+bool task_from_name(const char *name, TaskKind *task);
+void config_print(FILE *file, const GptConfig *config);
+
+#endif

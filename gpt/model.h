@@ -1,0 +1,40 @@
+// The GPT-1 model: token and position embeddings, n post-LN decoder blocks, and an
+// output layer tied to the token embedding.
+//
+//   h0 = U·We + Wp
+//   h_l = decoder_block(h_{l-1}),  l = 1..n
+//   P(u) = softmax(h_n·Weᵀ)
+#ifndef GPT1_MODEL_H
+#define GPT1_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gpt/config.h"
+#include "nn/decoder_block.h"
+#include "nn/embedding.h"
+
+typedef struct Gpt {
+    GptConfig config;
+    ParameterTable params;  // every parameter, by name; SGD and checkpoints walk it
+    Embedding embedding;    // We ("wte.weight") and Wp ("wpe.weight")
+    DecoderBlock *blocks;   // config.n_layers blocks, "blocks.0" ...
+    Linear head;            // fine-tuning only: W_y and its bias, "head.weight" [in, outputs]
+    Dropout dropout;        // shared by every module: dropout.rng is NULL in evaluation
+    Rng dropout_rng;        // the masks' random numbers (part of the training state)
+} Gpt;
+
+// Builds the modules and allocates the parameters (all zero until gpt_init_weights
+// or a checkpoint fills them). The config must have passed config_validate.
+Gpt *gpt_create(const GptConfig *config);
+void gpt_init_weights(Gpt *model, uint64_t seed);  // N(0, 0.02) weights, LN gains 1, biases 0
+void gpt_free(Gpt *model);
+void gpt_set_training(Gpt *model, bool training);  // dropout on (training) or off (evaluation)
+
+Tensor *decoder_stack(Gpt *model, Tensor *h0);                                // h_n from h_0
+Tensor *gpt_hidden_states(Gpt *model, const int *tokens, int batch, int seq);  // h_n [b, t, d]
+Tensor *gpt_logits(Gpt *model, const int *tokens, int batch, int seq);         // [b, t, vocab]
+// L1 as a mean: −(1/N) Σ_i log P(u_i | u_{i-k}, ..., u_{i-1}), over the targets that are >= 0.
+Tensor *lm_loss(Tensor *logits, const int *targets);
+
+#endif

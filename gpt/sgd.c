@@ -1,0 +1,47 @@
+#include "gpt/sgd.h"
+
+#include <math.h>
+#include <string.h>
+
+// θ ← θ − η·∇θ L
+void sgd_step(ParameterTable *params, float lr) {
+    for (long i = 0; i < params->total; i++) params->data[i] -= lr * params->grad[i];
+}
+
+float learning_rate_at(const SgdOptions *o, long step, long total_steps) {
+    if (o->warmup_steps > 0 && step < o->warmup_steps) return o->lr * (float)(step + 1) / (float)o->warmup_steps;
+    long span = total_steps - o->warmup_steps;
+    double progress = span > 0 ? (double)(step - o->warmup_steps) / (double)span : 0.0;
+    switch (o->decay) {
+    case LR_COSINE: return (float)(o->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * progress)));
+    case LR_LINEAR: return (float)(o->lr * (1.0 - progress));
+    case LR_CONSTANT: break;
+    }
+    return o->lr;
+}
+
+double gradient_norm(const ParameterTable *params) {
+    double total = 0.0;
+    for (long i = 0; i < params->total; i++) total += (double)params->grad[i] * params->grad[i];
+    return sqrt(total);
+}
+
+void clip_gradients(ParameterTable *params, float max_norm) {
+    double norm = gradient_norm(params);
+    if (norm <= max_norm || norm == 0.0) return;
+    float factor = (float)(max_norm / norm);
+    for (long i = 0; i < params->total; i++) params->grad[i] *= factor;
+}
+
+static const char *const DECAY_NAMES[] = {"constant", "cosine", "linear"};
+
+const char *lr_decay_name(LrDecay decay) { return DECAY_NAMES[decay]; }
+
+bool lr_decay_from_name(const char *name, LrDecay *decay) {
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, DECAY_NAMES[i]) == 0) {
+            *decay = (LrDecay)i;
+            return true;
+        }
+    return false;
+}

@@ -1,0 +1,26 @@
+// Training by stochastic gradient descent, as the paper's equations describe it:
+//   θ ← θ − η·∇θ L
+// Plain SGD with a constant learning rate is the default. Gradient clipping and a
+// learning-rate warm-up and decay are options, off unless asked for.
+#ifndef GPT1_SGD_H
+#define GPT1_SGD_H
+
+#include "nn/parameters.h"
+
+typedef enum { LR_CONSTANT = 0, LR_COSINE, LR_LINEAR } LrDecay;
+
+typedef struct SgdOptions {
+    float lr;           // η
+    float clip_norm;    // > 0: scale the gradients down to at most this global L2 norm
+    int warmup_steps;   // > 0: η rises linearly from 0 over these first steps
+    LrDecay decay;      // after the warm-up, η stays, or falls to 0 at the last step
+} SgdOptions;
+
+void sgd_step(ParameterTable *params, float lr);  // θ ← θ − η·∇θ over the one parameter buffer
+float learning_rate_at(const SgdOptions *options, long step, long total_steps);
+double gradient_norm(const ParameterTable *params);
+void clip_gradients(ParameterTable *params, float max_norm);
+const char *lr_decay_name(LrDecay decay);
+bool lr_decay_from_name(const char *name, LrDecay *decay);
+
+#endif

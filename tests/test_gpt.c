@@ -1,0 +1,360 @@
+// gpt/: the whole model, pre-training, sampling, evaluation and checkpoints.
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autograd/tape.h"
+#include "gpt/checkpoint.h"
+#include "gpt/evaluate.h"
+#include "gpt/pretrain.h"
+#include "gpt/sample.h"
+#include "tests/helpers.h"
+
+static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f, {0}};
+
+static void teardown(void) { tape_reset(); }
+
+static Gpt *small_model(GptConfig config, uint64_t seed) {
+    Gpt *model = gpt_create(&config);
+    gpt_init_weights(model, seed);
+    return model;
+}
+
+START_TEST(test_gpt1_parameter_count) {
+    const Preset *gpt1 = preset_find("gpt1");
+    ck_assert_ptr_nonnull(gpt1);
+    ck_assert_int_eq(gpt1->config.vocab_size, 40478);
+    ck_assert_int_eq(config_parameter_count(&gpt1->config), 116534784L);
+    ck_assert_int_eq(gpt1->config.activation, ACTIVATION_GELU);
+    Gpt *model = small_model(SMALL, 1);
+    ck_assert_int_eq(model->params.total, config_parameter_count(&SMALL));
+    gpt_free(model);
+    ck_assert_ptr_null(preset_find("huge"));
+}
+END_TEST
+
+START_TEST(test_config_validation) {
+    char error[128];
+    GptConfig c = SMALL;
+    ck_assert(config_validate(&c, error, sizeof error));
+    c.n_heads = 3;
+    ck_assert(!config_validate(&c, error, sizeof error));
+    ck_assert_ptr_nonnull(strstr(error, "n_heads (3) must divide d_model (16)"));
+    c = SMALL;
+    c.n_ctx = 0;
+    ck_assert(!config_validate(&c, error, sizeof error));
+    ck_assert_ptr_nonnull(strstr(error, "n_ctx"));
+}
+END_TEST
+
+// With N(0, 0.02) weights the logits are nearly equal: the loss is close to ln(vocab).
+START_TEST(test_untrained_loss_is_log_vocab) {
+    GptConfig c = SMALL;
+    c.vocab_size = 256;
+    Gpt *model = small_model(c, 3);
+    Rng rng;
+    rng_seed(&rng, 4);
+    int inputs[4 * 8], targets[4 * 8];
+    for (int i = 0; i < 32; i++) inputs[i] = rng_below(&rng, 256), targets[i] = rng_below(&rng, 256);
+    Tensor *loss = lm_loss(gpt_logits(model, inputs, 4, 8), targets);
+    ck_assert_double_eq_tol(loss->data[0], log(256.0), 0.05);
+    gpt_free(model);
+}
+END_TEST
+
+// Training on one short repeated pattern with plain SGD drives the loss near zero.
+START_TEST(test_overfits_repeated_text) {
+    Gpt *model = small_model(SMALL, 5);
+    int pattern[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    int ids[400];
+    for (int i = 0; i < 400; i++) ids[i] = pattern[i % 10];
+    TokenSequence data = {ids, 400};
+    Batch batch = batch_create(8, 8);
+    Rng rng;
+    rng_seed(&rng, 6);
+    SgdOptions sgd = {.lr = 0.5f};
+    float first = 0, last = 0;
+    for (int step = 0; step < 400; step++) {
+        batch_sample(&batch, &data, &rng);
+        last = train_step(model, &batch, &sgd, sgd.lr);
+        if (step == 0) first = last;
+    }
+    ck_assert_double_gt(first, 2.0);
+    ck_assert_double_lt(last, 0.05);
+    batch_free(&batch);
+    gpt_free(model);
+}
+END_TEST
+
+static void run_losses(float *losses, int n, uint64_t seed, float dropout) {
+    GptConfig c = SMALL;
+    c.dropout = dropout;
+    Gpt *model = small_model(c, seed);
+    gpt_set_training(model, true);
+    int ids[200];
+    Rng data_rng;
+    rng_seed(&data_rng, seed);
+    for (int i = 0; i < 200; i++) ids[i] = rng_below(&data_rng, 11);
+    TokenSequence data = {ids, 200};
+    Batch batch = batch_create(4, 8);
+    SgdOptions sgd = {.lr = 0.1f};
+    for (int step = 0; step < n; step++) {
+        batch_sample(&batch, &data, &data_rng);
+        losses[step] = train_step(model, &batch, &sgd, sgd.lr);
+    }
+    batch_free(&batch);
+    gpt_free(model);
+}
+
+START_TEST(test_same_seed_same_losses) {
+    float a[20], b[20], c[20];
+    run_losses(a, 20, 9, 0.1f);
+    run_losses(b, 20, 9, 0.1f);
+    run_losses(c, 20, 10, 0.1f);
+    ck_assert_int_eq(memcmp(a, b, sizeof a), 0);  // bit for bit, dropout included
+    ck_assert_int_ne(memcmp(a, c, sizeof a), 0);
+}
+END_TEST
+
+// The whole stack: a token changed at position t changes no logit before t.
+START_TEST(test_model_causality) {
+    Gpt *model = small_model(SMALL, 11);
+    int tokens[2 * 8] = {1, 2, 3, 4, 5, 6, 7, 8, 8, 7, 6, 5, 4, 3, 2, 1};
+    int vocab = SMALL.vocab_size;
+    for (int t = 0; t < 8; t++) {
+        Tensor *before = gpt_logits(model, tokens, 2, 8);
+        int changed[16];
+        memcpy(changed, tokens, sizeof changed);
+        changed[t] = (changed[t] + 3) % vocab;
+        changed[8 + t] = (changed[8 + t] + 5) % vocab;
+        Tensor *after = gpt_logits(model, changed, 2, 8);
+        for (int b = 0; b < 2; b++) {
+            long row = (long)b * 8 * vocab;
+            ck_assert_int_eq(memcmp(before->data + row, after->data + row, sizeof(float) * (size_t)(t * vocab)), 0);
+            ck_assert_int_ne(memcmp(before->data + row + (long)t * vocab, after->data + row + (long)t * vocab,
+                                    sizeof(float) * (size_t)vocab), 0);
+        }
+        tape_reset();
+    }
+    gpt_free(model);
+}
+END_TEST
+
+START_TEST(test_sampling_greedy_and_top_k) {
+    Gpt *model = small_model(SMALL, 12);
+    int prompt[] = {3, 1, 4};
+    SampleOptions greedy = {.n_tokens = 12, .temperature = 0.0f};
+    SampleOptions top1 = {.n_tokens = 12, .temperature = 1.0f, .top_k = 1};
+    Rng r1, r2, r3;
+    rng_seed(&r1, 1), rng_seed(&r2, 2), rng_seed(&r3, 3);
+    long n1, n2, n3;
+    int *a = generate(model, prompt, 3, &greedy, &r1, &n1);  // longer than n_ctx = 8: a sliding window
+    int *b = generate(model, prompt, 3, &greedy, &r2, &n2);
+    int *c = generate(model, prompt, 3, &top1, &r3, &n3);
+    ck_assert_int_eq(n1, 15);
+    ck_assert_int_eq(memcmp(a, b, sizeof(int) * 15), 0);  // greedy ignores the rng
+    ck_assert_int_eq(memcmp(a, c, sizeof(int) * 15), 0);  // top-k 1 is greedy
+    ck_assert_int_eq(memcmp(a, prompt, sizeof prompt), 0);
+    free(a), free(b), free(c);
+    // temperature sampling follows the distribution: logits ln 1, ln 3 → P = 1/4, 3/4
+    float logits[] = {0.0f, logf(3.0f)};
+    SampleOptions t1 = {.temperature = 1.0f};
+    Rng rng;
+    rng_seed(&rng, 5);
+    int ones = 0;
+    for (int i = 0; i < 20000; i++) ones += choose_next_token(logits, 2, &t1, &rng);
+    ck_assert_double_eq_tol(ones / 20000.0, 0.75, 0.01);
+    gpt_free(model);
+}
+END_TEST
+
+// Evaluation windows: 20 tokens with n_ctx 8 make two windows of 9 (8 predictions
+// each) and a tail of 2 (1 prediction): 17 predictions, each counted once.
+START_TEST(test_evaluation_windows) {
+    Gpt *model = small_model(SMALL, 13);
+    int ids[20];
+    for (int i = 0; i < 20; i++) ids[i] = (i * 7) % 11;
+    TokenSequence data = {ids, 20};
+    long scored;
+    double loss = evaluate_lm_loss(model, &data, 4, 0, &scored);
+    ck_assert_int_eq(scored, 17);
+    double expected = 0;
+    int starts[] = {0, 9, 18}, lengths[] = {8, 8, 1};
+    for (int w = 0; w < 3; w++) {
+        Tensor *l = lm_loss(gpt_logits(model, ids + starts[w], 1, lengths[w]), ids + starts[w] + 1);
+        expected += (double)l->data[0] * lengths[w];
+    }
+    ck_assert_double_eq_tol(loss, expected / 17, 1e-6);
+    gpt_free(model);
+}
+END_TEST
+
+static char *temp_path(const char *name) {
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/gpt1c_test_%s_%ld", name, (long)(uintptr_t)&path % 100000);
+    return path;
+}
+
+START_TEST(test_checkpoint_round_trip) {
+    GptConfig c = SMALL;
+    c.activation = ACTIVATION_GELU;
+    c.dropout = 0.1f;
+    Gpt *model = small_model(c, 14);
+    Tokenizer tokenizer;
+    tokenizer_init_chars(&tokenizer, "abcdefghijk", 11);
+    TrainingState state = {.step = 42};
+    rng_seed(&state.data_rng, 77);
+    char error[256], *path = temp_path("roundtrip");
+    ck_assert_msg(checkpoint_save(path, model, &tokenizer, &state, error, sizeof error), "%s", error);
+    Tokenizer loaded_tokenizer;
+    TrainingState loaded_state;
+    Gpt *loaded = checkpoint_load(path, &loaded_tokenizer, &loaded_state, error, sizeof error);
+    ck_assert_msg(loaded != NULL, "%s", error);
+    ck_assert(config_equal(&loaded->config, &model->config));
+    ck_assert_int_eq(loaded->params.total, model->params.total);
+    ck_assert_int_eq(memcmp(loaded->params.data, model->params.data, sizeof(float) * (size_t)model->params.total), 0);
+    ck_assert_int_eq(loaded_state.step, 42);
+    ck_assert_uint_eq(loaded_state.data_rng.state, state.data_rng.state);
+    ck_assert_uint_eq(loaded->dropout_rng.state, model->dropout_rng.state);
+    ck_assert_int_eq(loaded_tokenizer.kind, TOKENIZER_CHARS);
+    ck_assert_int_eq(memcmp(loaded_tokenizer.id_to_byte, "abcdefghijk", 11), 0);
+    remove(path);
+    gpt_free(model);
+    gpt_free(loaded);
+}
+END_TEST
+
+// Writes a valid checkpoint, damages it with `damage`, and returns the load error.
+static const char *load_damaged(void (*damage)(const char *path)) {
+    Gpt *model = small_model(SMALL, 15);
+    Tokenizer tokenizer;
+    tokenizer_init_chars(&tokenizer, "0123456789a", 11);
+    TrainingState state = {0};
+    static char error[256];
+    char *path = temp_path("damaged");
+    ck_assert(checkpoint_save(path, model, &tokenizer, &state, error, sizeof error));
+    damage(path);
+    Gpt *loaded = checkpoint_load(path, NULL, NULL, error, sizeof error);
+    ck_assert_ptr_null(loaded);
+    remove(path);
+    gpt_free(model);
+    return error;
+}
+
+static void rewrite_byte(const char *path, long offset, int value) {
+    FILE *f = fopen(path, "r+b");
+    fseek(f, offset, SEEK_SET);
+    fputc(value, f);
+    fclose(f);
+}
+
+static void truncate_file(const char *path) {
+    size_t len;
+    char error[64];
+    FILE *f = fopen(path, "rb");
+    fseek(f, 0, SEEK_END);
+    len = (size_t)ftell(f);
+    fclose(f);
+    (void)error;
+    char *bytes = malloc(len);
+    f = fopen(path, "rb");
+    ck_assert_uint_eq(fread(bytes, 1, len, f), len);
+    fclose(f);
+    f = fopen(path, "wb");
+    fwrite(bytes, 1, len - 100, f);
+    fclose(f);
+    free(bytes);
+}
+
+static void flip_a_weight_bit(const char *path) { rewrite_byte(path, 400, 0x5A); }
+static void wrong_magic(const char *path) { rewrite_byte(path, 0, 'X'); }
+static void wrong_version(const char *path) { rewrite_byte(path, 8, 9); }
+
+START_TEST(test_checkpoint_rejects_damage) {
+    ck_assert_ptr_nonnull(strstr(load_damaged(truncate_file), "truncated"));
+    ck_assert_ptr_nonnull(strstr(load_damaged(flip_a_weight_bit), "CRC mismatch"));
+    ck_assert_ptr_nonnull(strstr(load_damaged(wrong_magic), "not a gpt1.c checkpoint"));
+    ck_assert_ptr_nonnull(strstr(load_damaged(wrong_version), "version 9"));
+    char error[256];
+    ck_assert_ptr_null(checkpoint_load("/nonexistent/x.ckpt", NULL, NULL, error, sizeof error));
+    ck_assert_ptr_nonnull(strstr(error, "cannot open"));
+}
+END_TEST
+
+// A run of 12 steps equals a run of 7 steps, saved, loaded and continued for 5.
+START_TEST(test_resume_equals_uninterrupted) {
+    GptConfig c = SMALL;
+    c.dropout = 0.1f;
+    int ids[300];
+    for (int i = 0; i < 300; i++) ids[i] = (i * i + 3 * i) % 11;
+    TokenSequence train = {ids, 260}, val = {ids + 260, 40};
+    Tokenizer tokenizer;
+    tokenizer_init_chars(&tokenizer, "0123456789a", 11);
+    float straight[12], resumed[12];
+    PretrainOptions o = {.steps = 12, .batch = 4, .seq = 8, .sgd = {.lr = 0.2f}, .eval_every = 5,
+                         .quiet = true, .loss_history = straight};
+    PretrainReport report;
+    char error[256];
+    Gpt *model = small_model(c, 21);
+    TrainingState state = {0};
+    rng_seed(&state.data_rng, 5);
+    ck_assert(pretrain(model, &tokenizer, &state, &train, &val, &o, &report, error, sizeof error));
+    gpt_free(model);
+
+    char *path = temp_path("resume");
+    model = small_model(c, 21);
+    state = (TrainingState){0};
+    rng_seed(&state.data_rng, 5);
+    o.steps = 7, o.out = path, o.loss_history = resumed;
+    ck_assert(pretrain(model, &tokenizer, &state, &train, &val, &o, &report, error, sizeof error));
+    gpt_free(model);
+    model = checkpoint_load(path, NULL, &state, error, sizeof error);
+    ck_assert_msg(model != NULL, "%s", error);
+    ck_assert_int_eq(state.step, 7);
+    o.steps = 12;
+    ck_assert(pretrain(model, &tokenizer, &state, &train, &val, &o, &report, error, sizeof error));
+    ck_assert_int_eq(memcmp(straight, resumed, sizeof straight), 0);
+    remove(path);
+    gpt_free(model);
+}
+END_TEST
+
+START_TEST(test_divergence_is_reported) {
+    int ids[100];
+    for (int i = 0; i < 100; i++) ids[i] = i % 11;
+    TokenSequence train = {ids, 100}, val = {ids, 0};
+    Tokenizer tokenizer;
+    tokenizer_init_chars(&tokenizer, "0123456789a", 11);
+    PretrainOptions o = {.steps = 50, .batch = 4, .seq = 8, .sgd = {.lr = 1e6f}, .quiet = true};
+    PretrainReport report;
+    char error[256];
+    Gpt *model = small_model(SMALL, 22);
+    TrainingState state = {0};
+    ck_assert(!pretrain(model, &tokenizer, &state, &train, &val, &o, &report, error, sizeof error));
+    ck_assert_ptr_nonnull(strstr(error, "smaller learning rate"));
+    gpt_free(model);
+}
+END_TEST
+
+Suite *gpt_suite(void) {
+    Suite *s = suite_create("gpt");
+    TCase *tc = tcase_create("model");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_gpt1_parameter_count);
+    tcase_add_test(tc, test_config_validation);
+    tcase_add_test(tc, test_untrained_loss_is_log_vocab);
+    tcase_add_test(tc, test_overfits_repeated_text);
+    tcase_add_test(tc, test_same_seed_same_losses);
+    tcase_add_test(tc, test_model_causality);
+    tcase_add_test(tc, test_sampling_greedy_and_top_k);
+    tcase_add_test(tc, test_evaluation_windows);
+    tcase_add_test(tc, test_checkpoint_round_trip);
+    tcase_add_test(tc, test_checkpoint_rejects_damage);
+    tcase_add_test(tc, test_resume_equals_uninterrupted);
+    tcase_add_test(tc, test_divergence_is_reported);
+    suite_add_tcase(s, tc);
+    return s;
+}
