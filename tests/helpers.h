@@ -19,5 +19,6 @@ Suite *ops_suite(void);
 Suite *autograd_suite(void);
 Suite *nn_suite(void);
 Suite *gpt_suite(void);
+Suite *cli_suite(void);
 
 #endif

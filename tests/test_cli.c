@@ -1,0 +1,144 @@
+// The gpt program: bad input gets a clear one-line message and exit status 2; a
+// diverging run exits 1 and leaves the previous checkpoint alone; a small run works
+// from end to end (pretrain, sample, eval, inspect).
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tests/helpers.h"
+
+static char output[8192];
+
+// Runs `gpt <args>` with stdout and stderr captured into `output`; returns the exit status.
+static int run_gpt(const char *args) {
+    char command[1024];
+    const char *log = "/tmp/gpt1c_cli_output.txt";
+    snprintf(command, sizeof command, "%s %s >%s 2>&1", GPT_PROGRAM, args, log);
+    int status = system(command);
+    FILE *f = fopen(log, "r");
+    size_t n = f ? fread(output, 1, sizeof output - 1, f) : 0;
+    output[n] = '\0';
+    if (f) fclose(f);
+    remove(log);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void assert_usage_error(const char *args, const char *message) {
+    int status = run_gpt(args);
+    ck_assert_msg(status == 2, "gpt %s: exit status %d, expected 2; output: %s", args, status, output);
+    ck_assert_msg(strstr(output, message) != NULL, "gpt %s: expected '%s' in: %s", args, message, output);
+}
+
+static const char *write_file(const char *name, const char *text) {
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/gpt1c_cli_%s", name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+START_TEST(test_bad_input_exits_2) {
+    assert_usage_error("pretrain --bogus", "unknown option '--bogus'");
+    assert_usage_error("pretrain --data /nonexistent/text.txt", "/nonexistent/text.txt: cannot open");
+    char args[512];
+    snprintf(args, sizeof args, "pretrain --data %s", write_file("empty.txt", ""));
+    assert_usage_error(args, "the file is empty");
+    assert_usage_error("pretrain --preset huge", "no preset named 'huge'");
+    assert_usage_error("pretrain --batch 0", "--batch must be at least 1");
+    assert_usage_error("pretrain --heads 5", "n_heads (5) must divide d_model (128)");
+    assert_usage_error("pretrain --steps abc", "--steps expects an integer, got 'abc'");
+    assert_usage_error("pretrain --lr", "--lr needs a value");
+    assert_usage_error("pretrain --tokenizer words", "--tokenizer must be");
+    assert_usage_error("sample", "--ckpt is required");
+    snprintf(args, sizeof args, "eval --ckpt %s --data x", write_file("bad.ckpt", "this text file is not a checkpoint of any kind"));
+    assert_usage_error(args, "not a gpt1.c checkpoint");
+    assert_usage_error("frobnicate", "unknown command 'frobnicate'");
+    ck_assert_int_eq(run_gpt("pretrain --help"), 0);
+    ck_assert_ptr_nonnull(strstr(output, "--resume"));
+}
+END_TEST
+
+static const char *TEXT =
+    "the cat sat on the mat. the dog sat on the log. the cat saw the dog. the dog saw the cat.\n"
+    "a small model learns which letter follows which, then which word follows which.\n";
+
+START_TEST(test_small_run_end_to_end) {
+    char args[1024];
+    const char *data = write_file("text.txt", TEXT);
+    char data_path[256];
+    snprintf(data_path, sizeof data_path, "%s", data);
+    const char *ckpt = "/tmp/gpt1c_cli_small.ckpt";
+    snprintf(args, sizeof args,
+             "pretrain --data %s --preset nano --ctx 16 --steps 4 --batch 2 --tokenizer chars --out %s "
+             "--log /tmp/gpt1c_cli.csv --sample-tokens 10 --quiet", data_path, ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "--- sample"));
+    snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the ' --tokens 20 --temperature 0", ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert(strncmp(output, "the ", 4) == 0);
+    snprintf(args, sizeof args, "eval --ckpt %s --data %s", ckpt, data_path);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "loss: "));
+    snprintf(args, sizeof args, "inspect --ckpt %s", ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "blocks.2.mlp.c_proj.weight"));
+    ck_assert_ptr_nonnull(strstr(output, "step: 4"));
+    ck_assert_ptr_nonnull(strstr(output, "tokenizer: chars"));
+    FILE *log = fopen("/tmp/gpt1c_cli.csv", "r");
+    char header[128] = {0};
+    ck_assert_ptr_nonnull(fgets(header, sizeof header, log));
+    ck_assert_str_eq(header, "step,train_loss,val_loss,lr,tokens_per_s\n");
+    fclose(log);
+    // a prompt with a character the vocabulary lacks is a clear error
+    snprintf(args, sizeof args, "sample --ckpt %s --prompt 'XYZ'", ckpt);
+    assert_usage_error(args, "not in the");
+    remove(ckpt);
+    remove("/tmp/gpt1c_cli.csv");
+}
+END_TEST
+
+static long file_bytes(const char *path, char *buf, long cap) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return -1;
+    long n = (long)fread(buf, 1, (size_t)cap, f);
+    fclose(f);
+    return n;
+}
+
+START_TEST(test_divergence_keeps_last_checkpoint) {
+    char args[1024];
+    const char *data = write_file("text2.txt", TEXT);
+    char data_path[256];
+    snprintf(data_path, sizeof data_path, "%s", data);
+    const char *ckpt = "/tmp/gpt1c_cli_diverge.ckpt";
+    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 2 --batch 2 --out %s "
+             "--sample-tokens 0 --quiet", data_path, ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    static char before[1 << 20], after[1 << 20];
+    long n_before = file_bytes(ckpt, before, sizeof before);
+    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 50 --batch 2 --lr 1e6 --out %s "
+             "--sample-tokens 0 --quiet", data_path, ckpt);
+    int status = run_gpt(args);
+    ck_assert_msg(status == 1, "exit status %d: %s", status, output);
+    ck_assert_ptr_nonnull(strstr(output, "smaller learning rate"));
+    long n_after = file_bytes(ckpt, after, sizeof after);
+    ck_assert_int_eq(n_before, n_after);
+    ck_assert_int_eq(memcmp(before, after, (size_t)n_before), 0);
+    remove(ckpt);
+}
+END_TEST
+
+Suite *cli_suite(void) {
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("gpt program");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_bad_input_exits_2);
+    tcase_add_test(tc, test_small_run_end_to_end);
+    tcase_add_test(tc, test_divergence_keeps_last_checkpoint);
+    suite_add_tcase(s, tc);
+    return s;
+}
