@@ -35,6 +35,7 @@ Tensor *merge_heads(Tensor *x);                  // [b, h, t, hd] -> [b, t, h·h
 Tensor *transpose(Tensor *x);                    // [..., m, n] -> [..., n, m]
 Tensor *columns(Tensor *x, int start, int count);  // x[..., start : start + count]
 Tensor *concat(Tensor *a, Tensor *b);            // [..., n] and [..., m] -> [..., n + m]
+Tensor *reshape(Tensor *x, Shape shape);         // the same values in a new shape of the same size
 
 // ops_loss.c: these return a tensor of shape [1]
 Tensor *sum(Tensor *x);

@@ -127,3 +127,15 @@ Tensor *concat(Tensor *a, Tensor *b) {
     record("concat", out, backward_concat, a, b, NULL);
     return out;
 }
+
+static void backward_reshape(Node *node) {
+    scale_backward(node->inputs[0]->grad, node->out->grad, 1.0f, node->out->size);
+}
+
+Tensor *reshape(Tensor *x, Shape shape) {
+    if (shape_size(shape) != x->size) shape_error("reshape", x->shape, shape, "sizes must be equal");
+    Tensor *out = op_output("reshape", shape);
+    memcpy(out->data, x->data, sizeof(float) * (size_t)x->size);
+    record("reshape", out, backward_reshape, x, NULL, NULL);
+    return out;
+}

@@ -12,7 +12,12 @@ Tensor *random_input(const char *name, Shape shape, Rng *rng, float std) {
 }
 
 void assert_gradcheck(const char *title, GradcheckFunction f, void *context, Tensor **inputs, int n_inputs) {
-    GradcheckResult result = gradcheck(f, context, inputs, n_inputs, NULL);
+    assert_gradcheck_with(title, f, context, inputs, n_inputs, NULL);
+}
+
+void assert_gradcheck_with(const char *title, GradcheckFunction f, void *context, Tensor **inputs, int n_inputs,
+                           const GradcheckOptions *options) {
+    GradcheckResult result = gradcheck(f, context, inputs, n_inputs, options);
     if (!result.passed) gradcheck_print(title, &result);
     for (int k = 0; k < result.n_inputs; k++) {
         const GradcheckInputReport *r = &result.inputs[k];

@@ -11,6 +11,8 @@
 Tensor *random_input(const char *name, Shape shape, Rng *rng, float std);
 // Fails the test with the gradcheck table when any input's gradient is wrong.
 void assert_gradcheck(const char *title, GradcheckFunction f, void *context, Tensor **inputs, int n_inputs);
+void assert_gradcheck_with(const char *title, GradcheckFunction f, void *context, Tensor **inputs, int n_inputs,
+                           const GradcheckOptions *options);
 void assert_close(const float *actual, const float *expected, long n, float tolerance, const char *what);
 
 Suite *tensor_suite(void);
@@ -20,5 +22,6 @@ Suite *autograd_suite(void);
 Suite *nn_suite(void);
 Suite *gpt_suite(void);
 Suite *cli_suite(void);
+Suite *finetune_suite(void);
 
 #endif

@@ -96,6 +96,7 @@ static Tensor *f_merge(Tensor **in, void *c) { (void)c; return merge_heads(in[0]
 static Tensor *f_transpose(Tensor **in, void *c) { (void)c; return transpose(in[0]); }
 static Tensor *f_columns(Tensor **in, void *c) { (void)c; return columns(in[0], 2, 3); }
 static Tensor *f_concat(Tensor **in, void *c) { (void)c; return concat(in[0], in[1]); }
+static Tensor *f_reshape(Tensor **in, void *c) { (void)c; return softmax(reshape(in[0], shape2(7, 3))); }
 
 START_TEST(test_grad_shape_ops) {
     Tensor *scores = random_input("scores", shape3(2, 7, 7), &rng, 1);
@@ -110,6 +111,8 @@ START_TEST(test_grad_shape_ops) {
     assert_gradcheck("columns", f_columns, NULL, &t, 1);
     Tensor *pair[] = {random_input("a", shape2(3, 1), &rng, 1), random_input("b", shape2(3, 7), &rng, 1)};
     assert_gradcheck("concat", f_concat, NULL, pair, 2);
+    Tensor *r = random_input("r", shape3(3, 7, 1), &rng, 1);
+    assert_gradcheck("reshape", f_reshape, NULL, &r, 1);
 }
 END_TEST
 

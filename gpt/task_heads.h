@@ -1,0 +1,28 @@
+// Supervised fine-tuning (section 3.2): a linear head on the final hidden state at
+// the extract token, its loss L2, and the combined objective L3 = L2 + λ·L1 with
+// the language-model loss on the task inputs as an auxiliary objective.
+#ifndef GPT1_TASK_HEADS_H
+#define GPT1_TASK_HEADS_H
+
+#include "gpt/model.h"
+#include "gpt/task_batch.h"
+
+typedef struct TaskOutput {
+    Tensor *logits;  // classify/entail/similar: [examples, classes]; choice: [examples, options];
+                     // regression: [examples, 1]
+    Tensor *l2;      // the task loss
+    Tensor *l1;      // the LM loss on the task inputs; NULL when λ = 0
+    Tensor *l3;      // L2 + λ·L1: what SGD minimises
+} TaskOutput;
+
+Tensor *extract_states(Tensor *h, const int *extract_rows, int n_sequences);
+Tensor *classifier_logits(Gpt *model, Tensor *h_extract);
+Tensor *combine_similarity(Tensor *h_extract, SimilarityCombine combine);
+Tensor *choice_logits(Gpt *model, Tensor *h_extract, int n_options);
+Tensor *task_loss(const Gpt *model, Tensor *logits, const TaskBatch *batch);
+Tensor *combined_loss(Tensor *l2, Tensor *l1, float lambda);
+
+// The whole forward pass of a batch: hidden states, extract vectors, head, L2, L1, L3.
+TaskOutput task_forward(Gpt *model, const TaskBatch *batch, float lambda);
+
+#endif
