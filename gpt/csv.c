@@ -39,7 +39,7 @@ static bool followed_by_field_end(const RecordReader *reader) {
 }
 
 // The bytes between the quotes, with "" turned into " and line breaks kept as they are.
-static ReadResult read_quoted(RecordReader *reader, Record *record, int field, char *why, size_t why_size) {
+static ReadResult read_quoted(RecordReader *reader, Record *record, char *why, size_t why_size) {
     int opened_on = reader->line;
     reader->pos++;  // the opening quote
     for (;;) {
@@ -50,7 +50,7 @@ static ReadResult read_quoted(RecordReader *reader, Record *record, int field, c
         if (!record_append(record, start, len)) return READ_OUT_OF_MEMORY;
         reader->pos += len;
         if (quote == NULL) {
-            snprintf(why, why_size, "field %d: the quote opened on line %d is never closed", field, opened_on);
+            snprintf(why, why_size, "the quote opened on line %d is never closed", opened_on);
             return READ_BAD_RECORD;
         }
         bool doubled = reader->pos + 1 < reader->len && reader->bytes[reader->pos + 1] == '"';
@@ -64,8 +64,8 @@ static ReadResult read_quoted(RecordReader *reader, Record *record, int field, c
         int shown = 0;  // up to 20 bytes of what follows, on this line
         while (shown < 20 && reader->pos + (size_t)shown < reader->len && rest[shown] != '\r' && rest[shown] != '\n')
             shown++;
-        snprintf(why, why_size, "field %d: expected '%c' or the end of the line after the closing quote, got \"%.*s\" "
-                 "(a quote inside a quoted field must be doubled: \"\")", field, reader->separator, shown, rest);
+        snprintf(why, why_size, "expected '%c' or the end of the line after the closing quote, got \"%.*s\" "
+                 "(a quote inside a quoted field must be doubled: \"\")", reader->separator, shown, rest);
         return READ_BAD_RECORD;
     }
     return record_end_field(record) ? READ_RECORD : READ_OUT_OF_MEMORY;
@@ -73,9 +73,9 @@ static ReadResult read_quoted(RecordReader *reader, Record *record, int field, c
 
 ReadResult csv_read(RecordReader *reader, Record *record, char *why, size_t why_size) {
     size_t record_start = reader->pos;
-    for (int field = 1;; field++) {
+    for (;;) {
         bool quoted = !at_end(reader) && peek(reader) == '"';
-        ReadResult result = quoted ? read_quoted(reader, record, field, why, why_size) : read_unquoted(reader, record);
+        ReadResult result = quoted ? read_quoted(reader, record, why, why_size) : read_unquoted(reader, record);
         if (result == READ_BAD_RECORD && !at_end(reader)) skip_rest_of_line(reader);
         if (result != READ_RECORD) return result;
         if (at_end(reader)) break;

@@ -38,7 +38,8 @@ typedef struct RecordReader {
 typedef enum ReadResult {
     READ_RECORD,         // *record holds the next record
     READ_END,            // nothing but blank lines was left
-    READ_BAD_RECORD,     // malformed (CSV quoting); `why` says where; the reader skipped it
+    READ_BAD_RECORD,     // malformed (CSV quoting) in field n_fields (0-based), `why` says how;
+                         // the reader went on to the next line
     READ_OUT_OF_MEMORY,
 } ReadResult;
 

@@ -88,8 +88,8 @@ static bool choose_task(TaskLoader *loader, const TaskReadOptions *options, bool
     }
     loader->task = options->task != TASK_UNSPECIFIED ? options->task : spec->tasks[0];
     if (loader->task == spec->tasks[0] || loader->task == spec->tasks[1]) return true;
-    return fail(loader, "%s: a %s file holds a %s task%s%s, not %s", loader->name, spec->title,
-                task_type_name(spec->tasks[0]), spec->tasks[1] ? " or a " : "",
+    return fail(loader, "%s: %s files hold the %s%s%s task, not %s", loader->name, spec->title,
+                task_type_name(spec->tasks[0]), spec->tasks[1] ? " or " : "",
                 spec->tasks[1] ? task_type_name(spec->tasks[1]) : "", task_type_name(options->task));
 }
 
@@ -131,7 +131,8 @@ static bool read_header(TaskLoader *loader) {
     if (!loader->spec->has_header && !tsv_comment) return true;
     ReadResult result = record_read(&loader->reader, &loader->record, loader->why, sizeof loader->why);
     if (result == READ_OUT_OF_MEMORY) return fail_out_of_memory(loader);
-    if (result == READ_BAD_RECORD) return fail(loader, "%s:1: header: %s", loader->name, loader->why);
+    if (result == READ_BAD_RECORD)
+        return fail(loader, "%s:1: header field %d: %s", loader->name, loader->record.n_fields + 1, loader->why);
     if (result == READ_END) return true;
     loader->header_seen = true;
     if (tsv_comment || check_header(loader, &loader->record)) return true;
@@ -167,8 +168,7 @@ static bool add_example(TaskLoader *loader, const TaskExample *example) {
 // memory ran out (loader->out_of_memory).
 static bool parse_row(TaskLoader *loader, const Record *record) {
     if (record->blank) {
-        snprintf(loader->why, sizeof loader->why, "empty line (only the end of the file may have empty lines)");
-        return false;
+        return row_error(loader, "empty line (only the end of the file may have empty lines)");
     }
     if (!check_field_count(loader, record)) return false;
     if (!fix_options(loader, record)) {
@@ -190,6 +190,7 @@ static bool read_rows(TaskLoader *loader) {
         ReadResult result = record_read(&loader->reader, &loader->record, loader->why, sizeof loader->why);
         if (result == READ_END) return true;
         if (result == READ_OUT_OF_MEMORY) return fail_out_of_memory(loader);
+        if (result == READ_BAD_RECORD) field_error(loader, loader->record.n_fields, loader->why);
         bool ok = result == READ_RECORD && parse_row(loader, &loader->record);
         if (loader->out_of_memory) return fail_out_of_memory(loader);
         if (!ok && !bad_row(loader, loader->record.line)) return false;

@@ -2,6 +2,7 @@
 // docs/task_formats.md describes each format and its mapping to the task fields.
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +28,18 @@ static const char *quoted(const char *text, size_t len, char *buf, size_t size) 
     return buf;
 }
 
-// Writes "field 4 (entailment_label): " + the reason into loader->why.
-static bool field_error(TaskLoader *loader, int field, const char *reason) {
-    char name[32];
-    snprintf(loader->why, sizeof loader->why, "field %d (%s): %s", field + 1,
-             field_name(loader, field, name, sizeof name), reason);
+bool row_error(TaskLoader *loader, const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    vsnprintf(loader->why, sizeof loader->why, format, args);
+    va_end(args);
     return false;
+}
+
+bool field_error(TaskLoader *loader, int field, const char *reason) {
+    char name[32], copy[sizeof loader->why];
+    memcpy(copy, reason, strlen(reason) + 1);  // reason may be loader->why itself
+    return row_error(loader, "field %d (%s): %s", field + 1, field_name(loader, field, name, sizeof name), copy);
 }
 
 static char *copy_bytes(TaskLoader *loader, const char *bytes, size_t len) {
@@ -245,7 +252,7 @@ static const char *const TSV_FIELDS[][3] = {
 
 const char *field_name(const TaskLoader *loader, int field, char *buf, size_t size) {
     const FormatSpec *spec = loader->spec;
-    if (spec->format != TASK_FORMAT_TSV) return field < spec->n_columns ? spec->columns[field] : "extra";
+    if (spec->format != TASK_FORMAT_TSV) return field < spec->n_columns ? spec->columns[field] : "extra field";
     if (loader->task != TASK_CHOICE) return TSV_FIELDS[loader->task][field];
     if (field == 0) return "context";
     if (field == loader->record.n_fields - 1) return "label";
@@ -258,18 +265,13 @@ static int tsv_field_count(TaskType task) { return task == TASK_CLASSIFY ? 2 : 3
 // Choice rows of the simple TSV: the first row sets the number of options.
 static bool check_option_count(TaskLoader *loader, const Record *record) {
     int n_options = record->n_fields - 2;
-    if (n_options < 2 || n_options > TASK_MAX_OPTIONS) {
-        snprintf(loader->why, sizeof loader->why,
-                 "expected context<TAB>option 1<TAB>...<TAB>option N<TAB>label with 2 to %d options, got %d field%s",
-                 TASK_MAX_OPTIONS, record->n_fields, record->n_fields == 1 ? "" : "s");
-        return false;
-    }
+    if (n_options < 2 || n_options > TASK_MAX_OPTIONS)
+        return row_error(loader, "expected context<TAB>option 1<TAB>...<TAB>option N<TAB>label with 2 to %d options, "
+                         "got %d field%s", TASK_MAX_OPTIONS, record->n_fields, record->n_fields == 1 ? "" : "s");
     if (loader->n_options == 0) return true;  // the first good row sets it (task_data.c)
     if (n_options == loader->n_options) return true;
-    snprintf(loader->why, sizeof loader->why,
-             "wrong number of options: %d, but line %d has %d; every example needs the same number", n_options,
-             loader->options_line, loader->n_options);
-    return false;
+    return row_error(loader, "wrong number of options: %d, but line %d has %d; every example needs the same number",
+                     n_options, loader->options_line, loader->n_options);
 }
 
 bool check_field_count(TaskLoader *loader, const Record *record) {
@@ -286,10 +288,8 @@ bool check_field_count(TaskLoader *loader, const Record *record) {
         int n = snprintf(names + used, sizeof names - used, "%s%s", joiner, field_name(loader, f, buf, sizeof buf));
         used += n > 0 ? (size_t)n : 0;
     }
-    snprintf(loader->why, sizeof loader->why, "expected %s%d %s-separated fields (%s), got %d",
-             spec->extra_fields_ok ? "at least " : "", expected, spec->separator == ',' ? "comma" : "tab", names,
-             record->n_fields);
-    return false;
+    return row_error(loader, "expected %s%d %s-separated fields (%s), got %d", spec->extra_fields_ok ? "at least " : "",
+                     expected, spec->separator == ',' ? "comma" : "tab", names, record->n_fields);
 }
 
 bool check_header(TaskLoader *loader, const Record *record) {
@@ -301,15 +301,12 @@ bool check_header(TaskLoader *loader, const Record *record) {
         trim(&text, &len);
         if (f < record->n_fields && strlen(spec->columns[f]) == len && memcmp(text, spec->columns[f], len) == 0)
             continue;
-        snprintf(loader->why, sizeof loader->why,
-                 "not a %s file: header field %d should be \"%s\", got %s (choose the format by hand?)", spec->title,
-                 f + 1, spec->columns[f], f < record->n_fields ? quoted(text, len, got, sizeof got) : "nothing");
-        return false;
+        return row_error(loader, "not a %s file? header field %d should be \"%s\", got %s", spec->title, f + 1,
+                         spec->columns[f], f < record->n_fields ? quoted(text, len, got, sizeof got) : "nothing");
     }
     if (record->n_fields == spec->n_columns || spec->extra_fields_ok) return true;
-    snprintf(loader->why, sizeof loader->why, "not a %s file: the header has %d fields, expected %d", spec->title,
-             record->n_fields, spec->n_columns);
-    return false;
+    return row_error(loader, "not a %s file? the header has %d fields, expected %d", spec->title, record->n_fields,
+                     spec->n_columns);
 }
 
 // ---- Detection --------------------------------------------------------------------

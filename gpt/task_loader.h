@@ -72,6 +72,13 @@ struct TaskLoader {
 
 const FormatSpec *format_spec(TaskFormat format);
 const char *field_name(const TaskLoader *loader, int field, char *buf, size_t size);  // 0-based field
+// Sets loader->why to "field 4 (entailment_label): <reason>" (1-based); returns false.
+bool field_error(TaskLoader *loader, int field, const char *reason);
+// Sets loader->why from a printf format (cut short if too long); returns false.
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+bool row_error(TaskLoader *loader, const char *format, ...);
 // Checks the number of fields of a data row; false with loader->why set.
 bool check_field_count(TaskLoader *loader, const Record *record);
 // Checks the first line against the format's header; false with loader->why set.
