@@ -96,14 +96,15 @@ static bool take_class(TaskLoader *loader, const Record *record, int field, int 
     const char *text = record->fields[field].text;
     size_t len = record->fields[field].len;
     trim(&text, &len);
+    if (len == 0) return field_error(loader, field, "empty, expected a label");
     *label = label_table_find(&loader->labels, text, len);
     if (*label >= 0) return true;
-    if (loader->labels.open && check_text(loader, field, text, len)) {
+    if (loader->labels.open) {
+        if (!check_text(loader, field, text, len)) return false;
         *label = label_table_add(&loader->labels, text, len);
         loader->out_of_memory = *label < 0;
         return *label >= 0;
     }
-    if (len == 0) return field_error(loader, field, "empty, expected a label");
     char expected[256], got[64], reason[400];
     label_table_describe(&loader->labels, expected, sizeof expected);
     snprintf(reason, sizeof reason, "expected %s, got %s", expected, quoted(text, len, got, sizeof got));
@@ -301,11 +302,11 @@ bool check_header(TaskLoader *loader, const Record *record) {
         trim(&text, &len);
         if (f < record->n_fields && strlen(spec->columns[f]) == len && memcmp(text, spec->columns[f], len) == 0)
             continue;
-        return row_error(loader, "not a %s file? header field %d should be \"%s\", got %s", spec->title, f + 1,
+        return row_error(loader, "not the %s header: field %d should be \"%s\", got %s", spec->title, f + 1,
                          spec->columns[f], f < record->n_fields ? quoted(text, len, got, sizeof got) : "nothing");
     }
     if (record->n_fields == spec->n_columns || spec->extra_fields_ok) return true;
-    return row_error(loader, "not a %s file? the header has %d fields, expected %d", spec->title, record->n_fields,
+    return row_error(loader, "not the %s header: it has %d fields, expected %d", spec->title, record->n_fields,
                      spec->n_columns);
 }
 

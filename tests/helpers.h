@@ -17,5 +17,6 @@ Suite *tensor_suite(void);
 Suite *kernels_suite(void);
 Suite *ops_suite(void);
 Suite *autograd_suite(void);
+Suite *task_data_suite(void);
 
 #endif
