@@ -42,12 +42,16 @@ bool field_error(TaskLoader *loader, int field, const char *reason) {
     return row_error(loader, "field %d (%s): %s", field + 1, field_name(loader, field, name, sizeof name), copy);
 }
 
+// Room for a string of len bytes and its NUL.
+static char *allocate_text(TaskLoader *loader, size_t len) {
+    char *text = malloc(len + 1);
+    if (text == NULL) loader->out_of_memory = true;
+    return text;
+}
+
 static char *copy_bytes(TaskLoader *loader, const char *bytes, size_t len) {
-    char *copy = malloc(len + 1);
-    if (copy == NULL) {
-        loader->out_of_memory = true;
-        return NULL;
-    }
+    char *copy = allocate_text(loader, len);
+    if (copy == NULL) return NULL;
     memcpy(copy, bytes, len);
     copy[len] = '\0';
     return copy;
@@ -78,7 +82,7 @@ static bool take_joined_text(TaskLoader *loader, const Record *record, int first
         if (!check_text(loader, f, text, len)) return false;
         total += len + 1;
     }
-    char *joined = *out = copy_bytes(loader, "", total);
+    char *joined = *out = allocate_text(loader, total);  // total counts a space or NUL after each
     if (joined == NULL) return false;
     for (int f = first; f < first + count; f++) {
         const char *text = record->fields[f].text;
