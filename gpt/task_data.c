@@ -95,16 +95,18 @@ static bool choose_task(TaskLoader *loader, const TaskReadOptions *options, bool
 
 static bool choose_labels(TaskLoader *loader, const TaskReadOptions *options) {
     const FormatSpec *spec = loader->spec;
+    bool sick_relatedness = spec->format == TASK_FORMAT_SICK && loader->task == TASK_SIMILAR;
     if (spec->format == TASK_FORMAT_TSV) loader->graded = options->graded;
-    else loader->graded = spec->format == TASK_FORMAT_STSB || (spec->format == TASK_FORMAT_SICK && loader->task == TASK_SIMILAR);
+    else loader->graded = spec->format == TASK_FORMAT_STSB || sick_relatedness;
     if (loader->graded && loader->task != TASK_SIMILAR)
         return fail(loader, "%s: graded (real-valued) labels are for the similar task only, not %s", loader->name,
                     task_type_name(loader->task));
     if (loader->graded) return true;
     bool ok = true;
     if (spec->classes != NULL) ok = label_table_set(&loader->labels, spec->classes, spec->n_classes);
-    else if (loader->task == TASK_CHOICE) ok = true;  // the simple TSV: once the options are counted
-    else if (options->labels != NULL) ok = label_table_set(&loader->labels, options->labels, options->n_labels);
+    else if (loader->task == TASK_CHOICE) ok = true;  // the simple TSV: set once the options are counted
+    else if (options->labels != NULL && options->n_labels > 0)
+        ok = label_table_set(&loader->labels, options->labels, options->n_labels);
     else loader->labels.open = true;
     return ok || fail_out_of_memory(loader);
 }
@@ -127,7 +129,8 @@ static bool set_up(TaskLoader *loader, const char *bytes, size_t len, const Task
 // one comment line beginning with '#', e.g. "# text<TAB>label".
 static bool read_header(TaskLoader *loader) {
     const RecordReader *reader = &loader->reader;
-    bool tsv_comment = loader->spec->format == TASK_FORMAT_TSV && reader->pos < reader->len && reader->bytes[reader->pos] == '#';
+    bool starts_with_hash = reader->pos < reader->len && reader->bytes[reader->pos] == '#';
+    bool tsv_comment = loader->spec->format == TASK_FORMAT_TSV && starts_with_hash;
     if (!loader->spec->has_header && !tsv_comment) return true;
     ReadResult result = record_read(&loader->reader, &loader->record, loader->why, sizeof loader->why);
     if (result == READ_OUT_OF_MEMORY) return fail_out_of_memory(loader);
@@ -167,9 +170,7 @@ static bool add_example(TaskLoader *loader, const TaskExample *example) {
 // One data row → one example. False when the row is bad (loader->why says why) or
 // memory ran out (loader->out_of_memory).
 static bool parse_row(TaskLoader *loader, const Record *record) {
-    if (record->blank) {
-        return row_error(loader, "empty line (only the end of the file may have empty lines)");
-    }
+    if (record->blank) return row_error(loader, "empty line (only the end of the file may have empty lines)");
     if (!check_field_count(loader, record)) return false;
     if (!fix_options(loader, record)) {
         loader->out_of_memory = true;
@@ -241,6 +242,10 @@ static bool finish(TaskLoader *loader) {
 bool task_data_parse(TaskDataset *dataset, const char *name, const char *bytes, size_t len,
                      const TaskReadOptions *options) {
     static const TaskReadOptions defaults = {0};
+    if (bytes == NULL) {  // memchr and friends want a valid pointer even for 0 bytes
+        bytes = "";
+        len = 0;
+    }
     *dataset = (TaskDataset){0};
     TaskLoader loader = {.name = name, .dataset = dataset};
     bool ok = set_up(&loader, bytes, len, options ? options : &defaults) && read_header(&loader) &&
@@ -271,7 +276,8 @@ static char *read_file(const char *path, size_t *len, char *error, size_t error_
         *len += chunk;
     } while (chunk > 0);
     bool read_failed = ferror(file) || !feof(file);
-    if (read_failed) snprintf(error, error_size, "cannot read %s: %s", path, ferror(file) ? strerror(errno) : "out of memory");
+    if (read_failed)
+        snprintf(error, error_size, "cannot read %s: %s", path, ferror(file) ? strerror(errno) : "out of memory");
     fclose(file);
     if (!read_failed) return bytes;
     free(bytes);

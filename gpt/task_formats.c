@@ -59,7 +59,8 @@ static char *copy_bytes(TaskLoader *loader, const char *bytes, size_t len) {
 
 static bool check_text(TaskLoader *loader, int field, const char *text, size_t len) {
     if (len == 0) return field_error(loader, field, "empty, expected some text");
-    if (memchr(text, '\0', len) != NULL) return field_error(loader, field, "contains a NUL byte (is this a text file?)");
+    if (memchr(text, '\0', len) != NULL)
+        return field_error(loader, field, "contains a NUL byte (is this a text file?)");
     return true;
 }
 
@@ -255,17 +256,18 @@ static const char *const TSV_FIELDS[][3] = {
     [TASK_SIMILAR] = {"a", "b", "label"},
 };
 
+static int tsv_field_count(TaskType task) { return task == TASK_CLASSIFY ? 2 : 3; }
+
 const char *field_name(const TaskLoader *loader, int field, char *buf, size_t size) {
     const FormatSpec *spec = loader->spec;
     if (spec->format != TASK_FORMAT_TSV) return field < spec->n_columns ? spec->columns[field] : "extra field";
-    if (loader->task != TASK_CHOICE) return TSV_FIELDS[loader->task][field];
+    if (loader->task != TASK_CHOICE)
+        return field < tsv_field_count(loader->task) ? TSV_FIELDS[loader->task][field] : "extra field";
     if (field == 0) return "context";
     if (field == loader->record.n_fields - 1) return "label";
     snprintf(buf, size, "option %d", field);
     return buf;
 }
-
-static int tsv_field_count(TaskType task) { return task == TASK_CLASSIFY ? 2 : 3; }
 
 // Choice rows of the simple TSV: the first row sets the number of options.
 static bool check_option_count(TaskLoader *loader, const Record *record) {
@@ -330,6 +332,7 @@ static bool is_stsb_file_name(const char *path) {
 }
 
 TaskFormat task_format_detect(const char *name, const char *bytes, size_t len) {
+    if (bytes == NULL) return TASK_FORMAT_TSV;
     if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) {  // MRPC's byte-order mark
         bytes += 3;
         len -= 3;
@@ -337,7 +340,8 @@ TaskFormat task_format_detect(const char *name, const char *bytes, size_t len) {
     const char *newline = memchr(bytes, '\n', len);
     size_t line_len = newline ? (size_t)(newline - bytes) : len;
     if (line_len > 0 && bytes[line_len - 1] == '\r') line_len--;
-    if (line_len == strlen("sentence\tlabel") && starts_with(bytes, line_len, "sentence\tlabel")) return TASK_FORMAT_SST2;
+    if (line_len == strlen("sentence\tlabel") && starts_with(bytes, line_len, "sentence\tlabel"))
+        return TASK_FORMAT_SST2;
     if (starts_with(bytes, line_len, "pair_ID\tsentence_A\tsentence_B\tentailment_label")) return TASK_FORMAT_SICK;
     if (starts_with(bytes, line_len, "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String")) return TASK_FORMAT_MRPC;
     if (starts_with(bytes, line_len, "InputStoryid,InputSentence1,")) return TASK_FORMAT_STORYCLOZE;

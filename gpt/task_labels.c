@@ -86,7 +86,10 @@ bool label_table_sort(LabelTable *table, int **new_index) {
         for (; j > 0 && compare_labels(sorted[j - 1], table->names[i], numerically) > 0; j--) sorted[j] = sorted[j - 1];
         sorted[j] = table->names[i];
     }
-    for (int rank = 0; rank < n; rank++) (*new_index)[label_table_find(table, sorted[rank], strlen(sorted[rank]))] = rank;
+    for (int rank = 0; rank < n; rank++) {
+        int old_index = label_table_find(table, sorted[rank], strlen(sorted[rank]));
+        (*new_index)[old_index] = rank;
+    }
     memcpy(table->names, sorted, sizeof(char *) * (size_t)n);
     free(sorted);
     return true;

@@ -119,7 +119,8 @@ START_TEST(test_tsv_entail_and_similar) {
     assert_error("s.tsv", "a\tb\t4.2x\n", options, "s.tsv:1: field 3 (label): expected a number, got \"4.2x\"");
     assert_error("s.tsv", "a\tb\tnan\n", options, "s.tsv:1: field 3 (label): expected a number, got \"nan\"");
     options.task = TASK_ENTAIL;
-    assert_error("s.tsv", "a\tb\t1\n", options, "s.tsv: graded (real-valued) labels are for the similar task only, not entail");
+    assert_error("s.tsv", "a\tb\t1\n", options,
+                 "s.tsv: graded (real-valued) labels are for the similar task only, not entail");
 }
 END_TEST
 
@@ -141,7 +142,8 @@ START_TEST(test_tsv_choice) {
     assert_error("c.tsv", "x\tA\tB\t1\ny\tA\tB\tC\t1\n", options,
                  "c.tsv:2: wrong number of options: 3, but line 1 has 2; every example needs the same number");
     assert_error("c.tsv", "x\tA\t1\n", options,
-                 "c.tsv:1: expected context<TAB>option 1<TAB>...<TAB>option N<TAB>label with 2 to 8 options, got 3 fields");
+                 "c.tsv:1: expected context<TAB>option 1<TAB>...<TAB>option N<TAB>label with 2 to 8 options, "
+                 "got 3 fields");
     assert_error("c.tsv", "x\tA\tB\t0\n", options, "c.tsv:1: field 4 (label): expected 1 or 2, got \"0\"");
     assert_error("c.tsv", "x\tA\t\t1\n", options, "c.tsv:1: field 3 (option 2): empty, expected some text");
 }
@@ -237,7 +239,8 @@ END_TEST
 // STS-B: no header (found by its file name), a score in field 5, some rows with two
 // extra fields.
 START_TEST(test_stsb) {
-    const char *text = "main-captions\tMSRvid\t2012test\t0001\t5.000\tA plane is taking off.\tAn air plane is taking off.\n"
+    const char *text = "main-captions\tMSRvid\t2012test\t0001\t5.000\tA plane is taking off.\t"
+                       "An air plane is taking off.\n"
                        "main-news\theadlines\t2015\t0002\t0.500\t warmed.C from the year prior.\tOther \"text\"\t"
                        "Europe Media Monitor\tEurope Media Monitor\n";
     TaskDataset d;
@@ -252,7 +255,8 @@ START_TEST(test_stsb) {
     ck_assert_int_eq(d.examples[0].line, 1);
     task_dataset_free(&d);
     TaskReadOptions stsb = {.format = TASK_FORMAT_STSB};
-    assert_error("dev", "g\ts\ty\t1\t5.5\ta\tb\n", stsb, "dev:1: field 5 (score): expected a number from 0 to 5, got \"5.5\"");
+    assert_error("dev", "g\ts\ty\t1\t5.5\ta\tb\n", stsb,
+                 "dev:1: field 5 (score): expected a number from 0 to 5, got \"5.5\"");
     assert_error("dev", "g\ts\ty\t1\t5\ta\n", stsb,
                  "dev:1: expected at least 7 tab-separated fields (genre ... sentence2), got 6");
 }
@@ -299,7 +303,8 @@ END_TEST
 
 START_TEST(test_storycloze_errors) {
     char *text = storycloze_sample("a,b,c,d,e,f,g,3\n");
-    assert_error("sc.csv", text, (TaskReadOptions){0}, "sc.csv:2: field 8 (AnswerRightEnding): expected 1 or 2, got \"3\"");
+    assert_error("sc.csv", text, (TaskReadOptions){0},
+                 "sc.csv:2: field 8 (AnswerRightEnding): expected 1 or 2, got \"3\"");
     free(text);
     text = storycloze_sample("a,b,c,d,e,\"f \"quoted\" badly\",g,1\n");
     assert_error("sc.csv", text, (TaskReadOptions){0},
@@ -380,7 +385,8 @@ END_TEST
 START_TEST(test_row_errors) {
     char *text = sick_sample("1\tA\tB\tMAYBE\t4.5\tx\tx\tx\tx\tx\tx\tTRAIN\n");
     assert_error("sick.txt", text, (TaskReadOptions){0},
-                 "sick.txt:2: field 4 (entailment_label): expected ENTAILMENT, NEUTRAL or CONTRADICTION, got \"MAYBE\"");
+                 "sick.txt:2: field 4 (entailment_label): expected ENTAILMENT, NEUTRAL or CONTRADICTION, "
+                 "got \"MAYBE\"");
     free(text);
     text = sick_sample("1\tA\tB\tNEUTRAL\tlots\tx\tx\tx\tx\tx\tx\tTRAIN\n");
     assert_error("sick.txt", text, (TaskReadOptions){.task = TASK_SIMILAR},
@@ -393,7 +399,8 @@ START_TEST(test_row_errors) {
     assert_error("t.tsv", "a\t1\nb\n", CLASSIFY, "t.tsv:2: expected 2 tab-separated fields (text, label), got 1");
     assert_error("t.tsv", "a\tb\t1\tx\n", (TaskReadOptions){.task = TASK_SIMILAR},
                  "t.tsv:1: expected 3 tab-separated fields (a, b, label), got 4");
-    assert_error("t.tsv", "a\t1\n\nb\t1\n", CLASSIFY, "t.tsv:2: empty line (only the end of the file may have empty lines)");
+    assert_error("t.tsv", "a\t1\n\nb\t1\n", CLASSIFY,
+                 "t.tsv:2: empty line (only the end of the file may have empty lines)");
     assert_error("t.tsv", "a\t1\n \t0\n", CLASSIFY, "t.tsv:2: field 1 (text): empty, expected some text");
     assert_error("t.tsv", "a\t1\nb\t\n", CLASSIFY, "t.tsv:2: field 2 (label): empty, expected a label");
     assert_error("t.tsv", "a\t\n", (TaskReadOptions){.task = TASK_SIMILAR, .graded = true},
@@ -574,8 +581,8 @@ END_TEST
 
 START_TEST(test_split_graded) {
     TaskDataset all, train, dev;
-    ck_assert_msg(parse(&all, "g.tsv", "a\tb\t1.5\nc\td\t2\ne\tf\t3\n", (TaskReadOptions){.task = TASK_SIMILAR, .graded = true}),
-                  "%s", all.error);
+    TaskReadOptions graded = {.task = TASK_SIMILAR, .graded = true};
+    ck_assert_msg(parse(&all, "g.tsv", "a\tb\t1.5\nc\td\t2\ne\tf\t3\n", graded), "%s", all.error);
     ck_assert(task_dataset_split(&all, 1, 7, &train, &dev));
     ck_assert(dev.graded && train.graded);
     ck_assert_ptr_null(dev.label_names);
