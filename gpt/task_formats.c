@@ -38,7 +38,7 @@ bool row_error(TaskLoader *loader, const char *format, ...) {
 
 bool field_error(TaskLoader *loader, int field, const char *reason) {
     char name[32], copy[sizeof loader->why];
-    memcpy(copy, reason, strlen(reason) + 1);  // reason may be loader->why itself
+    snprintf(copy, sizeof copy, "%s", reason);  // reason may be loader->why itself
     return row_error(loader, "field %d (%s): %s", field + 1, field_name(loader, field, name, sizeof name), copy);
 }
 
@@ -117,6 +117,7 @@ static bool take_class(TaskLoader *loader, const Record *record, int field, int 
 }
 
 // A finite real number in [low, high], the whole field (strtod alone accepts "3abc").
+// strtod reads '.' as the decimal point as long as the program keeps the "C" locale.
 static bool take_score(TaskLoader *loader, const Record *record, int field, double low, double high, float *score) {
     const char *text = record->fields[field].text;
     size_t len = record->fields[field].len;
