@@ -89,8 +89,9 @@ typedef struct TaskReadOptions {
     int n_labels;
 } TaskReadOptions;
 
-// Reads a file / a memory buffer. `name` is used in messages and for detection.
-// On success returns true; on failure returns false with dataset->error set and no
+// Reads a file / a memory buffer into *dataset, which is overwritten (free an old one
+// first). `name` is used in messages and for detection; options may be NULL. On
+// success returns true; on failure returns false with dataset->error set and no
 // memory held. Either way, task_dataset_free(dataset) is safe afterwards.
 bool task_data_load(TaskDataset *dataset, const char *path, const TaskReadOptions *options);
 bool task_data_parse(TaskDataset *dataset, const char *name, const char *bytes, size_t len,
@@ -99,8 +100,8 @@ void task_dataset_free(TaskDataset *dataset);
 
 // A deterministic split for sets without a dev split: a seeded shuffle (the project's
 // Rng) picks n_dev examples for `dev`, the rest go to `train`; both keep file order.
-// The examples move out of `all`, which is left empty. False (with train->error set)
-// when n_dev is not in 1 .. n_examples - 1.
+// The examples move out of `all`, which is left empty. False (with train->error set,
+// `all` untouched) when n_dev is not in 1 .. n_examples - 1.
 bool task_dataset_split(TaskDataset *all, int n_dev, uint64_t seed, TaskDataset *train, TaskDataset *dev);
 
 // The format a file holds, from its first line and its name; TASK_FORMAT_TSV when no
