@@ -23,5 +23,6 @@ Suite *nn_suite(void);
 Suite *gpt_suite(void);
 Suite *cli_suite(void);
 Suite *finetune_suite(void);
+Suite *task_data_suite(void);
 
 #endif
