@@ -17,5 +17,6 @@ Suite *tensor_suite(void);
 Suite *kernels_suite(void);
 Suite *ops_suite(void);
 Suite *autograd_suite(void);
+Suite *bpe_suite(void);
 
 #endif

@@ -10,6 +10,7 @@ int main(void) {
     srunner_add_suite(runner, kernels_suite());
     srunner_add_suite(runner, ops_suite());
     srunner_add_suite(runner, autograd_suite());
+    srunner_add_suite(runner, bpe_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

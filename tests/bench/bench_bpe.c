@@ -5,6 +5,7 @@
 //   bench: name=bpe_train merges=8000 bytes=1115394 seconds=0.52
 //   bench: name=bpe_encode bytes=1115394 mb_per_s=87.3
 // The program also checks that the encoded text decodes back exactly and fails if not.
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,39 +43,48 @@ static char *read_file(const char *path, size_t *len) {
     return text;
 }
 
-// English-looking text: words drawn with Zipf-like frequencies from a fixed list, in
-// sentences with commas, capitals and line breaks, so that BPE has something to learn.
+// A made-up word of 1 to 4 syllables, written to out; returns its length.
+static int make_word(Rng *rng, char *out) {
+    static const char *onsets[] = {"", "b", "c", "d", "f", "g", "h", "l", "m", "n", "p", "r", "s", "t", "w",
+                                   "th", "sh", "ch", "st", "tr", "br", "pl", "gr", "wh"};
+    static const char *vowels[] = {"a", "e", "i", "o", "u", "ea", "ou", "ai", "ee", "y"};
+    static const char *codas[] = {"", "", "", "n", "r", "s", "t", "l", "nd", "ng", "ck", "st"};
+    int length = 0, syllables = 1 + rng_below(rng, 2) + rng_below(rng, 3) / 2;
+    for (int k = 0; k < syllables; k++)
+        length += sprintf(out + length, "%s%s%s", onsets[rng_below(rng, (int)(sizeof onsets / sizeof *onsets))],
+                          vowels[rng_below(rng, (int)(sizeof vowels / sizeof *vowels))],
+                          codas[rng_below(rng, (int)(sizeof codas / sizeof *codas))]);
+    return length;
+}
+
+// English-looking text: a lexicon of made-up words used with Zipf's law (word r is
+// drawn with probability ~1/r), in sentences with capitals, commas and line breaks,
+// so that BPE has as much to learn as from a real book.
 static char *generate_text(size_t len) {
-    static const char *words[] = {
-        "the", "and", "of", "to", "a", "in", "that", "is", "was", "he", "for", "it", "with", "as", "his",
-        "on", "be", "at", "by", "i", "this", "had", "not", "are", "but", "from", "or", "have", "an", "they",
-        "which", "one", "you", "were", "her", "all", "she", "there", "would", "their", "we", "him", "been",
-        "has", "when", "who", "will", "more", "no", "if", "out", "so", "said", "what", "up", "its", "about",
-        "into", "than", "them", "can", "only", "other", "new", "some", "could", "time", "these", "two", "may",
-        "then", "do", "first", "any", "my", "now", "such", "like", "our", "over", "man", "me", "even", "most",
-        "made", "after", "also", "did", "many", "before", "must", "through", "back", "years", "where", "much",
-        "your", "way", "well", "down", "should", "because", "each", "just", "those", "people", "how", "too",
-        "little", "state", "good", "very", "make", "world", "still", "own", "see", "men", "work", "long",
-        "get", "here", "between", "both", "life", "being", "under", "never", "day", "same", "another", "know",
-        "while", "last", "might", "us", "great", "old", "year", "off", "come", "since", "against", "go",
-        "came", "right", "used", "take", "three", "kingdom", "thousand", "wonderful", "remembering"};
-    const int n_words = (int)(sizeof words / sizeof words[0]);
+    enum { LEXICON = 30000, MAX_WORD = 4 * 8 };
     Rng rng;
     rng_seed(&rng, 1234);
-    char *text = malloc(len + 32);
-    if (text == NULL) return NULL;
+    char *lexicon = malloc((size_t)LEXICON * (MAX_WORD + 1)), *text = malloc(len + 2 * MAX_WORD);
+    if (lexicon == NULL || text == NULL) {
+        free(lexicon);
+        free(text);
+        return NULL;
+    }
+    for (int w = 0; w < LEXICON; w++) lexicon[w * (MAX_WORD + 1) + make_word(&rng, lexicon + w * (MAX_WORD + 1))] = 0;
     size_t n = 0;
     bool sentence_start = true;
     while (n < len) {
-        float u = rng_uniform(&rng);
-        int w = (int)((float)n_words * u * u * u);  // small indices much more often
-        n += (size_t)sprintf(text + n, "%s%c%s", sentence_start ? "" : " ", words[w][0] - (sentence_start ? 32 : 0),
-                             words[w] + 1);
-        sentence_start = false;
-        int r = rng_below(&rng, 20);
-        if (r == 0) n += (size_t)sprintf(text + n, ",");
-        if (r == 1) n += (size_t)sprintf(text + n, ".%s", rng_below(&rng, 3) ? "" : "\n"), sentence_start = true;
+        int rank = (int)exp(log((double)LEXICON) * (double)rng_uniform(&rng));  // log-uniform: Zipf
+        const char *word = lexicon + (rank - 1) * (MAX_WORD + 1);
+        n += (size_t)sprintf(text + n, "%s%c%s", sentence_start ? "" : " ",
+                             sentence_start ? word[0] - 'a' + 'A' : word[0], word + 1);
+        int r = rng_below(&rng, 24);
+        sentence_start = r <= 1;
+        if (r == 0) n += (size_t)sprintf(text + n, ".");
+        if (r == 1) n += (size_t)sprintf(text + n, ".\n");
+        if (r == 2) n += (size_t)sprintf(text + n, ",");
     }
+    free(lexicon);
     return text;
 }
 
