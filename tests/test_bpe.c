@@ -346,21 +346,24 @@ START_TEST(test_decode_capacity_and_bad_ids) {
 }
 END_TEST
 
+// A string literal and its length, NUL bytes included.
+#define LITERAL(s) {s, sizeof(s) - 1}
+
 START_TEST(test_round_trip_edge_cases) {
     Bpe *bpe = train_paragraph(200, false);
     static const struct { const char *text; size_t len; } cases[] = {
-        {"", 0},
-        {" ", 1},
-        {"   \t\n\n  \r\n", 11},
-        {"\n", 1},
-        {"a\0b\0\0 c", 7},                          // NUL bytes
-        {"\x01\x02\x1B[31mred\x1B[0m\x7F", 17},     // control characters
-        {"\xFF\xFE\xC3\xC0\xAF\xED\xA0\x80\xF4\x90\x80\x80", 12},  // invalid UTF-8 of many kinds
-        {"\xE2\x80", 2},                            // truncated at the end
-        {"The the THE tHe", 15},
-        {"</w> <w> </w>", 13},                      // the marker's spelling is only text
-        {" leading and trailing ", 22},
-        {"tokens", 6},
+        LITERAL(""),
+        LITERAL(" "),
+        LITERAL("   \t\n\n  \r\n"),
+        LITERAL("\n"),
+        LITERAL("a\0b\0\0 c"),                          // NUL bytes
+        LITERAL("\x01\x02\x1B[31mred\x1B[0m\x7F"),     // control characters
+        LITERAL("\xFF\xFE\xC3\xC0\xAF\xED\xA0\x80\xF4\x90\x80\x80"),  // invalid UTF-8 of many kinds
+        LITERAL("\xE2\x80"),                            // truncated at the end
+        LITERAL("The the THE tHe"),
+        LITERAL("</w> <w> </w>"),                      // the marker's spelling is only text
+        LITERAL(" leading and trailing "),
+        LITERAL("tokens"),
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_round_trip(bpe, cases[i].text, cases[i].len, cases[i].text, "edge case");
