@@ -219,36 +219,48 @@ static bool apply_merge(Trainer *t, int pair, int merged, int merge) {
 // ---------------------------------------------------------------------------------
 // Counting the pre-tokens
 
-// Makes one Word per distinct pre-token of the text, with its count and byte symbols.
-static bool collect_words(Trainer *t, const char *text, size_t len, bool lowercase) {
-    WordMap distinct = {0};
-    int64_t *counts = NULL;
-    size_t counts_capacity = 0;
-    bool ok = true;
+// Counts each distinct pre-token once: `distinct` maps its bytes to an index, and
+// (*counts)[index] is how often it occurs.
+static bool count_pretokens(const char *text, size_t len, bool lowercase, WordMap *distinct, int64_t **counts) {
+    size_t capacity = 0;
     unsigned char piece[BPE_MAX_PRETOKEN_BYTES];
-    for (size_t at = 0, n; ok && at < len; at += n) {
+    for (size_t at = 0, n; at < len; at += n) {
         n = bpe_pretoken_length(text, len, at);
         bpe_copy_pretoken(text, at, n, lowercase, piece);
         bool added;
-        int index = word_map_find_or_add(&distinct, piece, (int)n, &added);
-        int64_t *grown = index < 0 ? NULL : bpe_grow(counts, &counts_capacity, (size_t)index + 1, sizeof *counts);
-        ok = grown != NULL;
-        if (!ok) break;
-        counts = grown;
-        counts[index] = added ? 1 : counts[index] + 1;
+        int index = word_map_find_or_add(distinct, piece, (int)n, &added);
+        if (index < 0) return false;
+        int64_t *grown = bpe_grow(*counts, &capacity, (size_t)index + 1, sizeof *grown);
+        if (grown == NULL) return false;
+        *counts = grown;
+        grown[index] = added ? 1 : grown[index] + 1;
     }
-    t->n_words = (int)distinct.count;
-    t->words = ok ? malloc((distinct.count + 1) * sizeof *t->words) : NULL;
-    t->symbols = ok ? malloc((distinct.bytes_used + 1) * sizeof *t->symbols) : NULL;
-    ok = t->words != NULL && t->symbols != NULL;
-    for (int w = 0; ok && w < t->n_words; w++) {
-        const unsigned char *bytes = distinct.bytes + distinct.key_start[w];
+    return true;
+}
+
+// One Word per distinct pre-token: its count, and its bytes as symbols, the last one
+// marked as ending the word (</w>). Word w's symbols sit where its bytes sit in `distinct`.
+static bool make_words(Trainer *t, const WordMap *distinct, const int64_t *counts) {
+    t->n_words = (int)distinct->count;
+    t->words = malloc((distinct->count + 1) * sizeof *t->words);
+    t->symbols = malloc((distinct->bytes_used + 1) * sizeof *t->symbols);
+    if (t->words == NULL || t->symbols == NULL) return false;
+    for (int w = 0; w < t->n_words; w++) {
+        const unsigned char *bytes = distinct->bytes + distinct->key_start[w];
         Word *word = &t->words[w];
-        *word = (Word){.start = distinct.key_start[w], .length = distinct.key_length[w], .last_merge = -1,
+        *word = (Word){.start = distinct->key_start[w], .length = distinct->key_length[w], .last_merge = -1,
                        .count = counts[w]};
-        for (int i = 0; i < word->length; i++) t->symbols[word->start + (size_t)i] = bytes[i];
-        t->symbols[word->start + (size_t)word->length - 1] += BPE_BYTE_TOKENS;  // the </w> marker
+        int *symbols = t->symbols + word->start;
+        for (int i = 0; i < word->length; i++) symbols[i] = bytes[i];
+        symbols[word->length - 1] += BPE_BYTE_TOKENS;
     }
+    return true;
+}
+
+static bool collect_words(Trainer *t, const char *text, size_t len, bool lowercase) {
+    WordMap distinct = {0};
+    int64_t *counts = NULL;
+    bool ok = count_pretokens(text, len, lowercase, &distinct, &counts) && make_words(t, &distinct, counts);
     word_map_free(&distinct);
     free(counts);
     return ok;
