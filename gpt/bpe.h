@@ -38,7 +38,8 @@ typedef struct BpeProgress {
     int merges_done;
     int merges_wanted;
     int64_t pair_count;             // how often the latest merged pair occurred
-    const char *token_text;         // the latest new token, as bpe_token_text shows it
+    const char *token_text;         // the latest new token, as bpe_token_text shows it (valid
+                                    // during the call only)
     int distinct_pretokens;         // how many different pre-tokens the text has
     bool finished;                  // the last report of this training
 } BpeProgress;
