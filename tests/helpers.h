@@ -24,5 +24,6 @@ Suite *gpt_suite(void);
 Suite *cli_suite(void);
 Suite *finetune_suite(void);
 Suite *task_data_suite(void);
+Suite *bpe_suite(void);
 
 #endif
