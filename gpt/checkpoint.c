@@ -285,6 +285,7 @@ static void get_tokenizer(Reader *r, Tokenizer *tokenizer, int vocab_size) {
     TokenizerKind kind = (TokenizerKind)get_u32(r, "tokenizer.kind");
     int n_text = (int)get_u32(r, "tokenizer.n_text_tokens"), n_task = (int)get_u32(r, "tokenizer.n_task_tokens");
     uint32_t len = get_u32(r, "tokenizer.payload_length");
+    if (!r->failed && len > (uint64_t)r->size) reader_fail(r, "the tokenizer is longer than the file");
     if (r->failed) return;
     unsigned char *payload = malloc(len ? len : 1);
     get_bytes(r, payload, len, "the tokenizer");
@@ -341,6 +342,7 @@ static void check_parameter_table(Reader *r, const ParameterTable *params) {
 }
 
 static Gpt *read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *state) {
+    memset(tokenizer, 0, sizeof *tokenizer);
     check_header(r);
     GptConfig config = get_config(r);
     get_tokenizer(r, tokenizer, config.vocab_size);
@@ -349,13 +351,17 @@ static Gpt *read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *stat
     uint64_t dropout_state = get_u64(r, "state.dropout_rng");
     if (!r->failed && config_parameter_count(&config) * 4 > r->size)
         reader_fail(r, "the config declares more parameters than the file holds");
-    if (r->failed) return NULL;
+    if (r->failed) {
+        tokenizer_free(tokenizer);
+        return NULL;
+    }
     Gpt *model = gpt_create(&config);
     model->dropout_rng.state = dropout_state;
     check_parameter_table(r, &model->params);
     get_floats(r, model->params.data, model->params.total);
     if (r->failed) {
         gpt_free(model);
+        tokenizer_free(tokenizer);
         return NULL;
     }
     return model;

@@ -28,7 +28,7 @@ static void copy_pretrained_weights(Gpt *model, const Gpt *pretrained) {
 
 Gpt *task_model_from_pretrained(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
                                 TaskHeadConfig head, bool random_init, uint64_t seed) {
-    *task_tokenizer = *tokenizer;
+    tokenizer_copy(task_tokenizer, tokenizer);
     task_tokenizer->n_task_tokens = N_TASK_TOKENS;
     GptConfig config = pretrained->config;
     config.vocab_size = tokenizer_vocab_size(task_tokenizer);

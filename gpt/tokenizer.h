@@ -28,6 +28,8 @@ typedef struct Tokenizer {
 
 void tokenizer_init_bytes(Tokenizer *t);
 void tokenizer_init_chars(Tokenizer *t, const char *text, size_t len);
+void tokenizer_init_bpe(Tokenizer *t, struct Bpe *bpe);  // takes ownership of bpe
+void tokenizer_copy(Tokenizer *dst, const Tokenizer *src);  // a deep copy (its own merges)
 void tokenizer_free(Tokenizer *t);
 int tokenizer_vocab_size(const Tokenizer *t);  // text tokens + task tokens
 int task_token_id(const Tokenizer *t, TaskToken which);

@@ -101,6 +101,29 @@ START_TEST(test_small_run_end_to_end) {
 }
 END_TEST
 
+START_TEST(test_bpe_tokenizer_end_to_end) {
+    char args[1024], data_path[256];
+    snprintf(data_path, sizeof data_path, "%s", write_file("text3.txt", TEXT));
+    const char *vocab = "/tmp/gpt1c_cli.bpe", *ckpt = "/tmp/gpt1c_cli_bpe.ckpt";
+    snprintf(args, sizeof args, "bpe-train --data %s --merges 20 --out %s --quiet", data_path, vocab);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "learned 20 merges"));
+    snprintf(args, sizeof args, "pretrain --data %s --tokenizer bpe:%s --preset nano --ctx 16 --steps 2 --batch 2 "
+             "--out %s --sample-tokens 0 --quiet", data_path, vocab, ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    snprintf(args, sizeof args, "inspect --ckpt %s", ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "tokenizer: bpe, 532 text tokens"));  // 512 byte tokens + 20 merges
+    snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the cat' --tokens 5", ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert(strncmp(output, "the cat", 7) == 0);
+    snprintf(args, sizeof args, "pretrain --tokenizer bpe:%s", write_file("bad.bpe", "not a vocabulary\n"));
+    assert_usage_error(args, "bad.bpe");
+    remove(vocab);
+    remove(ckpt);
+}
+END_TEST
+
 static long file_bytes(const char *path, char *buf, long cap) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) return -1;
@@ -139,6 +162,7 @@ Suite *cli_suite(void) {
     tcase_add_test(tc, test_bad_input_exits_2);
     tcase_add_test(tc, test_small_run_end_to_end);
     tcase_add_test(tc, test_divergence_keeps_last_checkpoint);
+    tcase_add_test(tc, test_bpe_tokenizer_end_to_end);
     suite_add_tcase(s, tc);
     return s;
 }

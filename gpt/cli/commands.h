@@ -13,6 +13,7 @@ int sample_command(int argc, char **argv);
 int eval_command(int argc, char **argv);
 int inspect_command(int argc, char **argv);
 int bench_command(int argc, char **argv);
+int bpe_train_command(int argc, char **argv);
 
 // The default training text, built into the program: this project's own documentation.
 extern const unsigned char embedded_corpus[];

@@ -18,6 +18,7 @@ static const Subcommand SUBCOMMANDS[] = {
     {"eval", eval_command, "mean next-token cross-entropy of a checkpoint on a text file"},
     {"inspect", inspect_command, "print a checkpoint's config, tokenizer, parameters and step"},
     {"bench", bench_command, "time training steps of a preset (speed and memory)"},
+    {"bpe-train", bpe_train_command, "learn byte-pair-encoding merges from a text file"},
 };
 enum { N_SUBCOMMANDS = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0] };
 

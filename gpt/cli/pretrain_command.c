@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpt/bpe.h"
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
@@ -56,12 +57,18 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
 static Gpt *make_model(const Command *command, const PretrainArgs *a, const char *text, size_t len,
                        Tokenizer *tokenizer, TrainingState *state) {
     if (a->resume != NULL) return load_checkpoint_or_exit(command, a->resume, tokenizer, state);
-    if (strcmp(a->tokenizer, "bytes") == 0)
+    if (strcmp(a->tokenizer, "bytes") == 0) {
         tokenizer_init_bytes(tokenizer);
-    else if (strcmp(a->tokenizer, "chars") == 0)
+    } else if (strcmp(a->tokenizer, "chars") == 0) {
         tokenizer_init_chars(tokenizer, text, len);
-    else
-        usage_error(command, "--tokenizer must be bytes or chars, got '%s'", a->tokenizer);
+    } else if (strncmp(a->tokenizer, "bpe:", 4) == 0) {
+        BpeError bpe_error;
+        Bpe *bpe = bpe_load(a->tokenizer + 4, &bpe_error);
+        if (bpe == NULL) usage_error(command, "%s", bpe_error.message);
+        tokenizer_init_bpe(tokenizer, bpe);
+    } else {
+        usage_error(command, "--tokenizer must be bytes, chars or bpe:VOCAB, got '%s'", a->tokenizer);
+    }
     GptConfig config = config_from_args(command, a);
     config.vocab_size = tokenizer_vocab_size(tokenizer);
     char error[256];
@@ -139,7 +146,7 @@ int pretrain_command(int argc, char **argv) {
         {"ctx", OPTION_INT, &a.ctx, "override the preset's context window n_ctx", 0},
         {"act", OPTION_STRING, &a.act, "relu (the seed document) or gelu (the paper)", 0},
         {"dropout", OPTION_FLOAT, &a.dropout, "override the preset's dropout (-1: the preset's)", 0},
-        {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes or chars", 0},
+        {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes, chars, or bpe:VOCAB (a file from gpt bpe-train)", 0},
         {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
         {"batch", OPTION_INT, &a.batch, "windows per step", 0},
         {"seq", OPTION_INT, &a.seq, "tokens per window (0: n_ctx)", 0},
