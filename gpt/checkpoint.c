@@ -99,6 +99,12 @@ static void put_checkpoint(Writer *w, uint64_t file_size, const Gpt *model, cons
     put_u64(w, (uint64_t)state->step);
     put_u64(w, state->data_rng.state);
     put_u64(w, model->dropout_rng.state);
+    put_u32(w, (uint32_t)model->n_label_names);
+    for (int i = 0; i < model->n_label_names; i++) {
+        size_t len = strlen(model->label_names[i]);
+        put_u32(w, (uint32_t)len);
+        put_bytes(w, model->label_names[i], len);
+    }
     put_parameter_table(w, &model->params);
     put_floats(w, model->params.data, model->params.total);
 }
@@ -300,6 +306,27 @@ static void get_tokenizer(Reader *r, Tokenizer *tokenizer, int vocab_size) {
     free(payload);
 }
 
+// The names of a fine-tuned model's classes: a count, then each as length and bytes.
+static void get_label_names(Reader *r, Gpt *model) {
+    uint32_t n = get_u32(r, "the label count");
+    if (r->failed || n == 0) return;
+    if (n > 100000) {
+        reader_fail(r, "too many label names");
+        return;
+    }
+    char **names = calloc(n, sizeof *names);
+    for (uint32_t i = 0; i < n && !r->failed; i++) {
+        uint32_t len = get_u32(r, "a label name length");
+        if (len > 4096) reader_fail(r, "a label name is too long");
+        if (r->failed) break;
+        names[i] = calloc(len + 1, 1);
+        get_bytes(r, names[i], len, "a label name");
+    }
+    if (!r->failed) gpt_set_label_names(model, names, (int)n);
+    for (uint32_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
 // The stored table must list exactly the model's parameters, in order, with the same shapes.
 static void check_parameter_table(Reader *r, const ParameterTable *params) {
     char what[320], buf1[64], buf2[64];
@@ -357,6 +384,7 @@ static Gpt *read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *stat
     }
     Gpt *model = gpt_create(&config);
     model->dropout_rng.state = dropout_state;
+    get_label_names(r, model);
     check_parameter_table(r, &model->params);
     get_floats(r, model->params.data, model->params.total);
     if (r->failed) {

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "autograd/ops.h"
 #include "autograd/tape.h"
@@ -38,8 +39,21 @@ void gpt_init_weights(Gpt *model, uint64_t seed) {
     rng_seed(&model->dropout_rng, seed ^ 0xD0D0D0D0ull);
 }
 
+void gpt_set_label_names(Gpt *model, char *const *names, int n) {
+    for (int i = 0; i < model->n_label_names; i++) free(model->label_names[i]);
+    free(model->label_names);
+    model->label_names = n > 0 ? calloc((size_t)n, sizeof *model->label_names) : NULL;
+    model->n_label_names = n;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]);
+        model->label_names[i] = malloc(len + 1);
+        memcpy(model->label_names[i], names[i], len + 1);
+    }
+}
+
 void gpt_free(Gpt *model) {
     if (model == NULL) return;
+    gpt_set_label_names(model, NULL, 0);
     parameters_free(&model->params);
     free(model->blocks);
     free(model);

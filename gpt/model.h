@@ -20,6 +20,8 @@ typedef struct Gpt {
     Embedding embedding;    // We ("wte.weight") and Wp ("wpe.weight")
     DecoderBlock *blocks;   // config.n_layers blocks, "blocks.0" ...
     Linear head;            // fine-tuning only: W_y and its bias, "head.weight" [in, outputs]
+    char **label_names;     // fine-tuning only: what each class means ("ENTAILMENT", ...), or NULL
+    int n_label_names;
     Dropout dropout;        // shared by every module: dropout.rng is NULL in evaluation
     Rng dropout_rng;        // the masks' random numbers (part of the training state)
 } Gpt;
@@ -30,6 +32,7 @@ Gpt *gpt_create(const GptConfig *config);
 void gpt_init_weights(Gpt *model, uint64_t seed);  // N(0, 0.02) weights, LN gains 1, biases 0
 void gpt_free(Gpt *model);
 void gpt_set_training(Gpt *model, bool training);  // dropout on (training) or off (evaluation)
+void gpt_set_label_names(Gpt *model, char *const *names, int n);  // copies them
 
 Tensor *decoder_stack(Gpt *model, Tensor *h0);                                // h_n from h_0
 Tensor *gpt_hidden_states(Gpt *model, const int *tokens, int batch, int seq);  // h_n [b, t, d]

@@ -10,7 +10,7 @@
 #include "gpt/config.h"
 #include "gpt/task_inputs.h"
 
-enum { MAX_TASK_FIELDS = 8 };  // multiple choice: a context and up to 7 options
+enum { MAX_TASK_FIELDS = 9 };  // multiple choice: a context and up to 8 options (TASK_MAX_TEXTS)
 
 // One example, tokenized. Fields: classify: text; entail: premise, hypothesis;
 // similar: a, b; choice: context, option 1, ..., option K.

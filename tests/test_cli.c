@@ -124,6 +124,44 @@ START_TEST(test_bpe_tokenizer_end_to_end) {
 }
 END_TEST
 
+START_TEST(test_finetune_eval_predict) {
+    char args[1024], data_path[256], train_path[256];
+    snprintf(data_path, sizeof data_path, "%s", write_file("text4.txt", TEXT));
+    snprintf(train_path, sizeof train_path, "%s",
+             write_file("train.tsv", "the cat sat\tcat\nthe dog sat\tdog\na cat saw\tcat\na dog saw\tdog\n"
+                                     "the cat\tcat\nthe dog\tdog\ncat cat\tcat\ndog dog\tdog\n"));
+    const char *lm = "/tmp/gpt1c_cli_lm.ckpt", *task = "/tmp/gpt1c_cli_task.ckpt";
+    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 32 --steps 2 --batch 2 --out %s "
+             "--sample-tokens 0 --quiet", data_path, lm);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s --dev %s --epochs 2 --out %s --quiet",
+             lm, train_path, train_path, task);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "best dev accuracy"));
+    snprintf(args, sizeof args, "eval --task classify --ckpt %s --data %s", task, train_path);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "accuracy: "));
+    ck_assert_ptr_nonnull(strstr(output, "f1: "));
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_file("stdin.txt", "the cat sat\nthe dog\n"));
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_ptr_nonnull(strstr(output, "cat=0."));  // label names from the checkpoint
+    ck_assert_ptr_nonnull(strstr(output, "dog=0."));
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_file("stdin2.txt", "too\tmany\n"));
+    assert_usage_error(args, "stdin:1: expected 1 field");
+    snprintf(args, sizeof args, "eval --task entail --ckpt %s --data %s", task, train_path);
+    assert_usage_error(args, "has a classify head, not entail");
+    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s", lm,
+             write_file("bad.tsv", "fine\t1\nno label here\nfine again\t0\n"));
+    assert_usage_error(args, "bad.tsv:2:");
+    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s", lm, write_file("empty.tsv", ""));
+    assert_usage_error(args, "empty.tsv");
+    snprintf(args, sizeof args, "predict --ckpt %s", lm);
+    assert_usage_error(args, "a language model without a task head");
+    remove(lm);
+    remove(task);
+}
+END_TEST
+
 static long file_bytes(const char *path, char *buf, long cap) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) return -1;
@@ -163,6 +201,7 @@ Suite *cli_suite(void) {
     tcase_add_test(tc, test_small_run_end_to_end);
     tcase_add_test(tc, test_divergence_keeps_last_checkpoint);
     tcase_add_test(tc, test_bpe_tokenizer_end_to_end);
+    tcase_add_test(tc, test_finetune_eval_predict);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,6 +6,7 @@
 
 #include "gpt/checkpoint.h"
 #include "gpt/cli/options.h"
+#include "gpt/task_encode.h"
 #include "gpt/text_data.h"
 
 int pretrain_command(int argc, char **argv);
@@ -14,6 +15,10 @@ int eval_command(int argc, char **argv);
 int inspect_command(int argc, char **argv);
 int bench_command(int argc, char **argv);
 int bpe_train_command(int argc, char **argv);
+int finetune_command(int argc, char **argv);
+int predict_command(int argc, char **argv);
+int task_eval_command(const Command *command, const char *task, const char *ckpt, const char *data,
+                      const char *format, const char *predictions, bool skip_bad);
 
 // The default training text, built into the program: this project's own documentation.
 extern const unsigned char embedded_corpus[];
@@ -25,6 +30,12 @@ char *load_text_or_exit(const Command *command, const char *path, size_t *len);
 Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer, TrainingState *state);
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,
                              const char *source);
+// Fine-tuning data, or an exit with a message naming the file, line and field.
+TaskReadOptions read_options_or_exit(const Command *command, const char *task, const char *format, bool graded,
+                                     bool skip_bad);
+void load_task_data_or_exit(const Command *command, TaskDataset *data, const char *path, const TaskReadOptions *o);
+EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
+                                      const char *path);
 // Prints the text of the ids to stdout.
 void print_tokens(const Tokenizer *tokenizer, const int *ids, long n);
 

@@ -7,21 +7,29 @@
 #include "gpt/evaluate.h"
 
 int eval_command(int argc, char **argv) {
-    const char *ckpt = NULL, *data = NULL;
+    const char *ckpt = NULL, *data = NULL, *task = NULL, *format = NULL, *predictions = NULL;
     int batch = 8;
+    bool skip_bad = false;
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to evaluate (required)", 0},
-        {"data", OPTION_STRING, &data, "text file (required)", 0},
+        {"data", OPTION_STRING, &data, "text file, or task examples with --task (required)", 0},
         {"batch", OPTION_INT, &batch, "windows evaluated together (does not change the result)", 0},
+        {"task", OPTION_STRING, &task, "a fine-tuned checkpoint's task: classify, entail, similar or choice", 0},
+        {"format", OPTION_STRING, &format, "with --task: auto, tsv, sst2, sick, mrpc, stsb or storycloze", 0},
+        {"predictions", OPTION_STRING, &predictions, "with --task: write each example's prediction to this file", 0},
+        {"skip-bad", OPTION_FLAG, &skip_bad, "with --task: skip malformed rows (and count them)", 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"eval",
                        "Prints `loss: X`, the mean next-token cross-entropy in nats over consecutive,\n"
                        "non-overlapping windows of n_ctx + 1 tokens; a tail of at least 2 tokens is one\n"
-                       "more, shorter window; dropout is off.",
-                       "eval --ckpt CKPT --data FILE", options};
+                       "more, shorter window; dropout is off.\n"
+                       "With --task: prints `accuracy: X` (and `f1: X` for two classes), or Pearson and\n"
+                       "Spearman correlations for graded similarity.",
+                       "eval --ckpt CKPT --data FILE [--task T [--format F] [--predictions OUT]]", options};
     parse_options(&command, argc, argv);
     if (data == NULL) usage_error(&command, "--data is required");
+    if (task != NULL) return task_eval_command(&command, task, ckpt, data, format, predictions, skip_bad);
     if (batch < 1) usage_error(&command, "--batch must be at least 1, got %d", batch);
     Tokenizer tokenizer;
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);

@@ -15,10 +15,12 @@ typedef struct Subcommand {
 static const Subcommand SUBCOMMANDS[] = {
     {"pretrain", pretrain_command, "train a language model on a text file (L1, plain SGD), then print a sample"},
     {"sample", sample_command, "generate text from a checkpoint"},
-    {"eval", eval_command, "mean next-token cross-entropy of a checkpoint on a text file"},
+    {"eval", eval_command, "loss of a language model on a text, or accuracy of a fine-tuned one on a task"},
     {"inspect", inspect_command, "print a checkpoint's config, tokenizer, parameters and step"},
     {"bench", bench_command, "time training steps of a preset (speed and memory)"},
     {"bpe-train", bpe_train_command, "learn byte-pair-encoding merges from a text file"},
+    {"finetune", finetune_command, "fine-tune a pre-trained checkpoint on a task (L3 = L2 + λ·L1)"},
+    {"predict", predict_command, "a fine-tuned model's label and probabilities for examples read from stdin"},
 };
 enum { N_SUBCOMMANDS = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0] };
 

@@ -1,0 +1,152 @@
+// gpt finetune: supervised fine-tuning of a pre-trained checkpoint on one of the
+// four task types, with L3 = L2 + λ·L1 and plain SGD.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpt/cli/commands.h"
+#include "gpt/finetune.h"
+#include "gpt/task_encode.h"
+
+typedef struct FinetuneArgs {
+    const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine;
+    int epochs, batch, dev_split, max_train;
+    long seed;
+    float lr, lambda, clip;
+    bool regression, no_pretrain, skip_bad, quiet;
+} FinetuneArgs;
+
+// --format and --task for the reader; exits on a name it does not know.
+TaskReadOptions read_options_or_exit(const Command *command, const char *task_text, const char *format_text,
+                                     bool graded, bool skip_bad) {
+    TaskReadOptions o = {.graded = graded, .skip_bad = skip_bad};
+    if (task_text == NULL || !task_from_name(task_text, &o.task) || o.task == TASK_NONE)
+        usage_error(command, "--task must be classify, entail, similar or choice");
+    if (format_text != NULL && !task_format_from_name(format_text, &o.format))
+        usage_error(command, "--format must be auto, tsv, sst2, sick, mrpc, stsb or storycloze, got '%s'", format_text);
+    return o;
+}
+
+void load_task_data_or_exit(const Command *command, TaskDataset *data, const char *path, const TaskReadOptions *o) {
+    if (!task_data_load(data, path, o)) usage_error(command, "%s", data->error);
+    if (data->n_skipped > 0)
+        fprintf(stderr, "%s: skipped %d bad rows (--skip-bad); the first: %s\n", path, data->n_skipped,
+                data->first_skipped);
+}
+
+EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
+                                      const char *path) {
+    EncodedDataset encoded;
+    char error[256];
+    if (!encode_dataset(data, tokenizer, &encoded, error, sizeof error)) usage_error(command, "%s: %s", path, error);
+    if (encoded.n_dropped_bytes > 0)
+        fprintf(stderr, "%s: %ld bytes outside the character vocabulary were left out\n", path, encoded.n_dropped_bytes);
+    return encoded;
+}
+
+// Train and dev sets: --dev, or --dev-split N examples held out of --train.
+static void load_sets(const Command *command, const FinetuneArgs *a, TaskReadOptions *o, TaskDataset *train,
+                      TaskDataset *dev) {
+    TaskDataset all;
+    load_task_data_or_exit(command, &all, a->train, o);
+    memset(dev, 0, sizeof *dev);
+    if (a->dev_split > 0) {
+        if (!task_dataset_split(&all, a->dev_split, (uint64_t)a->seed, train, dev))
+            usage_error(command, "--dev-split: %s", train->error);
+        task_dataset_free(&all);
+    } else {
+        *train = all;
+        if (a->dev != NULL) {
+            o->labels = (const char *const *)train->label_names;
+            o->n_labels = train->n_labels;
+            load_task_data_or_exit(command, dev, a->dev, o);
+        }
+    }
+    task_dataset_describe(stderr, "train", train);
+    if (dev->n_examples > 0) task_dataset_describe(stderr, "dev", dev);
+}
+
+static TaskHeadConfig head_config(const Command *command, const FinetuneArgs *a, const TaskDataset *train) {
+    TaskHeadConfig head = {.task = train->task, .regression = train->graded};
+    head.n_outputs = train->task == TASK_CHOICE || train->graded ? 1 : train->n_labels;
+    if (strcmp(a->combine, "add") == 0)
+        head.combine = COMBINE_ADD;
+    else if (strcmp(a->combine, "concat") != 0)
+        usage_error(command, "--similarity-combine must be concat or add, got '%s'", a->combine);
+    if (head.task != TASK_CHOICE && !head.regression && head.n_outputs < 2)
+        usage_error(command, "%s: the training data has %d class; at least 2 are needed", a->train, head.n_outputs);
+    return head;
+}
+
+static int run(const Command *command, const FinetuneArgs *a) {
+    TaskReadOptions read = read_options_or_exit(command, a->task, a->format, a->regression, a->skip_bad);
+    Tokenizer pretrained_tokenizer, tokenizer;
+    Gpt *pretrained = load_checkpoint_or_exit(command, a->ckpt, &pretrained_tokenizer, NULL);
+    TaskDataset train_data, dev_data;
+    load_sets(command, a, &read, &train_data, &dev_data);
+    TaskHeadConfig head = head_config(command, a, &train_data);
+    Gpt *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
+                                            (uint64_t)a->seed);
+    gpt_set_label_names(model, train_data.label_names, train_data.n_labels);
+    gpt_free(pretrained);
+    tokenizer_free(&pretrained_tokenizer);
+    EncodedDataset train = encode_or_exit_dataset(command, &train_data, &tokenizer, a->train);
+    EncodedDataset dev = encode_or_exit_dataset(command, &dev_data, &tokenizer, a->dev ? a->dev : a->train);
+    if (a->max_train > 0 && a->max_train < train.n) train.n = a->max_train;
+    config_print(stderr, &model->config);
+    fprintf(stderr, "fine-tuning: %d epochs of %d examples in batches of %d, SGD lr %g, lambda %g%s\n", a->epochs,
+            train.n, a->batch, a->lr, a->lambda, a->no_pretrain ? ", without pre-training" : "");
+    FinetuneOptions o = {.epochs = a->epochs, .batch = a->batch, .sgd = {.lr = a->lr, .clip_norm = a->clip},
+                         .lambda = a->lambda, .seed = (uint64_t)a->seed, .out = a->out, .log = a->log, .quiet = a->quiet};
+    FinetuneReport report;
+    char error[512];
+    bool ok = finetune(model, &tokenizer, train.examples, train.n, dev.examples, dev.n, &o, &report, error, sizeof error);
+    if (ok && dev.n > 0)
+        fprintf(stderr, "best dev %s %.4f (epoch %d) saved in %s\n", head.regression ? "pearson" : "accuracy",
+                head.regression ? report.best_dev.pearson : report.best_dev.accuracy, report.best_epoch, a->out);
+    encoded_dataset_free(&train), encoded_dataset_free(&dev);
+    task_dataset_free(&train_data), task_dataset_free(&dev_data);
+    gpt_free(model);
+    tokenizer_free(&tokenizer);
+    if (!ok) runtime_error("%s", error);
+    return 0;
+}
+
+int finetune_command(int argc, char **argv) {
+    FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .epochs = 3, .batch = 8, .seed = 1,
+                      .lr = 0.05f, .lambda = 0.5f};
+    Option options[] = {
+        {"task", OPTION_STRING, &a.task, "classify, entail, similar or choice (required)", 0},
+        {"ckpt", OPTION_STRING, &a.ckpt, "the pre-trained checkpoint (required)", 0},
+        {"train", OPTION_STRING, &a.train, "training examples (required)", 0},
+        {"dev", OPTION_STRING, &a.dev, "development examples: they choose the checkpoint kept", 0},
+        {"dev-split", OPTION_INT, &a.dev_split, "hold out this many --train examples as the dev set", 0},
+        {"format", OPTION_STRING, &a.format, "auto, tsv, sst2, sick, mrpc, stsb or storycloze (default auto)", 0},
+        {"regression", OPTION_FLAG, &a.regression, "similar: the labels are graded scores (squared error)", 0},
+        {"similarity-combine", OPTION_STRING, &a.combine, "similar: concat (the seed) or add (the paper)", 0},
+        {"lambda", OPTION_FLOAT, &a.lambda, "weight of the auxiliary LM loss L1 (0: off)", 0},
+        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD", 0},
+        {"clip", OPTION_FLOAT, &a.clip, "clip the gradient's global norm to this (0: off)", 0},
+        {"epochs", OPTION_INT, &a.epochs, "passes over the training examples", 0},
+        {"batch", OPTION_INT, &a.batch, "examples per step", 0},
+        {"max-train", OPTION_INT, &a.max_train, "use only the first N training examples (0: all)", 0},
+        {"seed", OPTION_LONG, &a.seed, "seed of the new weights, example order, dropout and --dev-split", 0},
+        {"no-pretrain", OPTION_FLAG, &a.no_pretrain, "start from random weights (the paper's ablation)", 0},
+        {"skip-bad", OPTION_FLAG, &a.skip_bad, "skip malformed rows (and count them) instead of stopping", 0},
+        {"out", OPTION_STRING, &a.out, "checkpoint of the best dev epoch", 0},
+        {"log", OPTION_STRING, &a.log, "CSV log: step, epoch, l2, l1, l3, dev_metric", 0},
+        {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
+        {NULL, OPTION_FLAG, NULL, NULL, 0},
+    };
+    Command command = {"finetune", "Fine-tunes a pre-trained model on a task: SGD on L3 = L2 + λ·L1.",
+                       "finetune --task T --ckpt PRETRAINED --train FILE [--dev FILE] [--lambda 0.5] [--lr LR]\n"
+                       "                    [--epochs E] [--batch B] [--seed S] --out CKPT",
+                       options};
+    parse_options(&command, argc, argv);
+    if (a.ckpt == NULL || a.train == NULL) usage_error(&command, "--ckpt and --train are required");
+    if (a.epochs < 1 || a.batch < 1) usage_error(&command, "--epochs and --batch must be at least 1");
+    if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)
+        usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
+    if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
+    return run(&command, &a);
+}

@@ -1,0 +1,62 @@
+// gpt eval --task: the accuracy (and F1, or Pearson and Spearman) of a fine-tuned
+// checkpoint on a task file, and optionally its per-example predictions.
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gpt/cli/commands.h"
+#include "gpt/finetune.h"
+
+static void write_predictions(const Command *command, const char *path, const Gpt *model,
+                              const EncodedDataset *data, const float *outputs, int width) {
+    FILE *file = fopen(path, "w");
+    if (file == NULL) usage_error(command, "%s: cannot write the predictions", path);
+    bool regression = model->config.head.regression;
+    fprintf(file, regression ? "index\tpredicted\ttarget\n" : "index\tpredicted\tlabel\tprobabilities\n");
+    for (int i = 0; i < data->n; i++) {
+        const float *p = outputs + (long)i * width;
+        if (regression) {
+            fprintf(file, "%d\t%.4f\t%.4f\n", i, p[0], data->examples[i].target);
+            continue;
+        }
+        int best = 0;
+        for (int k = 1; k < width; k++)
+            if (p[k] > p[best]) best = k;
+        fprintf(file, "%d\t%d\t%d\t", i, best, data->examples[i].label);
+        for (int k = 0; k < width; k++) fprintf(file, "%s%.4f", k ? " " : "", p[k]);
+        fprintf(file, "\n");
+    }
+    fclose(file);
+}
+
+int task_eval_command(const Command *command, const char *task, const char *ckpt, const char *data_path,
+                      const char *format, const char *predictions, bool skip_bad) {
+    Tokenizer tokenizer;
+    Gpt *model = load_checkpoint_or_exit(command, ckpt, &tokenizer, NULL);
+    const TaskHeadConfig *head = &model->config.head;
+    TaskReadOptions read = read_options_or_exit(command, task, format, head->regression, skip_bad);
+    if (head->task != read.task)
+        usage_error(command, "%s has a %s head, not %s", ckpt, task_name(head->task), task_name(read.task));
+    read.labels = (const char *const *)model->label_names;
+    read.n_labels = model->n_label_names;
+    TaskDataset data;
+    load_task_data_or_exit(command, &data, data_path, &read);
+    EncodedDataset encoded = encode_or_exit_dataset(command, &data, &tokenizer, data_path);
+    int width = output_width(&model->config, &encoded.examples[0]);
+    float *outputs = malloc(sizeof(float) * (size_t)encoded.n * (size_t)width);
+    task_predict(model, &tokenizer, encoded.examples, encoded.n, 16, outputs);
+    TaskMetrics m = task_metrics(&model->config, encoded.examples, encoded.n, outputs);
+    if (head->regression) {
+        printf("pearson: %.4f\nspearman: %.4f\nmse: %.4f\n", m.pearson, m.spearman, m.mean_loss);
+    } else {
+        printf("accuracy: %.4f\n", m.accuracy);
+        if (width == 2 && head->task != TASK_CHOICE) printf("f1: %.4f\n", m.f1);
+    }
+    fprintf(stderr, "%d examples, mean L2 %.4f\n", m.n, m.mean_loss);
+    if (predictions != NULL) write_predictions(command, predictions, model, &encoded, outputs, width);
+    free(outputs);
+    encoded_dataset_free(&encoded);
+    task_dataset_free(&data);
+    gpt_free(model);
+    tokenizer_free(&tokenizer);
+    return 0;
+}
