@@ -1,0 +1,469 @@
+// Conformance: gpt1.c against an independent PyTorch GPT-1 (tests/reference/), through
+// golden files computed once in float64 by tests/reference/make_golden.py, and a second,
+// independent proof: a finite difference of the whole model along a random direction.
+//
+// For a nano model (2 layers, d 16, 2 heads, d_ff 64, n_ctx 8, vocab 32), with ReLU
+// and with GELU, the goldens hold gpt1.c's initial weights (reproduced by the script's
+// own SplitMix64 + Box-Muller), the logits and loss L1 of a batch, the gradient of every
+// parameter, the losses of 10 plain-SGD steps, 12 greedy tokens generated past the
+// context window, and the evaluation loss of the window rule. docs/conformance.md has the
+// format, the tolerances and the results.
+//
+// A tensor passes when max_i |gpt1.c_i − PyTorch_i| / max_i |PyTorch_i| <= tolerance: the
+// error is measured against the tensor's scale, which is what float32 rounding in sums
+// (in any order) is proportional to. Set CONFORMANCE_REPORT=1 to print every worst error.
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autograd/tape.h"
+#include "gpt/evaluate.h"
+#include "gpt/model.h"
+#include "gpt/pretrain.h"
+#include "gpt/sample.h"
+#include "tests/helpers.h"
+
+// float32 against a float64 reference. PyTorch itself in float32 is off by at most
+// 2e-7 (logits, loss) and 5e-7 (gradients) on these models; the margins leave room for
+// other summation orders (blocked or vectorised matmul kernels) but not for a wrong formula.
+#define LOGITS_TOLERANCE 1e-5
+#define LOSS_TOLERANCE 1e-5
+#define GRADIENT_TOLERANCE 1e-4
+// Ten SGD steps at lr 0.5 could amplify the float32 differences of each step; they do
+// not measurably (1e-7), so the losses keep the tolerance of the first one.
+#define SGD_LOSS_TOLERANCE 1e-5
+// The finite differences along random directions (see test_directional_derivative).
+// ε = 3e-3 balances the float32 noise of the two losses (which grows as ε shrinks)
+// against the O(ε²) truncation error and, with ReLU, the kinks crossed; observed errors
+// are below 5e-6 for ε from 1e-3 to 1e-2.
+#define DIRECTIONAL_EPSILON 3e-3
+#define DIRECTIONAL_TOLERANCE 1e-4
+enum { DIRECTIONS = 8 };
+
+static const char *const GOLDEN_FILES[] = {"tests/reference/golden/nano_relu.bin",
+                                           "tests/reference/golden/nano_gelu.bin"};
+enum { N_GOLDEN_FILES = 2 };
+
+// --- The golden file reader ------------------------------------------------------------
+// "GPT1GOLD", u32 version 1, u32 record count, then per record: u32 name length, the name,
+// u32 dtype (0 float64, 1 float32, 2 int32), u32 ndim, ndim × u32 dims, the values;
+// little-endian throughout.
+
+typedef enum { GOLDEN_F64 = 0, GOLDEN_F32 = 1, GOLDEN_I32 = 2 } GoldenType;
+
+typedef struct GoldenRecord {
+    char name[TENSOR_NAME_LEN + 8];
+    GoldenType type;
+    Shape shape;
+    long size;
+    double *values;  // every record as doubles (float32 converts exactly)
+    int *ints;       // int32 records only
+} GoldenRecord;
+
+typedef struct Golden {
+    const char *path;
+    int count;
+    GoldenRecord *records;
+} Golden;
+
+static uint32_t read_u32(FILE *file, const char *path) {
+    unsigned char b[4];
+    if (fread(b, 1, 4, file) != 4) ck_abort_msg("%s: unexpected end of file", path);
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void read_values(FILE *file, GoldenRecord *r, const char *path) {
+    r->values = malloc(sizeof(double) * (size_t)r->size);
+    r->ints = r->type == GOLDEN_I32 ? malloc(sizeof(int) * (size_t)r->size) : NULL;
+    ck_assert_ptr_nonnull(r->values);
+    for (long i = 0; i < r->size; i++) {
+        uint64_t bits = read_u32(file, path);
+        if (r->type == GOLDEN_F64) bits |= (uint64_t)read_u32(file, path) << 32;
+        if (r->type == GOLDEN_F64) {
+            memcpy(&r->values[i], &bits, 8);
+        } else if (r->type == GOLDEN_F32) {
+            uint32_t b32 = (uint32_t)bits;
+            float f;
+            memcpy(&f, &b32, 4);
+            r->values[i] = f;
+        } else {
+            r->ints[i] = (int)(int32_t)(uint32_t)bits;
+            r->values[i] = r->ints[i];
+        }
+    }
+}
+
+static Golden golden_load(const char *path) {
+    Golden g = {.path = path};
+    FILE *file = fopen(path, "rb");
+    ck_assert_msg(file != NULL,
+                  "cannot open %s: run the tests from the project root (make check does); the file is made by "
+                  "/usr/bin/python3 tests/reference/make_golden.py", path);
+    char magic[8];
+    ck_assert_msg(fread(magic, 1, 8, file) == 8 && memcmp(magic, "GPT1GOLD", 8) == 0, "%s: not a golden file", path);
+    ck_assert_msg(read_u32(file, path) == 1, "%s: unknown golden version", path);
+    g.count = (int)read_u32(file, path);
+    g.records = calloc((size_t)g.count, sizeof *g.records);
+    for (int i = 0; i < g.count; i++) {
+        GoldenRecord *r = &g.records[i];
+        uint32_t len = read_u32(file, path);
+        ck_assert_msg(len < sizeof r->name && fread(r->name, 1, len, file) == len, "%s: bad record name", path);
+        r->type = (GoldenType)read_u32(file, path);
+        r->shape.ndim = (int)read_u32(file, path);
+        ck_assert_msg(r->type <= GOLDEN_I32 && r->shape.ndim >= 1 && r->shape.ndim <= TENSOR_MAX_DIMS,
+                      "%s: record '%s' has a bad type or shape", path, r->name);
+        for (int d = 0; d < r->shape.ndim; d++) r->shape.dims[d] = (int)read_u32(file, path);
+        r->size = shape_size(r->shape);
+        read_values(file, r, path);
+    }
+    ck_assert_msg(fgetc(file) == EOF, "%s: trailing bytes after %d records", path, g.count);
+    fclose(file);
+    return g;
+}
+
+static void golden_free(Golden *g) {
+    for (int i = 0; i < g->count; i++) {
+        free(g->records[i].values);
+        free(g->records[i].ints);
+    }
+    free(g->records);
+}
+
+static const GoldenRecord *golden_get(const Golden *g, const char *name) {
+    for (int i = 0; i < g->count; i++)
+        if (strcmp(g->records[i].name, name) == 0) return &g->records[i];
+    ck_abort_msg("%s: no record '%s' (regenerate with tests/reference/make_golden.py)", g->path, name);
+    return NULL;
+}
+
+static double golden_scalar(const Golden *g, const char *name) { return golden_get(g, name)->values[0]; }
+
+// --- Comparing ----------------------------------------------------------------------------
+
+static void index_string(Shape shape, long flat, char *buf, size_t len) {
+    int coords[TENSOR_MAX_DIMS];
+    for (int d = shape.ndim - 1; d >= 0; d--) {
+        coords[d] = (int)(flat % shape.dims[d]);
+        flat /= shape.dims[d];
+    }
+    size_t at = (size_t)snprintf(buf, len, "[");
+    for (int d = 0; d < shape.ndim && at < len; d++)
+        at += (size_t)snprintf(buf + at, len - at, "%d%s", coords[d], d + 1 < shape.ndim ? "," : "]");
+}
+
+static bool report_requested(void) {
+    const char *v = getenv("CONFORMANCE_REPORT");
+    return v != NULL && v[0] != '\0' && v[0] != '0';
+}
+
+// Fails unless max |actual − expected| / max |expected| <= tolerance; names the tensor,
+// the worst element and both values. Returns the error.
+static double compare(const char *file, const char *what, const float *actual, const GoldenRecord *expected,
+                      double tolerance) {
+    double scale = 0.0, worst = -1.0;
+    long worst_index = 0;
+    for (long i = 0; i < expected->size; i++) scale = fmax(scale, fabs(expected->values[i]));
+    for (long i = 0; i < expected->size; i++) {
+        double error = fabs((double)actual[i] - expected->values[i]);
+        if (error > worst || isnan(error)) worst = isnan(error) ? INFINITY : error, worst_index = i;
+    }
+    double relative = scale > 0.0 ? worst / scale : worst;
+    char where[64];
+    index_string(expected->shape, worst_index, where, sizeof where);
+    if (report_requested())
+        fprintf(stderr, "conformance %-22s %-34s error %.2e (tolerance %.0e) at %s\n", file, what, relative,
+                tolerance, where);
+    ck_assert_msg(relative <= tolerance,
+                  "%s: %s differs from PyTorch: error %.3g (max |diff| / max |PyTorch| = %.3g / %.3g) > %.0e; "
+                  "worst at %s%s: gpt1.c %.9g, PyTorch %.9g",
+                  file, what, relative, worst, scale, tolerance, what, where, (double)actual[worst_index],
+                  expected->values[worst_index]);
+    return relative;
+}
+
+static double compare_scalar(const char *file, const char *what, double actual, double expected, double tolerance) {
+    double relative = fabs(actual - expected) / fabs(expected);
+    if (report_requested())
+        fprintf(stderr, "conformance %-22s %-34s error %.2e (tolerance %.0e)\n", file, what, relative, tolerance);
+    ck_assert_msg(relative <= tolerance, "%s: %s: gpt1.c %.9g, PyTorch %.9g: relative error %.3g > %.0e", file, what,
+                  actual, expected, relative, tolerance);
+    return relative;
+}
+
+static const char *short_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+// --- The model of a golden file ----------------------------------------------------------
+
+static GptConfig golden_config(const Golden *g) {
+    const int *c = golden_get(g, "config")->ints;
+    GptConfig config = {c[0], c[1], c[2], c[3], c[4], c[5], c[6] == 1 ? ACTIVATION_GELU : ACTIVATION_RELU, 0.0f, {0}};
+    return config;
+}
+
+// gpt1.c's parameter table must list exactly the golden's init.* records, in the same
+// order, with the same shapes. copy: load the golden values into the model.
+static void check_table(const Golden *g, Gpt *model, bool copy) {
+    int n_init = 0;
+    for (int i = 0; i < g->count; i++) n_init += strncmp(g->records[i].name, "init.", 5) == 0;
+    ck_assert_msg(model->params.count == n_init, "%s: gpt1.c has %d parameters, the reference %d", g->path,
+                  model->params.count, n_init);
+    for (int i = 0; i < model->params.count; i++) {
+        Tensor *t = &model->params.items[i]->tensor;
+        char name[TENSOR_NAME_LEN + 8], a[64], b[64];
+        snprintf(name, sizeof name, "init.%s", t->name);
+        const GoldenRecord *r = golden_get(g, name);
+        ck_assert_msg(r == &g->records[2 + i] && shape_equal(r->shape, t->shape),
+                      "%s: parameter %d is '%s' %s in gpt1.c, '%s' %s in the reference", g->path, i, t->name,
+                      shape_string(t->shape, a, sizeof a), g->records[2 + i].name + 5,
+                      shape_string(g->records[2 + i].shape, b, sizeof b));
+        if (copy)
+            for (long j = 0; j < t->size; j++) t->data[j] = (float)r->values[j];
+    }
+}
+
+// A model holding the golden's initial weights (independent of gpt_init_weights: that
+// one has its own test).
+static Gpt *golden_model(const Golden *g) {
+    GptConfig config = golden_config(g);
+    Gpt *model = gpt_create(&config);
+    check_table(g, model, true);
+    return model;
+}
+
+static void teardown(void) { tape_reset(); }
+
+// --- The tests ---------------------------------------------------------------------------
+
+// gpt_init_weights(seed) gives the reference's weights bit for bit: the reference draws
+// them with its own SplitMix64 and Box-Muller, in the order of the parameter table.
+START_TEST(test_initial_weights) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    GptConfig config = golden_config(&g);
+    Gpt *model = gpt_create(&config);
+    check_table(&g, model, false);
+    gpt_init_weights(model, (uint64_t)golden_get(&g, "seed")->ints[0]);
+    for (int i = 0; i < model->params.count; i++) {
+        const Tensor *t = &model->params.items[i]->tensor;
+        const GoldenRecord *r = &g.records[2 + i];
+        for (long j = 0; j < t->size; j++) {
+            char where[64];
+            index_string(t->shape, j, where, sizeof where);
+            ck_assert_msg((double)t->data[j] == r->values[j], "%s: initial %s%s: gpt1.c %.9g, reference %.9g",
+                          g.path, t->name, where, (double)t->data[j], r->values[j]);
+        }
+    }
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
+// The logits [2, 8, 32] of a batch and the loss L1 (mean cross-entropy).
+START_TEST(test_logits_and_loss) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    Gpt *model = golden_model(&g);
+    const GoldenRecord *inputs = golden_get(&g, "inputs");
+    Tensor *logits = gpt_logits(model, inputs->ints, inputs->shape.dims[0], inputs->shape.dims[1]);
+    Tensor *loss = lm_loss(logits, golden_get(&g, "targets")->ints);
+    const char *file = short_name(g.path);
+    const GoldenRecord *expected = golden_get(&g, "logits");
+    ck_assert(shape_equal(logits->shape, expected->shape));
+    compare(file, "logits", logits->data, expected, LOGITS_TOLERANCE);
+    compare_scalar(file, "loss", loss->data[0], golden_scalar(&g, "loss"), LOSS_TOLERANCE);
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
+// dL/dθ for every parameter, the tied wte.weight included (embedding + output paths).
+START_TEST(test_gradients) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    Gpt *model = golden_model(&g);
+    const GoldenRecord *inputs = golden_get(&g, "inputs");
+    backward(lm_loss(gpt_logits(model, inputs->ints, inputs->shape.dims[0], inputs->shape.dims[1]),
+                     golden_get(&g, "targets")->ints));
+    for (int i = 0; i < model->params.count; i++) {
+        const Tensor *t = &model->params.items[i]->tensor;
+        char name[TENSOR_NAME_LEN + 8];
+        snprintf(name, sizeof name, "grad.%s", t->name);
+        compare(short_name(g.path), name, t->grad, golden_get(&g, name), GRADIENT_TOLERANCE);
+    }
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
+// Ten steps of plain SGD, θ ← θ − η∇θ L, through train_step: the loss of every step.
+START_TEST(test_sgd_steps) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    Gpt *model = golden_model(&g);
+    const GoldenRecord *inputs = golden_get(&g, "sgd.inputs"), *targets = golden_get(&g, "sgd.targets");
+    const GoldenRecord *losses = golden_get(&g, "sgd.losses");
+    int steps = inputs->shape.dims[0], b = inputs->shape.dims[1], t = inputs->shape.dims[2];
+    SgdOptions sgd = {.lr = (float)golden_scalar(&g, "sgd.lr")};
+    for (int step = 0; step < steps; step++) {
+        Batch batch = {.batch = b, .seq = t, .inputs = inputs->ints + (long)step * b * t,
+                       .targets = targets->ints + (long)step * b * t};
+        float loss = train_step(model, &batch, &sgd, sgd.lr);
+        char what[32];
+        snprintf(what, sizeof what, "loss of SGD step %d", step + 1);
+        compare_scalar(short_name(g.path), what, loss, losses->values[step], SGD_LOSS_TOLERANCE);
+    }
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
+// Greedy generation (temperature 0) of 12 tokens after a 3-token prompt: 15 tokens for a
+// context of 8, so the model reads a sliding window of the last n_ctx tokens. The weights
+// are the initial ones with every N(0, 0.02) weight multiplied by generate.scale, so that
+// the tokens depend on the whole window (the reference checks that reading the first
+// n_ctx tokens, or only n_ctx − 1, gives other tokens).
+START_TEST(test_greedy_generation) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    Gpt *model = golden_model(&g);
+    float factor = (float)golden_scalar(&g, "generate.scale");
+    for (int i = 0; i < model->params.count; i++)
+        if (model->params.items[i]->init == INIT_NORMAL) {
+            Tensor *t = &model->params.items[i]->tensor;
+            for (long j = 0; j < t->size; j++) t->data[j] *= factor;
+        }
+    const GoldenRecord *prompt = golden_get(&g, "generate.prompt"), *expected = golden_get(&g, "generate.tokens");
+    SampleOptions options = {.n_tokens = (int)(expected->size - prompt->size), .temperature = 0.0f};
+    Rng rng;
+    rng_seed(&rng, 1);
+    long n;
+    int *ids = generate(model, prompt->ints, prompt->size, &options, &rng, &n);
+    ck_assert_int_eq(n, expected->size);
+    for (long i = 0; i < n; i++)
+        ck_assert_msg(ids[i] == expected->ints[i], "%s: greedy token %ld is %d in gpt1.c, %d in PyTorch", g.path, i,
+                      ids[i], expected->ints[i]);
+    free(ids);
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
+// evaluate_lm_loss on 30 tokens: three windows of n_ctx + 1 and a tail of 3 (2 predictions).
+START_TEST(test_evaluation_loss) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    Gpt *model = golden_model(&g);
+    const GoldenRecord *tokens = golden_get(&g, "eval.tokens");
+    TokenSequence data = {tokens->ints, tokens->size};
+    long scored;
+    double loss = evaluate_lm_loss(model, &data, 2, 0, &scored);
+    ck_assert_int_eq(scored, golden_get(&g, "eval.scored")->ints[0]);
+    compare_scalar(short_name(g.path), "evaluation loss", loss, golden_scalar(&g, "eval.loss"), LOSS_TOLERANCE);
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
+// --- A second, independent proof: the whole model's directional derivative ------------------
+// For random unit directions u over all parameters θ (every parameter at once), the central
+// difference (L(θ + εu) − L(θ − εu)) / 2ε must equal ∇L·u from backward(). With care for
+// float32: the perturbed parameters are rounded to float32, so the step actually taken,
+// δ± = fl(θ ± εu) − θ, is measured exactly in double and the prediction is ∇L·(δ+ − δ−);
+// the loss is summed in double from the float32 logits. The error is measured against
+// ‖∇L‖, the largest directional derivative any unit direction can have (∇L·u itself can
+// be near 0 for an unlucky u, which would make a relative error meaningless).
+
+static double loss_in_double(const Tensor *logits, const int *targets) {
+    int v = tensor_cols(logits);
+    long rows = tensor_rows(logits);
+    double total = 0.0;
+    for (long r = 0; r < rows; r++) {
+        const float *row = logits->data + r * v;
+        double max = row[0], sum = 0.0;
+        for (int j = 1; j < v; j++) max = fmax(max, row[j]);
+        for (int j = 0; j < v; j++) sum += exp((double)row[j] - max);
+        total += max + log(sum) - row[targets[r]];
+    }
+    return total / (double)rows;
+}
+
+static double loss_at(Gpt *model, const GoldenRecord *inputs, const int *targets) {
+    bool previous = set_grad_enabled(false);
+    double loss = loss_in_double(gpt_logits(model, inputs->ints, inputs->shape.dims[0], inputs->shape.dims[1]),
+                                 targets);
+    tape_reset();
+    set_grad_enabled(previous);
+    return loss;
+}
+
+// Sets θ + sign·ε·u (rounded to float32) and returns Σ ∇L_i·δ_i for the step actually taken.
+static double perturb(ParameterTable *p, const float *theta, const double *u, double epsilon, double sign) {
+    double predicted = 0.0;
+    for (long i = 0; i < p->total; i++) {
+        p->data[i] = (float)((double)theta[i] + sign * epsilon * u[i]);
+        predicted += (double)p->grad[i] * ((double)p->data[i] - (double)theta[i]);
+    }
+    return predicted;
+}
+
+static void random_unit_direction(double *u, long n, uint64_t seed) {
+    Rng rng;
+    rng_seed(&rng, seed);
+    double norm = 0.0;
+    for (long i = 0; i < n; i++) u[i] = rng_normal(&rng, 0.0f, 1.0f), norm += u[i] * u[i];
+    for (long i = 0; i < n; i++) u[i] /= sqrt(norm);
+}
+
+START_TEST(test_directional_derivative) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    Gpt *model = golden_model(&g);
+    ParameterTable *p = &model->params;
+    const GoldenRecord *inputs = golden_get(&g, "inputs");
+    const int *targets = golden_get(&g, "targets")->ints;
+    backward(lm_loss(gpt_logits(model, inputs->ints, inputs->shape.dims[0], inputs->shape.dims[1]), targets));
+    tape_reset();
+    double grad_norm = 0.0;
+    for (long i = 0; i < p->total; i++) grad_norm += (double)p->grad[i] * p->grad[i];
+    grad_norm = sqrt(grad_norm);
+
+    double *u = malloc(sizeof(double) * (size_t)p->total);
+    float *theta = malloc(sizeof(float) * (size_t)p->total);
+    memcpy(theta, p->data, sizeof(float) * (size_t)p->total);
+    const double epsilon = DIRECTIONAL_EPSILON;
+    for (int direction = 0; direction < DIRECTIONS; direction++) {
+        random_unit_direction(u, p->total, 1000 + (uint64_t)direction);
+        double up = perturb(p, theta, u, epsilon, +1.0);
+        double loss_plus = loss_at(model, inputs, targets);
+        double down = perturb(p, theta, u, epsilon, -1.0);
+        double loss_minus = loss_at(model, inputs, targets);
+        double analytic = (up - down) / (2 * epsilon), numeric = (loss_plus - loss_minus) / (2 * epsilon);
+        double error = fabs(numeric - analytic) / grad_norm;
+        if (report_requested())
+            fprintf(stderr, "conformance %-22s directional derivative %d          error %.2e (tolerance %.0e): "
+                    "backward %.9g, difference %.9g, |grad| %.4g\n", short_name(g.path), direction, error,
+                    DIRECTIONAL_TOLERANCE, analytic, numeric, grad_norm);
+        ck_assert_msg(error <= DIRECTIONAL_TOLERANCE,
+                      "%s: along random direction %d, backward gives dL/du = %.9g, the central difference %.9g: "
+                      "|difference| / |grad L| = %.3g > %.0e", g.path, direction, analytic, numeric, error,
+                      DIRECTIONAL_TOLERANCE);
+    }
+    free(u);
+    free(theta);
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
+Suite *conformance_suite(void) {
+    Suite *s = suite_create("conformance");
+    TCase *tc = tcase_create("pytorch");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_loop_test(tc, test_initial_weights, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_logits_and_loss, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_gradients, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_sgd_steps, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_greedy_generation, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_evaluation_loss, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_directional_derivative, 0, N_GOLDEN_FILES);
+    suite_add_tcase(s, tc);
+    return s;
+}
