@@ -91,6 +91,22 @@ def init_weights(config, seed):
     return weights
 
 
+def spread_weights(config, seed, weight_std, other_std):
+    """Weights in the range a trained model has, which the N(0, 0.02) initialisation is not
+    (there softmax, GELU and ReLU are nearly linear, and biases are 0 and gains 1, so many
+    formula errors would not show). One SplitMix64 stream in table order: weights
+    N(0, weight_std²); biases and LayerNorm gains their init (0 or 1) + N(0, other_std²).
+    float32, computed as the C test computes them: init + rng_normal(rng, 0, std)."""
+    rng = SplitMix64(seed)
+    weights = {}
+    for name, shape, init in parameter_table(config):
+        base = np.float32(1.0 if init == ONES else 0.0)
+        std = weight_std if init == NORMAL else other_std
+        values = np.array([base + rng.normal(0.0, std) for _ in range(int(np.prod(shape)))], dtype=np.float32)
+        weights[name] = values.reshape(shape)
+    return weights
+
+
 # --- The model -----------------------------------------------------------------------
 
 
