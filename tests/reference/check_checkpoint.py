@@ -49,7 +49,8 @@ def main():
     print("tokenizer: %s, %d text tokens, %d task tokens" % (TOKENIZERS.get(tok["kind"], "?"), tok["n_text"],
                                                               tok["n_task"]))
     if config["head_task"] != 0:
-        print("note: the task head (task %d) is not part of the language model and is ignored" % config["head_task"])
+        print("note: the task head (task %d, labels %s) is not part of the language model and is ignored" % (
+            config["head_task"], ckpt["labels"]))
 
     expected = [(name, tuple(shape)) for name, shape, _ in ref.parameter_table(config)]
     stored = [(name, tuple(shape)) for name, shape, _ in ckpt["table"] if not name.startswith("head.")]
@@ -64,7 +65,11 @@ def main():
     model = ref.GPT1(config)
     model.load_table({name: ckpt["weights"][name] for name, _ in expected})
     model.eval()  # dropout is not part of this model at all: evaluation has none
-    ids = ref.encode(tok, open(args.data, "rb").read())
+    try:
+        ids = ref.encode(tok, open(args.data, "rb").read())
+    except ref.CheckpointError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return 2
     loss, scored = ref.evaluate_windows(model, ids)
     print("%d tokens, %d predictions scored" % (len(ids), scored))
     print("loss: %.9f" % loss)

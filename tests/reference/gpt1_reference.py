@@ -314,6 +314,13 @@ def read_checkpoint(path):
     at += payload_len
     step, data_rng, dropout_rng = struct.unpack_from("<3Q", data, at)
     at += 24
+    (n_labels,) = struct.unpack_from("<I", data, at)  # a fine-tuned model's class names
+    at += 4
+    labels = []
+    for _ in range(n_labels):
+        (n,) = struct.unpack_from("<I", data, at)
+        labels.append(data[at + 4:at + 4 + n].decode("utf-8", "replace"))
+        at += 4 + n
     (count,) = struct.unpack_from("<I", data, at)
     at += 4
     table = []
@@ -334,7 +341,7 @@ def read_checkpoint(path):
         raise CheckpointError("%s: %d bytes between the values and the CRC" % (path, len(data) - 4 - at))
     weights = {name: values[o:o + int(np.prod(s))].reshape(s) for name, s, o in table}
     return dict(config=config, tokenizer=tokenizer, step=step, data_rng=data_rng, dropout_rng=dropout_rng,
-                table=table, weights=weights)
+                labels=labels, table=table, weights=weights)
 
 
 def encode(tokenizer, text):
@@ -343,5 +350,9 @@ def encode(tokenizer, text):
         return list(text)
     if tokenizer["kind"] == 1:
         ids = {byte: i for i, byte in enumerate(tokenizer["payload"])}
+        missing = sorted(set(text) - set(ids))
+        if missing:
+            raise CheckpointError("byte 0x%02x is not in the %d-character vocabulary" % (missing[0], len(ids)))
         return [ids[byte] for byte in text]
-    raise CheckpointError("tokenizer kind %d is not supported by this script" % tokenizer["kind"])
+    raise CheckpointError("tokenizer kind %d (bpe) is not supported by this script: it would need a port "
+                          "of gpt/bpe_encode.c" % tokenizer["kind"])
