@@ -383,6 +383,17 @@ START_TEST(test_greedy_generation) {
 }
 END_TEST
 
+// Greedy ties go to the lowest id, as numpy.argmax and torch.argmax choose (the reference's
+// generation never meets an exact tie: its smallest top-1/top-2 gap is 3.6e-2).
+START_TEST(test_greedy_ties_go_to_lowest_id) {
+    const float logits[] = {0.5f, 2.0f, 1.0f, 2.0f, 2.0f, -INFINITY};
+    SampleOptions greedy = {.temperature = 0.0f};
+    ck_assert_int_eq(choose_next_token(logits, 6, &greedy, NULL), 1);
+    const float all_equal[] = {3.0f, 3.0f, 3.0f};
+    ck_assert_int_eq(choose_next_token(all_equal, 3, &greedy, NULL), 0);
+}
+END_TEST
+
 // evaluate_lm_loss on 30 tokens: three windows of n_ctx + 1 and a tail of 3 (2 predictions);
 // spread weights.
 START_TEST(test_evaluation_loss) {
@@ -500,6 +511,7 @@ Suite *conformance_suite(void) {
     tcase_add_loop_test(tc, test_gradients, 0, 2 * N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_sgd_steps, 0, N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_greedy_generation, 0, N_GOLDEN_FILES);
+    tcase_add_test(tc, test_greedy_ties_go_to_lowest_id);
     tcase_add_loop_test(tc, test_evaluation_loss, 0, N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_directional_derivative, 0, 2 * N_GOLDEN_FILES);
     suite_add_tcase(s, tc);
