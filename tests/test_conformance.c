@@ -67,7 +67,7 @@ typedef struct GoldenRecord {
     Shape shape;
     long size;
     double *values;  // every record as doubles (float32 converts exactly)
-    int *ints;       // int32 records only
+    int *ints;       // the values of int32 records
 } GoldenRecord;
 
 typedef struct Golden {
@@ -84,20 +84,19 @@ static uint32_t read_u32(FILE *file, const char *path) {
 
 static void read_values(FILE *file, GoldenRecord *r, const char *path) {
     r->values = malloc(sizeof(double) * (size_t)r->size);
-    r->ints = r->type == GOLDEN_I32 ? malloc(sizeof(int) * (size_t)r->size) : NULL;
-    ck_assert_ptr_nonnull(r->values);
+    r->ints = malloc(sizeof(int) * (size_t)r->size);
+    ck_assert(r->values != NULL && r->ints != NULL);
     for (long i = 0; i < r->size; i++) {
-        uint64_t bits = read_u32(file, path);
-        if (r->type == GOLDEN_F64) bits |= (uint64_t)read_u32(file, path) << 32;
+        uint32_t low = read_u32(file, path);
         if (r->type == GOLDEN_F64) {
+            uint64_t bits = low | (uint64_t)read_u32(file, path) << 32;
             memcpy(&r->values[i], &bits, 8);
         } else if (r->type == GOLDEN_F32) {
-            uint32_t b32 = (uint32_t)bits;
             float f;
-            memcpy(&f, &b32, 4);
+            memcpy(&f, &low, 4);
             r->values[i] = f;
         } else {
-            r->ints[i] = (int)(int32_t)(uint32_t)bits;
+            r->ints[i] = (int)(int32_t)low;
             r->values[i] = r->ints[i];
         }
     }
