@@ -53,9 +53,12 @@ static void pack_panel(float *panel, const float *src, long vector_stride, long 
             for (int v = 0; v < count; v++) panel[p * width + v] = src[p * step + v];
             for (int v = count; v < width; v++) panel[p * width + v] = 0.0f;
         }
-    } else {  // each vector is contiguous (step == 1): transpose it into a column
-        for (int v = 0; v < count; v++)
-            for (int p = 0; p < kc; p++) panel[p * width + v] = src[v * vector_stride + p * step];
+    } else {  // each vector is contiguous (step == 1): transpose 16 values of k at a time
+        for (int p0 = 0; p0 < kc; p0 += 16) {
+            int p_end = kc - p0 < 16 ? kc : p0 + 16;
+            for (int v = 0; v < count; v++)
+                for (int p = p0; p < p_end; p++) panel[p * width + v] = src[v * vector_stride + p];
+        }
         for (int v = count; v < width; v++)
             for (int p = 0; p < kc; p++) panel[p * width + v] = 0.0f;
     }
