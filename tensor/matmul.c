@@ -25,43 +25,52 @@
 
 #include <stddef.h>
 
-// The block sizes. The tile of MR x NR = 6 x 64 floats is 24 AVX-512 registers of
-// accumulators (16 floats each), plus 4 for a row of b and 1 for a broadcast value of
-// a: 29 of the 32 registers. KC x NR floats of packed b (64 KB) are read again for every
-// tile of a block; MC x KC floats of packed a (96 KB) stay in the L2 cache; KC x NC
-// floats of packed b (2 MB) in L3.
+// The block sizes, chosen for AVX-512 (32 vector registers of 16 floats):
+//   MR x NR = 6 x 64: the tile of c is 24 registers of sums, plus 4 for a row of b and
+//                     1 for a broadcast value of a: 29 of the 32. A tile needs 6 + 4
+//                     loads for 24 multiply-adds of 16 floats each.
+//   KC = 256:         the depth of a packed panel; KC x NR floats of b (64 KB) are reused
+//                     by every tile of a block, from L1/L2.
+//   MC = 96:          rows of a per block: MC x KC floats (96 KB) stay in L2.
+//   NC = 2048:        columns of b per block: KC x NC floats (2 MB) stay in L3.
+// Other values within a factor of two measured about as fast on the benchmark shapes.
 enum { MR = 6, NR = 64, KC = 256, MC = 96, NC = 2048 };
 
-// Packing buffers, allocated once (no malloc, so no leak): the code is single-threaded.
-static float packed_a[MC * KC];
-static float packed_b[KC * NC];
+// The packing buffers, static so that no call allocates (and nothing leaks). This is
+// why the products are not thread-safe; gpt1.c is single-threaded.
+static _Alignas(64) float packed_a[MC * KC];
+static _Alignas(64) float packed_b[KC * NC];
 
 // A matrix operand as stored in memory: element (row, col) is at
-// data[row * row_stride + col * col_stride]. A transposed operand just swaps the strides.
+// data[row * row_stride + col * col_stride]. A transposed operand just swaps the strides;
+// one of the two is always 1 (the matrices are contiguous).
 typedef struct Operand {
     const float *data;
     long row_stride, col_stride;
 } Operand;
 
-// Copies `count` vectors of length kc (rows of a or columns of b) into a panel of
-// `width` interleaved vectors: panel[p * width + v] = vector v at position p. Vectors
-// count..width-1 are zero, so the micro-kernel always works on whole tiles.
-// src[v * vector_stride + p * step] is the p-th value of vector v.
+// A panel holds `width` vectors of length kc (MR rows of a, or NR columns of b)
+// interleaved: panel[p * width + v] is the p-th value of vector v, so that one step of
+// the micro-kernel reads `width` consecutive floats. Vectors count..width-1 are zeros:
+// the micro-kernel always works on whole tiles. In src, the p-th value of vector v is
+// src[v * vector_stride + p * step], and one of the two strides is 1.
 static void pack_panel(float *panel, const float *src, long vector_stride, long step, int count, int kc, int width) {
-    if (vector_stride == 1) {  // values at the same p are contiguous: copy rows
+    if (vector_stride == 1) {  // the vectors' values at one p are contiguous: copy them
         for (int p = 0; p < kc; p++) {
             for (int v = 0; v < count; v++) panel[p * width + v] = src[p * step + v];
             for (int v = count; v < width; v++) panel[p * width + v] = 0.0f;
         }
-    } else {  // each vector is contiguous (step == 1): transpose 16 values of k at a time
-        for (int p0 = 0; p0 < kc; p0 += 16) {
-            int p_end = kc - p0 < 16 ? kc : p0 + 16;
-            for (int v = 0; v < count; v++)
-                for (int p = p0; p < p_end; p++) panel[p * width + v] = src[v * vector_stride + p];
-        }
-        for (int v = count; v < width; v++)
-            for (int p = 0; p < kc; p++) panel[p * width + v] = 0.0f;
+        return;
     }
+    // Each vector is contiguous (step == 1): transpose. Going 16 values of p (one cache
+    // line of each vector) at a time keeps both the lines read and the lines written in L1.
+    for (int p0 = 0; p0 < kc; p0 += 16) {
+        int p_end = kc - p0 < 16 ? kc : p0 + 16;
+        for (int v = 0; v < count; v++)
+            for (int p = p0; p < p_end; p++) panel[p * width + v] = src[v * vector_stride + p];
+    }
+    for (int v = count; v < width; v++)
+        for (int p = 0; p < kc; p++) panel[p * width + v] = 0.0f;
 }
 
 // Packs rows i0..i0+rows-1, columns p0..p0+kc-1 of a into MR-row panels.
@@ -99,14 +108,15 @@ static void micro_kernel(float *c, long ldc, const float *restrict a, const floa
         for (int j = 0; j < NR; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum[i][j] : sum[i][j];
 }
 
-// A tile at the bottom or right edge of c: compute the whole tile into a scratch tile,
-// then store only the rows x cols that exist.
+// A tile at the bottom or right edge of c, with rows < MR or cols < NR: compute the
+// whole tile (the packed panels are padded with zeros) into a scratch tile, then store
+// only the part that exists. The sums are the same as in a whole tile.
 static void edge_kernel(float *c, long ldc, const float *a, const float *b, int kc, int rows, int cols,
                         bool accumulate) {
-    float tile[MR * NR];
-    micro_kernel(tile, NR, a, b, kc, false);
+    float tile[MR][NR];
+    micro_kernel(&tile[0][0], NR, a, b, kc, false);
     for (int i = 0; i < rows; i++)
-        for (int j = 0; j < cols; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+        for (int j = 0; j < cols; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + tile[i][j] : tile[i][j];
 }
 
 // c[rows, cols] (row stride ldc) =/+= packed a block (rows x kc) · packed b block (kc x cols).
