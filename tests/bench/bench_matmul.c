@@ -10,6 +10,12 @@
 //   matmul_bwd_weight matmul_atb: dW[K,N] += x[M,K]ᵀ·dy[M,N]    (m=K, k=M, n=N)
 // GFLOP/s counts 2·M·K·N floating-point operations per product.
 //
+// The tied LM head multiplies by the token embedding transposed, so its three products
+// use the layouts the other way round (shape 128x768x40478 again):
+//   matmul_lm_head_fwd        matmul_abt: logits[M,N] = h[M,K]·We[N,K]ᵀ
+//   matmul_lm_head_bwd_input  matmul_ab : dh[M,K]     = dlogits[M,N]·We[N,K]
+//   matmul_lm_head_bwd_weight matmul_atb: dWe[N,K]   += dlogits[M,N]ᵀ·h[M,K]
+//
 // The attention products of one head (T=64, head size 32) are timed too, so that the
 // overhead of a call on small matrices stays visible:
 //   matmul_attn_scores  matmul_abt: scores[T,T] = q[T,hs]·k[T,hs]ᵀ   (shape Txhs xT)
@@ -81,6 +87,10 @@ int main(void) {
         bench("matmul_bwd_input", matmul_abt, M, N, K, false, M, K, N);
         bench("matmul_bwd_weight", matmul_atb, K, M, N, true, M, K, N);
     }
+    const int M = 128, K = 768, N = 40478;
+    bench("matmul_lm_head_fwd", matmul_abt, M, K, N, false, M, K, N);
+    bench("matmul_lm_head_bwd_input", matmul_ab, M, N, K, false, M, K, N);
+    bench("matmul_lm_head_bwd_weight", matmul_atb, N, M, K, true, M, K, N);
     const int T = 64, head_size = 32;
     bench("matmul_attn_scores", matmul_abt, T, head_size, T, false, T, head_size, T);
     bench("matmul_attn_values", matmul_ab, T, T, head_size, false, T, T, head_size);
