@@ -1,10 +1,10 @@
 // Matrix products, blocked for the caches and the vector registers.
 //
 // A plain triple loop is limited by memory, not by arithmetic: it loads an element of
-// a or b for every multiply-add. A CPU can do two 16-wide fused multiply-adds per cycle
-// but load far fewer fresh cache lines, so the fast way reuses every loaded number many
-// times. The classic scheme (Goto & van de Geijn, "Anatomy of high-performance matrix
-// multiplication", 2008; BLIS) does it at three levels:
+// a or b for every multiply-add. A core with AVX-512 does two 16-wide fused multiply-adds
+// per cycle but loads far fewer fresh cache lines, so the fast way reuses every loaded
+// number many times. The classic scheme (Goto & van de Geijn, "Anatomy of high-performance
+// matrix multiplication", 2008; BLIS) does it at three levels:
 //
 //   registers: a micro-kernel computes a small MR x NR tile of c, keeping the whole tile
 //              in vector registers while it walks k: each step loads MR numbers of a and
@@ -18,17 +18,19 @@
 // Packing is also what lets the three layouts share everything else: only the packing
 // functions know whether a or b is stored transposed.
 //
-// The order of the sums never depends on the alignment of the arrays or on timing: every
-// element of c is c + (sum over the first KC values of k) + (sum over the next KC) + ...,
-// each partial sum in increasing k. The same inputs give bit-identical outputs.
+// The order of the sums never depends on the layout, the alignment of the arrays or the
+// position of an element in its tile: every element of c is
+// c + (sum over the first KC values of k) + (sum over the next KC) + ..., each partial sum
+// in increasing k. The same inputs give bit-identical outputs.
+//
+// `make bench` (tests/bench/bench_matmul.c) measures the speed on the model's shapes.
 #include "tensor/matmul.h"
-
-#include <stddef.h>
 
 // The block sizes, chosen for AVX-512 (32 vector registers of 16 floats):
 //   MR x NR = 6 x 64: the tile of c is 24 registers of sums, plus 4 for a row of b and
-//                     1 for a broadcast value of a: 29 of the 32. A tile needs 6 + 4
-//                     loads for 24 multiply-adds of 16 floats each.
+//                     1 for a broadcast value of a: 29 of the 32. Each step of k
+//                     does 24 multiply-adds of 16 floats for 6 + 4 loads. (With AVX2
+//                     only, 16 registers of 8 floats, 6 x 16 would be the equivalent.)
 //   KC = 256:         the depth of a packed panel; KC x NR floats of b (64 KB) are reused
 //                     by every tile of a block, from L1/L2.
 //   MC = 96:          rows of a per block: MC x KC floats (96 KB) stay in L2.
