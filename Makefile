@@ -104,8 +104,12 @@ test-run: $(TEST_BIN) $(PROGRAMS)
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all
 
+# The training steps of issue-sized models: tiny and small as in class, gpt1 as in the paper.
 bench: $(BENCH_BINS) $(PROGRAMS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@$(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20
+	@$(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10
+	@$(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10
 
 clean:
 	rm -rf build
