@@ -51,8 +51,8 @@ static void short_label(const char *label, char *buf, size_t len) {
 // Cells shrink as the text grows, but not below what a label needs to stay legible.
 static Layout make_layout(const Heatmap *h) {
     Layout l;
-    l.cell = clamp(640.0 / h->n, 14.0, 48.0);
-    l.label_font = clamp(l.cell * 0.62, 9.0, 18.0);
+    l.cell = clamp(720.0 / h->n, 14.0, 48.0);
+    l.label_font = clamp(l.cell * 0.62, 10.0, 18.0);
     int longest = 1;
     for (int i = 0; i < h->n; i++) {
         char label[64];

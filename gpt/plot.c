@@ -9,9 +9,9 @@
 
 // The picture in pixels: a title, then two panels sharing the step axis. The fonts
 // are large because the picture is meant to be projected in a classroom.
-enum { WIDTH = 960, LEFT = 112, RIGHT = 36, TOP = 76, UPPER_HEIGHT = 360, GAP = 34, LOWER_HEIGHT = 150, BOTTOM = 84 };
+enum { WIDTH = 960, LEFT = 112, RIGHT = 36, TOP = 90, UPPER_HEIGHT = 360, GAP = 34, LOWER_HEIGHT = 150, BOTTOM = 84 };
 enum { HEIGHT = TOP + UPPER_HEIGHT + GAP + LOWER_HEIGHT + BOTTOM, MAX_TICKS = 16 };
-enum { MARKER_LIMIT = 60 };  // series with at most this many points also get a dot per point
+enum { MARKER_LIMIT = 40 };  // series with at most this many points also get a dot per point
 static const double TICK_FONT = 15, AXIS_FONT = 17, TITLE_FONT = 24, LEGEND_FONT = 16;
 // Values are clamped to this so that ranges and positions never overflow.
 static const double LARGEST = 1e300;
@@ -123,15 +123,21 @@ static bool value_range(const TrainingLog *log, int panel, double *lo, double *h
 
 // A loss that spans more than three decades (a divergence, the first steps of a
 // large model) is drawn on a log axis, where the rest of the curve stays readable.
-static bool make_y_axis(Axis *a, const TrainingLog *log, int panel, double top, double height) {
+// free_top: pixels at the top of the panel to keep clear of the curves (for the legend).
+static bool make_y_axis(Axis *a, const TrainingLog *log, int panel, double top, double height, double free_top) {
     double lo, hi;
     bool positive;
     bool any = value_range(log, panel, &lo, &hi, &positive);
     if (!any) lo = 0.0, hi = 1.0;
-    if (log->panel_from_zero[panel]) lo = fmin(lo, 0.0), hi = fmax(hi, 0.0);
-    *a = (Axis){.log = any && !log->panel_from_zero[panel] && positive && hi / lo > 1e3,
+    const PlotPanel *p = &log->panels[panel];
+    if (p->from_zero) lo = fmin(lo, 0.0), hi = fmax(hi, 0.0);
+    if (p->up_to_one) hi = fmax(hi, 1.0);
+    *a = (Axis){.log = any && !p->from_zero && positive && hi / lo > 1e3,
                 .pixel_lo = top + height, .pixel_hi = top};
-    set_ticks(a, a->log ? log10(lo) : lo, a->log ? log10(hi) : hi);
+    if (a->log) lo = log10(lo), hi = log10(hi);
+    free_top = fmin(free_top, height * 0.6);
+    if (hi > lo) hi = lo + (hi - lo) * height / (height - free_top);
+    set_ticks(a, lo, hi);
     return any;
 }
 
@@ -194,7 +200,7 @@ static void draw_series(Svg *svg, const PlotSeries *s, const Axis *x, const Axis
             py[run] = axis_position(y, s->value[k]);
             run++, k++;
         }
-        if (run > 0) svg_polyline(svg, px, py, run, s->colour, 2.5, class_name);
+        if (run > 0) svg_polyline(svg, px, py, run, s->colour, s->n > 200 ? 1.6 : 2.5, class_name);  // thin when dense
         for (int i = 0; i < run && (dots || run == 1); i++) svg_circle(svg, px[i], py[i], 4.0, s->colour, "marker");
         while (k < s->n && !isfinite(s->value[k])) k++;
     }
@@ -217,24 +223,78 @@ static void legend_label(const PlotSeries *s, char *buf, size_t len) {
         snprintf(buf, len, "%s", s->label);
 }
 
-// Top right of the panel, where falling loss curves leave room.
-static void draw_legend(Svg *svg, const TrainingLog *log, int panel, const Axis *x, const Axis *y) {
+typedef struct Box {
+    double left, top, width, height;
+} Box;
+
+static bool inside(const Box *b, double x, double y) {
+    return x >= b->left && x <= b->left + b->width && y >= b->top && y <= b->top + b->height;
+}
+
+// How much of the panel's curves a legend in this box would hide: samples along every
+// segment, so that a long line crossing the box counts too.
+static int hidden_samples(const TrainingLog *log, int panel, const Axis *x, const Axis *y, const Box *box) {
+    enum { SAMPLES = 8 };
+    int n = 0;
+    for (int i = 0; i < log->n_series; i++) {
+        const PlotSeries *s = &log->series[i];
+        for (long k = 0; k < s->n && s->panel == panel; k++) {
+            if (!isfinite(s->value[k])) continue;
+            double x0 = axis_position(x, s->step[k]), y0 = axis_position(y, s->value[k]);
+            bool segment = k + 1 < s->n && isfinite(s->value[k + 1]);
+            double x1 = segment ? axis_position(x, s->step[k + 1]) : x0, y1 = segment ? axis_position(y, s->value[k + 1]) : y0;
+            for (int t = 0; t < SAMPLES; t++)
+                n += inside(box, x0 + (x1 - x0) * t / SAMPLES, y0 + (y1 - y0) * t / SAMPLES);
+        }
+    }
+    return n;
+}
+
+typedef struct Legend {
     char labels[PLOT_MAX_SERIES][96];
-    int entries[PLOT_MAX_SERIES], n = 0, widest = 0;
+    int series[PLOT_MAX_SERIES];  // indices into log->series
+    int n;
+    Box box;
+} Legend;
+
+static double legend_row(void) { return LEGEND_FONT * 1.5; }
+
+// The entries of a panel's legend and the size of its box.
+static void make_legend(Legend *legend, const TrainingLog *log, int panel) {
+    int widest = 0;
+    legend->n = 0;
     for (int i = 0; i < log->n_series; i++) {
         if (log->series[i].panel != panel) continue;
-        legend_label(&log->series[i], labels[n], sizeof labels[n]);
-        widest = utf8_length(labels[n]) > widest ? utf8_length(labels[n]) : widest;
-        entries[n++] = i;
+        char *label = legend->labels[legend->n];
+        legend_label(&log->series[i], label, sizeof legend->labels[0]);
+        widest = utf8_length(label) > widest ? utf8_length(label) : widest;
+        legend->series[legend->n++] = i;
     }
-    double row = LEGEND_FONT * 1.5, width = widest * LEGEND_FONT * 0.62 + 60, height = n * row + 12;
-    double left = x->pixel_hi - width - 12, top = y->pixel_hi + 12;
-    svg_box(svg, left, top, width, height, "#bbbbbb", "legend");
+    legend->box = (Box){.width = widest * LEGEND_FONT * 0.62 + 60, .height = legend->n * legend_row() + 12};
+}
+
+// Puts the legend in the corner that hides the least of the curves (top right, where
+// falling loss curves leave room, when several hide nothing); returns how much it hides.
+static int place_legend(Legend *legend, const TrainingLog *log, int panel, const Axis *x, const Axis *y) {
+    double width = legend->box.width, height = legend->box.height;
+    int least = -1;
+    for (int corner = 0; corner < 4; corner++) {
+        Box b = {corner & 1 ? x->pixel_lo + 12 : x->pixel_hi - width - 12,
+                 corner & 2 ? y->pixel_lo - height - 12 : y->pixel_hi + 12, width, height};
+        int hidden = hidden_samples(log, panel, x, y, &b);
+        if (least < 0 || hidden < least) legend->box = b, least = hidden;
+    }
+    return least;
+}
+
+static void draw_legend(Svg *svg, const Legend *legend, const TrainingLog *log) {
+    const Box *box = &legend->box;
+    svg_box(svg, box->left, box->top, box->width, box->height, "#bbbbbb", "legend");
     SvgTextStyle style = {.size = LEGEND_FONT, .anchor = SVG_ANCHOR_START};
-    for (int k = 0; k < n; k++) {
-        double cy = top + 6 + row * (k + 0.5);
-        svg_line(svg, left + 12, cy, left + 42, cy, log->series[entries[k]].colour, 3.5);
-        svg_text(svg, left + 52, cy + LEGEND_FONT * 0.35, &style, labels[k]);
+    for (int k = 0; k < legend->n; k++) {
+        double cy = box->top + 6 + legend_row() * (k + 0.5);
+        svg_line(svg, box->left + 12, cy, box->left + 42, cy, log->series[legend->series[k]].colour, 3.5);
+        svg_text(svg, box->left + 52, cy + LEGEND_FONT * 0.35, &style, legend->labels[k]);
     }
 }
 
@@ -249,13 +309,29 @@ static int series_in_panel(const TrainingLog *log, int panel, bool *notes) {
     return n;
 }
 
+// A legend needs no space of its own when a corner of the panel is free of curves;
+// otherwise the y axis is raised so that a band above the curves holds it.
+static bool panel_legend(Legend *legend, Axis *y, const TrainingLog *log, int panel, const Axis *x, double top,
+                         double height) {
+    bool notes;
+    if (series_in_panel(log, panel, &notes) < 2 && !notes) return false;
+    make_legend(legend, log, panel);
+    if (place_legend(legend, log, panel, x, y) > 0) {
+        make_y_axis(y, log, panel, top, height, legend->box.height + 24);
+        place_legend(legend, log, panel, x, y);
+    }
+    return true;
+}
+
 static void draw_panel(Svg *svg, const TrainingLog *log, int panel, const Axis *x, double top, double height,
                        double *px, double *py) {
     Axis y;
-    bool any = make_y_axis(&y, log, panel, top, height);
+    bool any = make_y_axis(&y, log, panel, top, height, 0.0);
+    Legend legend;
+    bool has_legend = panel_legend(&legend, &y, log, panel, x, top, height);
     draw_frame(svg, x, &y);
     char title[96];
-    snprintf(title, sizeof title, "%s%s", log->panel_titles[panel], y.log ? " (log scale)" : "");
+    snprintf(title, sizeof title, "%s%s", log->panels[panel].title, y.log ? " (log scale)" : "");
     SvgTextStyle axis_style = {.size = AXIS_FONT, .anchor = SVG_ANCHOR_MIDDLE, .rotate = -90};
     svg_text(svg, 30, top + height / 2, &axis_style, title);
     for (int i = 0; i < log->n_series; i++)
@@ -264,8 +340,7 @@ static void draw_panel(Svg *svg, const TrainingLog *log, int panel, const Axis *
         SvgTextStyle note = {.size = LEGEND_FONT, .anchor = SVG_ANCHOR_MIDDLE, .fill = "#777777"};
         svg_text(svg, (x->pixel_lo + x->pixel_hi) / 2, top + height / 2, &note, "no values in this log");
     }
-    bool notes;
-    if (series_in_panel(log, panel, &notes) > 1 || notes) draw_legend(svg, log, panel, x, &y);
+    if (has_legend) draw_legend(svg, &legend, log);
 }
 
 // Under the title: the last finite value of each upper-panel series ("where did it end?").
@@ -276,7 +351,7 @@ static void draw_summary(Svg *svg, const TrainingLog *log) {
         const PlotSeries *s = &log->series[i];
         long k = s->n - 1;
         while (k >= 0 && !isfinite(s->value[k])) k--;
-        if (k >= 0) used += snprintf(line + used, sizeof line - (size_t)used, " %s %.4g%s", s->label, s->value[k],
+        if (k >= 0) used += snprintf(line + used, sizeof line - (size_t)used, " %s %.4g%s", s->short_name, s->value[k],
                                      i + 1 < log->n_series ? "," : "");
     }
     if (line[strlen(line) - 1] == ',') line[strlen(line) - 1] = '\0';

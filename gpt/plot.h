@@ -7,7 +7,9 @@
 // The reader accepts what those programs write and nothing else: an unknown header,
 // a row with the wrong number of fields or a cell that is not a number is an error
 // naming the file and line. Empty cells are rows without that value (validation runs
-// only every --eval-every steps); "nan" and "inf" are read, and drawn as gaps.
+// only every --eval-every steps); "nan" and "inf" are read, and drawn as gaps. A last
+// line without its line break that does not parse is left out: a run still writing
+// the log can be plotted.
 #ifndef GPT1_PLOT_H
 #define GPT1_PLOT_H
 
@@ -19,20 +21,27 @@ enum { PLOT_MAX_SERIES = 4, PLOT_MAX_PANELS = 2 };
 
 typedef struct PlotSeries {
     const char *column;    // the CSV column: "train_loss"
-    const char *label;     // the legend's name for it: "train"
+    const char *label;     // the legend's name for it: "train", "L3 = L2 + λ·L1"
+    const char *short_name;  // in the summary line: "train", "L3"
     const char *colour;    // "#0072b2"
     int panel;             // 0: the upper panel, 1: the lower one
     long n;                // points: the rows that have a value in this column
     double *step, *value;  // value may be NaN or ±inf: not drawn, it breaks the line
 } PlotSeries;
 
+typedef struct PlotPanel {
+    const char *title;  // the y-axis title
+    bool from_zero;     // the y axis includes 0 (a learning rate)
+    bool up_to_one;     // and 1 (an accuracy, a correlation)
+} PlotPanel;
+
 typedef struct TrainingLog {
-    const char *kind;                            // "Pre-training" or "Fine-tuning"
-    const char *panel_titles[PLOT_MAX_PANELS];   // the y-axis titles
-    bool panel_from_zero[PLOT_MAX_PANELS];       // the y axis includes 0 (learning rate, metric)
+    const char *kind;                     // "Pre-training" or "Fine-tuning"
+    PlotPanel panels[PLOT_MAX_PANELS];
     PlotSeries series[PLOT_MAX_SERIES];
     int n_series;
     long n_rows;
+    bool unfinished_last_line;  // left out: the run writing the log was in the middle of it
 } TrainingLog;
 
 // Reads a log; false and a one-line message ("loss.csv:7: ...") on a problem.

@@ -16,7 +16,7 @@
 #define PURPLE "#cc79a7"
 
 typedef struct SeriesSpec {
-    const char *column, *label, *colour;
+    const char *column, *label, *short_name, *colour;
     int panel;
 } SeriesSpec;
 
@@ -24,20 +24,26 @@ typedef struct SeriesSpec {
 typedef struct LogLayout {
     const char *kind;
     const char *header;
-    const char *panel_titles[PLOT_MAX_PANELS];
-    bool panel_from_zero[PLOT_MAX_PANELS];
+    PlotPanel panels[PLOT_MAX_PANELS];
     SeriesSpec series[PLOT_MAX_SERIES];
     int n_series;
 } LogLayout;
 
 static const LogLayout LAYOUTS[] = {
-    {"Pre-training", "step,train_loss,val_loss,lr,tokens_per_s", {"loss (nats per token)", "learning rate"},
-     {false, true},
-     {{"train_loss", "train", BLUE, 0}, {"val_loss", "validation", VERMILION, 0}, {"lr", "learning rate", GREEN, 1}},
+    {"Pre-training",
+     "step,train_loss,val_loss,lr,tokens_per_s",
+     {{"loss (nats per token)", false, false}, {"learning rate", true, false}},
+     {{"train_loss", "train", "train", BLUE, 0},
+      {"val_loss", "validation", "validation", VERMILION, 0},
+      {"lr", "learning rate", "lr", GREEN, 1}},
      3},
-    {"Fine-tuning", "step,epoch,l2,l1,l3,dev_metric", {"loss", "dev metric"}, {false, true},
-     {{"l3", "L3 = L2 + \xce\xbb\xc2\xb7L1", BLUE, 0}, {"l2", "L2 (task)", VERMILION, 0},
-      {"l1", "L1 (language model)", GREEN, 0}, {"dev_metric", "dev metric", PURPLE, 1}},
+    {"Fine-tuning",
+     "step,epoch,l2,l1,l3,dev_metric",
+     {{"loss", false, false}, {"dev metric", true, true}},
+     {{"l3", "L3 = L2 + \xce\xbb\xc2\xb7L1", "L3", BLUE, 0},  // λ·
+      {"l2", "L2 (task)", "L2", VERMILION, 0},
+      {"l1", "L1 (language model)", "L1", GREEN, 0},
+      {"dev_metric", "dev accuracy (or Pearson r)", "dev", PURPLE, 1}},
      4},
 };
 enum { N_LAYOUTS = sizeof LAYOUTS / sizeof LAYOUTS[0] };
@@ -78,15 +84,13 @@ static bool parse_number(const char *text, double *value) {
 
 static bool start_series(TrainingLog *log, const LogLayout *layout, long capacity) {
     *log = (TrainingLog){.kind = layout->kind, .n_series = layout->n_series};
-    for (int p = 0; p < PLOT_MAX_PANELS; p++) {
-        log->panel_titles[p] = layout->panel_titles[p];
-        log->panel_from_zero[p] = layout->panel_from_zero[p];
-    }
+    for (int p = 0; p < PLOT_MAX_PANELS; p++) log->panels[p] = layout->panels[p];
     bool ok = true;
     for (int i = 0; i < layout->n_series; i++) {
         const SeriesSpec *spec = &layout->series[i];
         PlotSeries *s = &log->series[i];
-        *s = (PlotSeries){.column = spec->column, .label = spec->label, .colour = spec->colour, .panel = spec->panel};
+        *s = (PlotSeries){.column = spec->column, .label = spec->label, .short_name = spec->short_name,
+                            .colour = spec->colour, .panel = spec->panel};
         s->step = malloc(sizeof(double) * (size_t)capacity);
         s->value = malloc(sizeof(double) * (size_t)capacity);
         ok = ok && s->step != NULL && s->value != NULL;
@@ -102,15 +106,20 @@ void training_log_free(TrainingLog *log) {
     *log = (TrainingLog){0};
 }
 
+// Marks an empty cell among the values of a row (a NaN cell is a value: it breaks the line).
+static const double EMPTY_CELL = -HUGE_VAL;
+
 typedef struct Reading {
     TrainingLog *log;
+    bool unterminated;  // the text does not end with a line break
     const LogLayout *layout;
     const char *name;
     char *error;
     size_t error_len;
 } Reading;
 
-// One data row: the step, then every series column that is not empty.
+// One data row: the step, then every series column that is not empty. Nothing is
+// kept from a row with an error.
 static bool read_row(Reading *r, const Record *row) {
     int n_fields = count_fields(r->layout->header);
     if (row->n_fields != n_fields) {
@@ -118,22 +127,27 @@ static bool read_row(Reading *r, const Record *row) {
                  r->layout->header, row->n_fields);
         return false;
     }
-    double step;
+    double step, values[PLOT_MAX_SERIES];
     if (!parse_number(row->fields[0].text, &step) || !isfinite(step)) {
         snprintf(r->error, r->error_len, "%s:%d: the step must be a number, found '%s'", r->name, row->line,
                  row->fields[0].text);
         return false;
     }
     for (int i = 0; i < r->log->n_series; i++) {
-        PlotSeries *s = &r->log->series[i];
-        const char *cell = row->fields[column_index(r->layout, s->column)].text;
-        if (cell[0] == '\0') continue;
-        if (!parse_number(cell, &s->value[s->n])) {
+        const char *cell = row->fields[column_index(r->layout, r->log->series[i].column)].text;
+        values[i] = NAN;
+        if (cell[0] != '\0' && !parse_number(cell, &values[i])) {
             snprintf(r->error, r->error_len, "%s:%d: %s must be a number or empty, found '%s'", r->name, row->line,
-                     s->column, cell);
+                     r->log->series[i].column, cell);
             return false;
         }
-        s->step[s->n++] = step;
+        if (cell[0] == '\0') values[i] = EMPTY_CELL;
+    }
+    for (int i = 0; i < r->log->n_series; i++) {
+        PlotSeries *s = &r->log->series[i];
+        if (values[i] == EMPTY_CELL) continue;
+        s->step[s->n] = step;
+        s->value[s->n++] = values[i];
     }
     r->log->n_rows++;
     return true;
@@ -168,11 +182,18 @@ static const LogLayout *read_header(RecordReader *reader, Record *record, Readin
     return layout;
 }
 
+// A run still writing its log leaves the last line unfinished: that line is left out
+// (and the log says so) instead of failing.
 static bool read_rows(RecordReader *reader, Record *record, Reading *r) {
     char why[256];
     ReadResult result;
-    while ((result = next_record(reader, record, why, sizeof why)) == READ_RECORD)
-        if (!read_row(r, record)) return false;
+    while ((result = next_record(reader, record, why, sizeof why)) == READ_RECORD) {
+        if (read_row(r, record)) continue;
+        if (!r->unterminated || reader->pos < reader->len) return false;
+        r->log->unfinished_last_line = true;
+        result = READ_END;
+        break;
+    }
     if (result != READ_END) {
         snprintf(r->error, r->error_len, "%s:%d: %s", r->name, record->line, result == READ_BAD_RECORD ? why : "out of memory");
         return false;
@@ -190,7 +211,8 @@ bool training_log_parse(TrainingLog *log, const char *text, size_t len, const ch
     RecordReader reader;
     record_reader_init(&reader, text, len, ',', true);
     Record record = {0};
-    Reading r = {.log = log, .name = name, .error = error, .error_len = error_len};
+    Reading r = {.log = log, .unterminated = len > 0 && text[len - 1] != '\n', .name = name, .error = error,
+                 .error_len = error_len};
     r.layout = read_header(&reader, &record, &r);
     bool ok = r.layout != NULL;
     if (ok && !start_series(log, r.layout, count_lines(text, len))) {

@@ -300,6 +300,22 @@ START_TEST(test_log_errors_name_the_line) {
                      "bad.csv:4: train_loss must be a number or empty, found 'abc'");
     assert_log_error("step,train_loss,val_loss,lr,tokens_per_s\n,2,,0.1,5\n", "bad.csv:2: the step must be a number");
     assert_log_error("step,train_loss,val_loss,lr,tokens_per_s\n1,\"2,,0.1,5\n", "bad.csv:2:");
+    // only an unfinished last line is forgiven
+    assert_log_error("step,train_loss,val_loss,lr,tokens_per_s\n1,x,,0.1,5\n2,3,,0.1,5", "bad.csv:2:");
+}
+END_TEST
+
+// A run still writing its log: the half-written last line is left out, nothing of it kept.
+START_TEST(test_log_being_written) {
+    const char *csv = "step,train_loss,val_loss,lr,tokens_per_s\n1,2,,0.1,5\n2,1.5,1.7,0.1,5\n3,1.4,1.";
+    TrainingLog log;
+    char error[256];
+    ck_assert_msg(training_log_parse(&log, csv, strlen(csv), "run.csv", error, sizeof error), "%s", error);
+    ck_assert(log.unfinished_last_line);
+    ck_assert_int_eq(log.n_rows, 2);
+    ck_assert_int_eq(log.series[0].n, 2);
+    ck_assert_int_eq(log.series[1].n, 1);
+    training_log_free(&log);
 }
 END_TEST
 
@@ -573,6 +589,7 @@ Suite *pictures_suite(void) {
     tcase_add_test(tc, test_plot_finetune_log);
     tcase_add_test(tc, test_plot_odd_logs);
     tcase_add_test(tc, test_log_errors_name_the_line);
+    tcase_add_test(tc, test_log_being_written);
     tcase_add_test(tc, test_heatmap_svg);
     tcase_add_test(tc, test_attention_weights_rows);
     suite_add_tcase(s, tc);

@@ -33,6 +33,7 @@ int plot_command(int argc, char **argv) {
     FILE *file = open_output_or_exit(&command, out);
     bool written = plot_training_log(file, &log, title ? title : default_title);
     close_output_or_exit(file, out, written);
+    if (log.unfinished_last_line) fprintf(stderr, "note: %s: the last line is unfinished and was left out\n", log_path);
     fprintf(stderr, "%s: %ld rows -> %s\n", log_path, log.n_rows, out);
     training_log_free(&log);
     return 0;
