@@ -8,6 +8,7 @@
 
 enum { LABEL_CHARS = 10 };  // longer labels are cut, with an ellipsis
 static const double TITLE_FONT = 24, AXIS_FONT = 17, SCALE_FONT = 15;
+static const double AXIS_TITLE_LENGTH = 270;  // "query: the token attending" in AXIS_FONT, bold
 static const char MASKED_PATTERN[] = "masked";
 static const char ELLIPSIS[] = "\xe2\x80\xa6";    // …
 static const char VISIBLE_SPACE[] = "\xe2\x90\xa3";  // ␣
@@ -67,7 +68,8 @@ static Layout make_layout(const Heatmap *h) {
     l.top = 118 + l.label_extent;
     l.width = fmax(l.left + l.matrix + 200, 720);
     // room for the rotated query title and for the colour scale with its masked swatch
-    l.height = fmax(l.top + l.matrix + 40, fmax(l.top + l.matrix / 2 + 160, l.top + clamp(l.matrix, 200, 360) + 100));
+    // room for the axis titles beside a small matrix, and for the colour scale and its masked swatch
+    l.height = fmax(l.top + fmax(l.matrix, AXIS_TITLE_LENGTH) + 40, l.top + clamp(l.matrix, 200, 360) + 100);
     return l;
 }
 
@@ -136,9 +138,14 @@ static void draw_labels(Svg *svg, const Heatmap *h, const Layout *l) {
             svg_text(svg, l->left + middle + baseline_shift, l->top - 8, &column, label);
     }
     SvgTextStyle axis = {.size = AXIS_FONT, .anchor = SVG_ANCHOR_MIDDLE, .bold = true};
-    svg_text(svg, l->left + l->matrix / 2, l->top - l->label_extent - 16, &axis, "key: the token attended to");
+    // centred on the matrix, or starting at its corner when the matrix is shorter than they are
+    bool small = l->matrix < AXIS_TITLE_LENGTH;
+    axis.anchor = small ? SVG_ANCHOR_START : SVG_ANCHOR_MIDDLE;
+    svg_text(svg, small ? l->left : l->left + l->matrix / 2, l->top - l->label_extent - 16, &axis,
+             "key: the token attended to");
     axis.rotate = -90;
-    svg_text(svg, 24, l->top + l->matrix / 2, &axis, "query: the token attending");
+    axis.anchor = small ? SVG_ANCHOR_END : SVG_ANCHOR_MIDDLE;  // rotated, "end" reads down from y
+    svg_text(svg, 24, small ? l->top : l->top + l->matrix / 2, &axis, "query: the token attending");
 }
 
 static double scale_height(const Layout *l) { return clamp(l->matrix, 200.0, 360.0); }  // also in make_layout

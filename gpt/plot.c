@@ -50,9 +50,10 @@ static double nice_spacing(double range, int target) {
 
 int plot_nice_ticks(double *lo, double *hi, double *ticks, int max) {
     if (!(*hi > *lo)) {  // one value: give it some room
-        double pad = *lo != 0.0 ? fabs(*lo) * 0.1 : 1.0;
+        double pad = fabs(*lo) * 0.1;
         *lo -= pad, *hi += pad;
     }
+    if (!(*hi - *lo > 1e-250)) *lo -= 1.0, *hi += 1.0;  // zero, or too close to it for powers of ten
     double spacing = nice_spacing(*hi - *lo, 5);
     double first = floor(*lo / spacing) * spacing;
     int n = 0;
@@ -111,7 +112,8 @@ static bool value_range(const TrainingLog *log, int panel, double *lo, double *h
     bool any = false;
     for (int i = 0; i < log->n_series; i++) {
         const PlotSeries *s = &log->series[i];
-        for (long k = 0; k < s->n && s->panel == panel; k++) {
+        if (s->panel != panel) continue;
+        for (long k = 0; k < s->n; k++) {
             if (!isfinite(s->value[k])) continue;
             double v = clamp(s->value[k], -LARGEST, LARGEST);
             *lo = fmin(*lo, v), *hi = fmax(*hi, v), any = true;
@@ -238,7 +240,8 @@ static int hidden_samples(const TrainingLog *log, int panel, const Axis *x, cons
     int n = 0;
     for (int i = 0; i < log->n_series; i++) {
         const PlotSeries *s = &log->series[i];
-        for (long k = 0; k < s->n && s->panel == panel; k++) {
+        if (s->panel != panel) continue;
+        for (long k = 0; k < s->n; k++) {
             if (!isfinite(s->value[k])) continue;
             double x0 = axis_position(x, s->step[k]), y0 = axis_position(y, s->value[k]);
             bool segment = k + 1 < s->n && isfinite(s->value[k + 1]);

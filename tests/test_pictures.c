@@ -281,6 +281,10 @@ START_TEST(test_plot_odd_logs) {
     assert_well_formed(svg, "a plot with extreme values");
     ck_assert_ptr_null(strstr(svg, "inf\""));
     training_log_free(&log), free(svg);
+    svg = plot_text("step,train_loss,val_loss,lr,tokens_per_s\n1,5e-324,,0,5\n", &log);  // the smallest double
+    assert_well_formed(svg, "a plot of a denormal");
+    ck_assert_ptr_null(strstr(svg, "nan"));
+    training_log_free(&log), free(svg);
 }
 END_TEST
 

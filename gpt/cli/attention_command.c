@@ -48,10 +48,11 @@ static void draw(const Command *command, Gpt *model, const Tokenizer *tokenizer,
     attention_weights(model, tokens->ids, n, layer, head, weights);
     char title[96], subtitle[160];
     snprintf(title, sizeof title, "Attention weights: layer %d, head %d", layer, head);
-    snprintf(subtitle, sizeof subtitle, "%d tokens; row i is softmax over the keys j \xe2\x89\xa4 i, so it sums to 1", n);
+    snprintf(subtitle, sizeof subtitle, "%d token%s; row i is softmax over the keys j \xe2\x89\xa4 i, so it sums to 1", n,
+             n == 1 ? "" : "s");
     Heatmap map = {.weights = weights, .n = n, .labels = labels, .title = title, .subtitle = subtitle, .causal = true};
     write_picture(command, out, &map);
-    fprintf(stderr, "%s: layer %d, head %d, %d tokens\n", out, layer, head, n);
+    fprintf(stderr, "%s: layer %d, head %d, %d token%s\n", out, layer, head, n, n == 1 ? "" : "s");
     for (int i = 0; i < n; i++) free(labels[i]);
     free(labels);
     free(weights);
