@@ -49,6 +49,8 @@ static void short_label(const char *label, char *buf, size_t len) {
     snprintf(buf, len, "%.*s%s", (int)bytes, label, ELLIPSIS);
 }
 
+static double scale_height(const Layout *l) { return clamp(l->matrix, 200.0, 360.0); }  // the colour bar
+
 // Cells shrink as the text grows, but not below what a label needs to stay legible.
 static Layout make_layout(const Heatmap *h) {
     Layout l;
@@ -67,9 +69,8 @@ static Layout make_layout(const Heatmap *h) {
     l.label_extent = l.upright ? l.label_font + 10 : label_width;
     l.top = 118 + l.label_extent;
     l.width = fmax(l.left + l.matrix + 200, 720);
-    // room for the rotated query title and for the colour scale with its masked swatch
     // room for the axis titles beside a small matrix, and for the colour scale and its masked swatch
-    l.height = fmax(l.top + fmax(l.matrix, AXIS_TITLE_LENGTH) + 40, l.top + clamp(l.matrix, 200, 360) + 100);
+    l.height = fmax(l.top + fmax(l.matrix, AXIS_TITLE_LENGTH) + 40, l.top + scale_height(&l) + 100);
     return l;
 }
 
@@ -137,18 +138,15 @@ static void draw_labels(Svg *svg, const Heatmap *h, const Layout *l) {
         else
             svg_text(svg, l->left + middle + baseline_shift, l->top - 8, &column, label);
     }
-    SvgTextStyle axis = {.size = AXIS_FONT, .anchor = SVG_ANCHOR_MIDDLE, .bold = true};
-    // centred on the matrix, or starting at its corner when the matrix is shorter than they are
+    // the axis titles: centred on the matrix, or from its corner when it is shorter than they are
     bool small = l->matrix < AXIS_TITLE_LENGTH;
-    axis.anchor = small ? SVG_ANCHOR_START : SVG_ANCHOR_MIDDLE;
+    SvgTextStyle axis = {.size = AXIS_FONT, .anchor = small ? SVG_ANCHOR_START : SVG_ANCHOR_MIDDLE, .bold = true};
     svg_text(svg, small ? l->left : l->left + l->matrix / 2, l->top - l->label_extent - 16, &axis,
              "key: the token attended to");
     axis.rotate = -90;
     axis.anchor = small ? SVG_ANCHOR_END : SVG_ANCHOR_MIDDLE;  // rotated, "end" reads down from y
     svg_text(svg, 24, small ? l->top : l->top + l->matrix / 2, &axis, "query: the token attending");
 }
-
-static double scale_height(const Layout *l) { return clamp(l->matrix, 200.0, 360.0); }  // also in make_layout
 
 // The colour bar, 0 at the bottom and 1 at the top, and the masked swatch under it.
 static void draw_colour_scale(Svg *svg, const Heatmap *h, const Layout *l) {

@@ -99,9 +99,11 @@ static void set_ticks(Axis *a, double lo, double hi) {
     a->spacing = a->n_ticks > 1 ? a->ticks[1] - a->ticks[0] : 1.0;
 }
 
+// On a log axis, every label in one notation: 0.01 ... 1000, or 1e-05 ... 1e+12.
 static void tick_label(const Axis *a, int i, char *buf, size_t len) {
+    bool exponents = a->log && (a->lo < -3 || a->hi > 4);
     if (a->log)
-        snprintf(buf, len, "%g", pow(10.0, a->ticks[i]));
+        snprintf(buf, len, exponents ? "%.0e" : "%g", pow(10.0, a->ticks[i]));
     else
         plot_format_tick(a->ticks[i], a->spacing, buf, len);
 }
