@@ -26,5 +26,6 @@ Suite *finetune_suite(void);
 Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
+Suite *pictures_suite(void);
 
 #endif
