@@ -184,6 +184,28 @@ START_TEST(test_interrupt_saves_checkpoint) {
 }
 END_TEST
 
+// docs/cli.md holds every command's --help verbatim (make cli-reference writes it).
+START_TEST(test_cli_reference_is_current) {
+    FILE *f = fopen("docs/cli.md", "r");
+    ck_assert_msg(f != NULL, "docs/cli.md is missing: make cli-reference");
+    static char doc[1 << 17];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    doc[n] = '\0';
+    fclose(f);
+    ck_assert_int_eq(run_gpt("--help"), 0);
+    static char commands[sizeof output];
+    memcpy(commands, output, sizeof output);
+    ck_assert_msg(strstr(doc, commands) != NULL, "docs/cli.md lacks the current `gpt --help`: make cli-reference");
+    for (char *line = strtok(commands, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        char name[32], args[64];
+        if (strncmp(line, "  ", 2) != 0 || sscanf(line + 2, "%31[a-z-]", name) != 1) continue;
+        snprintf(args, sizeof args, "%s --help", name);
+        ck_assert_int_eq(run_gpt(args), 0);
+        ck_assert_msg(strstr(doc, output) != NULL, "docs/cli.md lacks the current `gpt %s`: make cli-reference", args);
+    }
+}
+END_TEST
+
 static long file_bytes(const char *path, char *buf, long cap) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) return -1;
@@ -225,6 +247,7 @@ Suite *cli_suite(void) {
     tcase_add_test(tc, test_bpe_tokenizer_end_to_end);
     tcase_add_test(tc, test_finetune_eval_predict);
     tcase_add_test(tc, test_interrupt_saves_checkpoint);
+    tcase_add_test(tc, test_cli_reference_is_current);
     suite_add_tcase(s, tc);
     return s;
 }
