@@ -24,6 +24,15 @@ float64:
                          slides), from the spread weights
     eval.*               evaluate_lm_loss's window rule on 30 tokens (3 windows + a tail of 3),
                          spread weights
+  nano_heads.bin (the fine-tuning half; GELU, the 32 text tokens + <s> $ <e> = vocabulary 35)
+    config, task_tokens  the pre-trained nano's config; the ids of <s>, $ and <e>
+    finetune.*           task_model_from_pretrained(seed): the task tokens' rows and the head,
+                         as gpt_init_weights draws them over the task model's table
+    <case>.*             for classify (λ 0.5 and λ 0), entail, similar_concat, similar_add,
+                         similar_regression and choice (3 options), at spread weights over the
+                         task model's table: the head config, λ, the examples' fields, the
+                         padded batch (tokens, lm_targets, extract_rows), logits, L2, L1, L3
+                         and the gradient of every parameter (not for entail: classify's head)
 
 Why the spread weights: at N(0, 0.02) every attention softmax is nearly uniform, GELU and
 ReLU see inputs near 0 where any GELU form agrees, biases are 0 and gains 1. A missing
@@ -31,7 +40,9 @@ ReLU see inputs near 0 where any GELU form agrees, biases are 0 and gains 1. A m
 spread.seed and spread.std (weights N(0, 0.4²); biases and LayerNorm gains their init plus
 N(0, 0.2²), one SplitMix64 stream in table order) the C test rebuilds the same weights.
 
-The file format is in gpt1_reference.py (write_golden) and docs/conformance.md.
+The file format is in gpt1_reference.py (write_golden) and docs/conformance.md. The float64
+numbers can differ in their last bits with the BLAS library torch uses; --check accepts
+that (and regenerating keeps such a file), see compare_with_file.
 """
 
 import argparse
@@ -326,6 +337,34 @@ def dump(path):
                                         " ..." if flat.size > 6 else ""))
 
 
+# The float64 results depend in their last bits on the BLAS library torch calls (Debian's
+# reference libblas3 or OpenBLAS, whichever the libblas.so.3 alternative points to): a
+# stored file that differs from a recomputation by no more than this (max |diff| / max |value|
+# per record; float32 records: one rounding step) is the same golden.
+ROUNDING = {np.dtype("<f8"): 1e-12, np.dtype("<f4"): 2.0 ** -22}
+
+
+def compare_with_file(path, records):
+    """"identical", "same to float64 rounding (...)", "DIFFERENT" or "MISSING"."""
+    if not os.path.exists(path):
+        return "MISSING"
+    stored = ref.read_golden(path)
+    if list(stored) != [n for n, _ in records]:
+        return "DIFFERENT"
+    worst = 0.0
+    for n, a in records:
+        a = np.asarray(a).reshape(stored[n].shape)
+        if np.array_equal(stored[n], a):
+            continue
+        if stored[n].dtype.kind == "i":
+            return "DIFFERENT"
+        e = scaled_error(stored[n], a) if np.any(a) else float(np.max(np.abs(stored[n])))
+        if e > ROUNDING[stored[n].dtype]:
+            return "DIFFERENT"
+        worst = max(worst, e)
+    return "identical" if worst == 0 else "same to float64 rounding (%.1e: another BLAS?)" % worst
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed files, write nothing")
@@ -344,16 +383,12 @@ def main():
     files += [("nano_heads", make_heads(init, report))]
     for name, records in files:
         path = os.path.join(GOLDEN_DIR, name + ".bin")
+        verdict = compare_with_file(path, records)
         if args.check:
-            if not os.path.exists(path):
-                report.append("%s: MISSING" % os.path.relpath(path))
-                status = 1
-                continue
-            stored = ref.read_golden(path)
-            same = list(stored) == [n for n, _ in records] and all(
-                np.array_equal(stored[n], np.asarray(a).reshape(stored[n].shape)) for n, a in records)
-            report.append("%s: %s" % (os.path.relpath(path), "identical" if same else "DIFFERENT"))
-            status |= 0 if same else 1
+            report.append("%s: %s" % (os.path.relpath(path), verdict))
+            status |= verdict in ("MISSING", "DIFFERENT")
+        elif verdict.startswith("same"):  # keep the committed file: no churn from a BLAS change
+            report.append("%s: kept, %s" % (os.path.relpath(path), verdict))
         else:
             os.makedirs(GOLDEN_DIR, exist_ok=True)
             ref.write_golden(path, records)
