@@ -323,8 +323,9 @@ def make_heads(init, report):
                         for f in examples]
             changed = sum(a != b for e, o in zip(sequences, original) for a, b in zip(e, o))
             report.append("%s: the original release would give L1 %.6f (per-sequence mean), %.6f (softmax over "
-                          "token + position rows); its truncation would change %d of %d sequences" % (
-                              name, per_sequence, extended, changed, len(flat)))
+                          "token + position rows)%s" % (name, per_sequence, extended, "" if n_fields == 1 else
+                                                        "; its truncation would change %d of %d sequences" % (
+                                                            changed, len(flat))))
             assert abs(per_sequence - l1) / l1 > 1e-3 and abs(extended - l1) / l1 > 1e-3
     return records
 
