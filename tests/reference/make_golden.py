@@ -310,8 +310,9 @@ def make_heads(init, report):
         # PyTorch's own float32 (the yardstick), and what the original release would compute.
         f32_logits, f32_l2, f32_l1, f32_l3, f32_grads = run_task(build(config, weights, torch.float32), head,
                                                                  examples, labels, targets, lam)
-        line = "%s: L2 %.9f, L1 %s, L3 %.9f; torch float32 vs float64: logits %.1e, L3 %.1e" % (
-            name, l2, "-" if l1 is None else "%.9f" % l1, l3, scaled_error(f32_logits, logits), abs(f32_l3 - l3) / abs(l3))
+        line = "%s: L2 %.9f, L1 %s, L3 %.9f; torch float32 vs float64: logits %.1e, L2 %.1e, L1 %s, L3 %.1e" % (
+            name, l2, "-" if l1 is None else "%.9f" % l1, l3, scaled_error(f32_logits, logits), abs(f32_l2 - l2) / l2,
+            "-" if l1 is None else "%.1e" % (abs(f32_l1 - l1) / l1), abs(f32_l3 - l3) / l3)
         if with_gradients:
             line += ", gradients %.1e" % max(gradient_error(f32_grads[n], grads[n]) for n in grads)
         report.append(line)
