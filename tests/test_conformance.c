@@ -8,8 +8,12 @@
 // of a batch, at the initial weights and at "spread" weights in a trained model's range
 // (at N(0, 0.02) attention is nearly uniform and GELU nearly linear, which would hide
 // some errors); the losses of 10 plain-SGD steps; 12 greedy tokens generated past the
-// context window; and the evaluation loss of the window rule. docs/conformance.md has
-// the format, the tolerances and the results.
+// context window; and the evaluation loss of the window rule. For the fine-tuning half
+// (nano_heads.bin): task_model_from_pretrained's new weights, the batches the four input
+// transformations, truncation and padding give, and for every task head (classification,
+// entailment, similarity concatenated, added and graded, multiple choice) the logits, L2,
+// L1, L3 and the gradient of every parameter. docs/conformance.md has the format, the
+// tolerances and the results.
 //
 // A tensor passes when max_i |gpt1.c_i − PyTorch_i| / max_i |PyTorch_i| <= tolerance: the
 // error is measured against the tensor's scale, which is what float32 rounding in sums
@@ -23,16 +27,20 @@
 
 #include "autograd/tape.h"
 #include "gpt/evaluate.h"
+#include "gpt/finetune.h"
 #include "gpt/model.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
+#include "gpt/task_heads.h"
 #include "tests/helpers.h"
 
 // float32 against a float64 reference. gpt1.c is off by at most 5.5e-7 (logits), 6.5e-8
-// (loss) and 9.7e-7 (gradients); PyTorch's own float32 by 6.2e-7, 8.6e-8 and 1.3e-6. The
-// margins leave room for other summation orders (blocked or vectorised matmul kernels)
-// but not for a wrong formula: a missing 1/√d_head, an erf GELU or LayerNorm eps 1e-6
-// fail by at least 28 times the tolerance (docs/conformance.md lists what was tried).
+// (loss) and 9.7e-7 (gradients); PyTorch's own float32 by 6.2e-7, 8.6e-8 and 1.3e-6. With
+// the task heads (L3 = L2 + λ·L1 at spread weights): gpt1.c 9.3e-7, 6.5e-7 and 3.9e-6,
+// PyTorch's float32 1.1e-6, 4.3e-7 and 2.7e-6. The margins leave room for other summation
+// orders (blocked or vectorised matmul kernels) but not for a wrong formula: a missing
+// 1/√d_head, an erf GELU or LayerNorm eps 1e-6 fail by at least 28 times the tolerance,
+// a wrong head by far more (docs/conformance.md lists what was tried).
 #define LOGITS_TOLERANCE 1e-5
 #define LOSS_TOLERANCE 1e-5
 #define GRADIENT_TOLERANCE 1e-4
@@ -409,6 +417,221 @@ START_TEST(test_evaluation_loss) {
 }
 END_TEST
 
+// --- The fine-tuning half: task heads, L2, L1, L3 and the input transformations -------------
+// nano_heads.bin: the same nano model (GELU) with 3 task tokens after its 32 text tokens
+// (vocabulary 35) and a task head, at spread weights drawn over the task model's whole
+// table (the head last). For each case: the examples' fields (before truncation), the
+// padded batch the reference built from them (tokens, LM targets, extract rows), and the
+// reference's logits, L2, L1, L3 and (but for entailment, whose head is classify's) the
+// gradient of every parameter. The reference runs every sequence alone at its own length,
+// so these goldens also show that gpt1.c's right padding changes nothing.
+
+static const char *const HEADS_FILE = "tests/reference/golden/nano_heads.bin";
+static const char *const HEAD_CASES[] = {"classify", "classify_lambda0", "entail", "similar_concat", "similar_add",
+                                         "similar_regression", "choice"};
+enum { N_HEAD_CASES = 7, MAX_HEAD_EXAMPLES = 8 };
+
+static bool golden_has(const Golden *g, const char *name) {
+    for (int i = 0; i < g->count; i++)
+        if (strcmp(g->records[i].name, name) == 0) return true;
+    return false;
+}
+
+static const GoldenRecord *case_record(const Golden *g, const char *c, const char *what) {
+    char name[TENSOR_NAME_LEN + 32];
+    snprintf(name, sizeof name, "%s.%s", c, what);
+    return golden_get(g, name);
+}
+
+// The text vocabulary of the golden's pre-trained model (32 "chars": ids 0-31), optionally
+// with the three task tokens after it.
+static Tokenizer heads_tokenizer(const Golden *g, bool with_task_tokens) {
+    char text[256];
+    int n_text = golden_config(g).vocab_size;
+    ck_assert(n_text <= 256 - '!');
+    for (int i = 0; i < n_text; i++) text[i] = (char)('!' + i);
+    Tokenizer t;
+    tokenizer_init_chars(&t, text, (size_t)n_text);
+    t.n_task_tokens = with_task_tokens ? N_TASK_TOKENS : 0;
+    return t;
+}
+
+static TaskHeadConfig head_config(const GoldenRecord *r) {
+    const int *h = r->ints;
+    return (TaskHeadConfig){(TaskKind)h[0], h[1], h[2] == 1 ? COMBINE_ADD : COMBINE_CONCAT, h[3] != 0};
+}
+
+// The pre-trained nano's config with the task tokens and the case's head.
+static GptConfig heads_config(const Golden *g, const char *c) {
+    GptConfig config = golden_config(g);
+    config.vocab_size += N_TASK_TOKENS;
+    config.head = head_config(case_record(g, c, "head"));
+    char error[128] = "";
+    ck_assert_msg(config_validate(&config, error, sizeof error), "%s: %s", c, error);
+    return config;
+}
+
+// The case's examples: field_lengths [examples, fields] and the fields' ids one after another.
+static int heads_examples(const Golden *g, const char *c, EncodedExample *examples) {
+    const GoldenRecord *lengths = case_record(g, c, "field_lengths"), *fields = case_record(g, c, "fields");
+    const int *labels = case_record(g, c, "labels")->ints;
+    const double *targets = case_record(g, c, "targets")->values;
+    int m = lengths->shape.dims[0], n_fields = lengths->shape.dims[1];
+    ck_assert(m <= MAX_HEAD_EXAMPLES && n_fields <= MAX_TASK_FIELDS);
+    const int *ids = fields->ints;
+    for (int i = 0; i < m; i++) {
+        examples[i] = (EncodedExample){.n_fields = n_fields, .label = labels[i], .target = (float)targets[i]};
+        for (int f = 0; f < n_fields; f++) {
+            examples[i].fields[f] = (TokenSpan){ids, lengths->ints[i * n_fields + f]};
+            ids += examples[i].fields[f].n;
+        }
+    }
+    ck_assert(ids == fields->ints + fields->size);
+    return m;
+}
+
+// task_batch_fill on the case's examples, as finetune and task_predict call it.
+static void heads_batch(const Golden *g, const char *c, TaskBatch *b) {
+    EncodedExample examples[MAX_HEAD_EXAMPLES];
+    int m = heads_examples(g, c, examples);
+    Tokenizer tokenizer = heads_tokenizer(g, true);
+    GptConfig config = heads_config(g, c);
+    task_batch_init(b, config.head.task, m * task_views(config.head.task, &examples[0]), config.n_ctx);
+    task_batch_fill(b, task_tokens(&tokenizer), examples, m);
+    tokenizer_free(&tokenizer);
+}
+
+// Exact equality of integers, naming the record and the first difference.
+static void compare_ints(const int *actual, const GoldenRecord *expected) {
+    for (long i = 0; i < expected->size; i++)
+        if (actual[i] != expected->ints[i]) {
+            char where[64];
+            index_string(expected->shape, i, where, sizeof where);
+            ck_abort_msg("%s: %s%s: gpt1.c %d, reference %d", short_name(HEADS_FILE), expected->name, where, actual[i],
+                         expected->ints[i]);
+        }
+}
+
+// Bit-for-bit equality of a parameter's values [first, first + n) with a golden's.
+static void compare_exact(const Tensor *p, long first, long n, const double *expected, const char *source) {
+    for (long j = first; j < first + n; j++)
+        if ((double)p->data[j] != expected[j - first]) {
+            char where[64];
+            index_string(p->shape, j, where, sizeof where);
+            ck_abort_msg("task_model_from_pretrained: %s%s is %.9g, %s has %.9g (bit for bit expected)", p->name, where,
+                         (double)p->data[j], source, expected[j - first]);
+        }
+}
+
+// task_model_from_pretrained: the pre-trained weights copied, and the rest — the three
+// task tokens' rows of wte.weight (after the text rows) and the head — exactly the draws
+// of gpt_init_weights(seed) over the task model's table, in the reference's order. The
+// pre-trained model is the golden nano's initial weights.
+START_TEST(test_task_model_from_pretrained) {
+    Golden g = golden_load(HEADS_FILE);
+    Gpt *pretrained = golden_model(&g);
+    Tokenizer text = heads_tokenizer(&g, false), task;
+    uint64_t seed = (uint64_t)golden_get(&g, "finetune.seed")->ints[0];
+    Gpt *model = task_model_from_pretrained(pretrained, &text, &task, head_config(golden_get(&g, "finetune.head")),
+                                            false, seed);
+    TaskTokens t = task_tokens(&task);
+    compare_ints((const int[]){t.start, t.delimiter, t.extract}, golden_get(&g, "task_tokens"));
+    ck_assert_int_eq(model->config.vocab_size, pretrained->config.vocab_size + N_TASK_TOKENS);
+    ck_assert_int_eq(model->params.count, pretrained->params.count + 2);
+    const char *fresh = "the reference's initialisation";
+    for (int i = 0; i < model->params.count; i++) {
+        const Tensor *p = &model->params.items[i]->tensor, *old = parameter_find(&pretrained->params, p->name);
+        char name[TENSOR_NAME_LEN + 16];
+        snprintf(name, sizeof name, "finetune.%s", p->name);
+        long n_copied = old ? old->size : 0;
+        if (old != NULL) {  // as doubles, to compare like the golden's values
+            double *copied = malloc(sizeof(double) * (size_t)n_copied);
+            ck_assert_ptr_nonnull(copied);
+            for (long j = 0; j < n_copied; j++) copied[j] = old->data[j];
+            compare_exact(p, 0, n_copied, copied, "the pre-trained model");
+            free(copied);
+        }
+        if (strcmp(p->name, "wte.weight") == 0)  // the task tokens' rows, after the text rows
+            compare_exact(p, n_copied, p->size - n_copied, golden_get(&g, "finetune.task_rows")->values, fresh);
+        else if (old == NULL)  // head.weight, head.bias
+            compare_exact(p, 0, p->size, golden_get(&g, name)->values, fresh);
+        else
+            ck_assert(shape_equal(p->shape, old->shape));
+    }
+    tokenizer_free(&text);
+    tokenizer_free(&task);
+    gpt_free(model);
+    gpt_free(pretrained);
+    golden_free(&g);
+}
+END_TEST
+
+// The input transformations, truncation and padding: task_batch_fill must build exactly the
+// reference's batch from the same examples: <s> $ <e> at ids 32, 33, 34; each case's
+// truncation; AB and BA of each similarity example side by side; one row per option;
+// right padding with 0 to the longest sequence; LM targets = the next real token or −1;
+// the extract row of each sequence.
+START_TEST(test_task_batch) {
+    Golden g = golden_load(HEADS_FILE);
+    const char *c = HEAD_CASES[_i];
+    TaskBatch b;
+    heads_batch(&g, c, &b);
+    const GoldenRecord *tokens = case_record(&g, c, "tokens");
+    ck_assert_msg(b.n_sequences == tokens->shape.dims[0] && b.seq == tokens->shape.dims[1],
+                  "%s: %s: gpt1.c's batch is [%d, %d], the reference's [%d, %d]", short_name(HEADS_FILE), c,
+                  b.n_sequences, b.seq, tokens->shape.dims[0], tokens->shape.dims[1]);
+    compare_ints(b.tokens, tokens);
+    compare_ints(b.lm_targets, case_record(&g, c, "lm_targets"));
+    compare_ints(b.extract_rows, case_record(&g, c, "extract_rows"));
+    task_batch_free(&b);
+    golden_free(&g);
+}
+END_TEST
+
+// The head's logits, L2, L1 and L3 = L2 + λ·L1 through task_forward, and the gradient of
+// every parameter through backward(L3). With λ = 0, L1 must not be computed at all.
+START_TEST(test_task_head) {
+    Golden g = golden_load(HEADS_FILE);
+    const char *c = HEAD_CASES[_i], *file = short_name(HEADS_FILE);
+    GptConfig config = heads_config(&g, c);
+    Gpt *model = gpt_create(&config);
+    spread_weights(&g, model);
+    TaskBatch b;
+    heads_batch(&g, c, &b);
+    float lambda = (float)case_record(&g, c, "lambda")->values[0];
+    TaskOutput out = task_forward(model, &b, lambda);
+
+    char name[TENSOR_NAME_LEN + 32];
+    const GoldenRecord *logits = case_record(&g, c, "logits");
+    ck_assert(shape_equal(out.logits->shape, logits->shape));
+    snprintf(name, sizeof name, "%s.logits", c);
+    compare(file, name, out.logits->data, logits, LOGITS_TOLERANCE);
+    snprintf(name, sizeof name, "%s.l2", c);
+    compare_scalar(file, name, out.l2->data[0], golden_scalar(&g, name), LOSS_TOLERANCE);
+    if (lambda != 0.0f) {
+        ck_assert_ptr_nonnull(out.l1);
+        snprintf(name, sizeof name, "%s.l1", c);
+        compare_scalar(file, name, out.l1->data[0], golden_scalar(&g, name), LOSS_TOLERANCE);
+    } else {
+        ck_assert_msg(out.l1 == NULL && out.l3 == out.l2, "%s: with λ = 0, L1 is computed or L3 is not L2", c);
+    }
+    snprintf(name, sizeof name, "%s.l3", c);
+    compare_scalar(file, name, out.l3->data[0], golden_scalar(&g, name), LOSS_TOLERANCE);
+
+    backward(out.l3);
+    snprintf(name, sizeof name, "%s.grad.wte.weight", c);
+    for (int i = 0; golden_has(&g, name) && i < model->params.count; i++) {
+        const Tensor *t = &model->params.items[i]->tensor;
+        char grad[TENSOR_NAME_LEN + 32];
+        snprintf(grad, sizeof grad, "%s.grad.%s", c, t->name);
+        compare(file, grad, t->grad, golden_get(&g, grad), GRADIENT_TOLERANCE);
+    }
+    task_batch_free(&b);
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
 // --- A second, independent proof: the whole model's directional derivative ------------------
 // For random unit directions u over all parameters θ (every parameter at once), the central
 // difference (L(θ + εu) − L(θ − εu)) / 2ε must equal ∇L·u from backward(). With care for
@@ -514,5 +737,11 @@ Suite *conformance_suite(void) {
     tcase_add_loop_test(tc, test_evaluation_loss, 0, N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_directional_derivative, 0, 2 * N_GOLDEN_FILES);
     suite_add_tcase(s, tc);
+    TCase *heads = tcase_create("heads");
+    tcase_add_checked_fixture(heads, NULL, teardown);
+    tcase_add_test(heads, test_task_model_from_pretrained);
+    tcase_add_loop_test(heads, test_task_batch, 0, N_HEAD_CASES);
+    tcase_add_loop_test(heads, test_task_head, 0, N_HEAD_CASES);
+    suite_add_tcase(s, heads);
     return s;
 }

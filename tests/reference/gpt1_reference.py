@@ -14,6 +14,13 @@ The model is the paper's language model, section 3.1:
 
 with LayerNorm eps 1e-5, masked multi-head self-attention scaled by 1/√d_head, and a
 feed-forward network with ReLU or GELU (tanh form).
+
+And the fine-tuning half, sections 3.2 and 3.3, as docs/finetuning.md describes it: three
+task tokens appended to the vocabulary, the four input transformations with their
+truncation rule, a linear head W_y (with a bias) on the final hidden state at <e>, the
+task loss L2, the auxiliary LM loss L1 on the task inputs and L3 = L2 + λ·L1. The
+reference runs every sequence on its own, at its own length: padding is a batching
+detail of gpt1.c that must change nothing.
 """
 
 import math
@@ -60,7 +67,8 @@ NORMAL, ZEROS, ONES = "normal", "zeros", "ones"
 
 
 def parameter_table(config):
-    """[(name, shape, init)] in gpt1.c's table order; linear weights are [in, out]."""
+    """[(name, shape, init)] in gpt1.c's table order; linear weights are [in, out]. A
+    config with a "head" (see task_head) has the task head last: head.weight, head.bias."""
     d, f = config["d_model"], config["d_ff"]
     table = [("wte.weight", (config["vocab_size"], d), NORMAL), ("wpe.weight", (config["n_ctx"], d), NORMAL)]
     for layer in range(config["n_layers"]):
@@ -73,6 +81,10 @@ def parameter_table(config):
             (p + "mlp.c_proj.weight", (f, d), NORMAL), (p + "mlp.c_proj.bias", (d,), ZEROS),
             (p + "ln_2.weight", (d,), ONES), (p + "ln_2.bias", (d,), ZEROS),
         ]
+    head = config.get("head")
+    if head is not None:
+        n = head["n_outputs"]
+        table += [("head.weight", (head_input_width(config), n), NORMAL), ("head.bias", (n,), ZEROS)]
     return table
 
 
@@ -164,14 +176,19 @@ class GPT1(nn.Module):
         self.wte = nn.Embedding(config["vocab_size"], config["d_model"])
         self.wpe = nn.Embedding(config["n_ctx"], config["d_model"])
         self.blocks = nn.ModuleList(Block(config, mask) for _ in range(config["n_layers"]))
+        if config.get("head") is not None:  # fine-tuning: W_y and its bias (registered last)
+            self.head = nn.Linear(head_input_width(config), config["head"]["n_outputs"])
 
-    def forward(self, tokens):  # [b, t] -> logits [b, t, vocab]
+    def hidden(self, tokens):  # [b, t] -> h_n [b, t, d]
         t = tokens.shape[1]
         assert t <= self.config["n_ctx"]
         h = self.wte(tokens) + self.wpe(torch.arange(t))
         for block in self.blocks:
             h = block(h)
-        return h @ self.wte.weight.T  # tied: the same matrix as the input embedding
+        return h
+
+    def forward(self, tokens):  # [b, t] -> logits [b, t, vocab]
+        return self.hidden(tokens) @ self.wte.weight.T  # tied: the same matrix as the input embedding
 
     # Parameters by gpt1.c's names; torch's module names were chosen to be the same.
     def load_table(self, weights):
@@ -192,7 +209,8 @@ class GPT1(nn.Module):
 
 
 def is_linear_weight(name):
-    return name.endswith(".weight") and (".c_attn." in name or ".c_proj." in name or ".c_fc." in name)
+    return name == "head.weight" or (name.endswith(".weight") and (
+        ".c_attn." in name or ".c_proj." in name or ".c_fc." in name))
 
 
 def lm_loss(logits, targets):
@@ -233,6 +251,126 @@ def evaluate_windows(model, ids):
             total += float(lm_loss(logits, w[:, 1:])) * (w.shape[1] - 1)
             scored += w.shape[1] - 1
     return total / scored, scored
+
+
+# --- Fine-tuning (sections 3.2 and 3.3; docs/finetuning.md) -----------------------------
+
+TASK_CLASSIFY, TASK_ENTAIL, TASK_SIMILAR, TASK_CHOICE = 1, 2, 3, 4  # gpt1.c's TaskKind
+TASK_NAMES = {TASK_CLASSIFY: "classify", TASK_ENTAIL: "entail", TASK_SIMILAR: "similar", TASK_CHOICE: "choice"}
+COMBINE_CONCAT, COMBINE_ADD = 0, 1                                   # gpt1.c's SimilarityCombine
+N_TASK_TOKENS = 3
+
+
+def task_head(task, n_outputs, combine=COMBINE_CONCAT, regression=False):
+    """A config's "head": the task, its outputs (classes; 1 for choice and regression),
+    how similarity combines its two extract vectors, and squared error for a graded score."""
+    return dict(task=task, n_outputs=n_outputs, combine=combine, regression=regression)
+
+
+def head_input_width(config):
+    """W_y reads h_e (d), or [h_AB, h_BA] (2d) for concatenated similarity."""
+    head = config["head"]
+    concat = head["task"] == TASK_SIMILAR and head["combine"] == COMBINE_CONCAT
+    return 2 * config["d_model"] if concat else config["d_model"]
+
+
+def task_token_ids(n_text):
+    """<s>, $ and <e> are appended after the n_text text tokens, in that order."""
+    return n_text, n_text + 1, n_text + 2
+
+
+def fit_fields(fields, budget):
+    """The truncation rule of docs/finetuning.md — "while the fields exceed the budget, the
+    longest (the first of equally long ones) loses its last token" — computed in closed
+    form rather than token by token: every field is cut to a level c, the largest for
+    which the cut fields fit, and the r tokens still free go back, one each, to the *last*
+    r of the fields that were cut (the earlier ones of a tie lost first)."""
+    lengths = [len(f) for f in fields]
+    if sum(lengths) <= budget:
+        return [list(f) for f in fields]
+    level = max(c for c in range(max(lengths) + 1) if sum(min(n, c) for n in lengths) <= budget)
+    spare = budget - sum(min(n, level) for n in lengths)
+    cut = [i for i, n in enumerate(lengths) if n > level]
+    keep = {i: level + (i in cut[len(cut) - spare:]) for i in cut}
+    return [list(f[:keep.get(i, len(f))]) for i, f in enumerate(fields)]
+
+
+def original_fit_fields(fields, n_ctx):
+    """The original release's rule (transform_roc): every field capped at n_ctx // 2 − 2
+    tokens, whatever the others' lengths. Not gpt1.c's; only to show the goldens differ."""
+    cap = n_ctx // 2 - 2
+    return [list(f[:cap]) for f in fields]
+
+
+def task_sequences(task, fields, n_ctx, n_text, fit=None):
+    """Figure 1 (right) of the paper: one example's token sequences.
+        classify  <s> text <e>
+        entail    <s> premise $ hypothesis <e>
+        similar   <s> A $ B <e>  and  <s> B $ A <e>   (one truncation for both orders)
+        choice    <s> context $ option_k <e>  for every option k (each pair truncated alone)"""
+    s, d, e = task_token_ids(n_text)
+    fit = fit or (lambda f, budget: fit_fields(f, budget))
+    if task == TASK_CLASSIFY:
+        (text,) = fit(fields, n_ctx - 2)
+        return [[s] + text + [e]]
+    if task == TASK_ENTAIL:
+        premise, hypothesis = fit(fields, n_ctx - 3)
+        return [[s] + premise + [d] + hypothesis + [e]]
+    if task == TASK_SIMILAR:
+        a, b = fit(fields, n_ctx - 3)
+        return [[s] + a + [d] + b + [e], [s] + b + [d] + a + [e]]
+    sequences = []
+    for option in fields[1:]:
+        context, option = fit([fields[0], option], n_ctx - 3)
+        sequences.append([s] + context + [d] + option + [e])
+    return sequences
+
+
+def padded_batch(sequences):
+    """gpt1.c's TaskBatch layout of the sequences (in order; similarity: AB, BA of each
+    example side by side): padded on the right with token 0 to the longest; the LM target
+    of a position is the next real token, or −1 (none); the extract row of a sequence is
+    the position of its last real token, <e>, in the flattened [n_sequences · seq] rows."""
+    seq = max(len(s) for s in sequences)
+    tokens = np.array([s + [0] * (seq - len(s)) for s in sequences], dtype=np.int32)
+    targets = np.array([s[1:] + [-1] * (seq - len(s) + 1) for s in sequences], dtype=np.int32)
+    rows = np.array([i * seq + len(s) - 1 for i, s in enumerate(sequences)], dtype=np.int32)
+    return tokens, targets, rows
+
+
+def task_losses(model, sequences, labels, targets, lam, extract_id, lm_mean="tokens", extended_softmax=False):
+    """The fine-tuning objective of a batch, every sequence run alone at its own length.
+    sequences: one list of sequences per example. Returns (logits, L2, L1, L3) as tensors;
+    L1 is None when λ = 0 (gpt1.c then does not compute it) unless lm_mean is given
+    explicitly. The variants that gpt1.c does not use, for comparison only:
+    lm_mean="sequences" averages L1 per sequence first (the original release);
+    extended_softmax=True runs the LM softmax over the token and position rows (the
+    original's tied matrix)."""
+    head = model.config["head"]
+    states, lm_sum, lm_count, per_sequence = [], 0.0, 0, []
+    output_matrix = torch.cat([model.wte.weight, model.wpe.weight]) if extended_softmax else model.wte.weight
+    for example in sequences:
+        for s in example:
+            assert s[-1] == extract_id and extract_id not in s[:-1]
+            h = model.hidden(torch.tensor([s]))[0]  # [len, d]
+            states.append(h[len(s) - 1])            # h_l^m at <e>
+            nll = F.cross_entropy(h[:-1] @ output_matrix.T, torch.tensor(s[1:]), reduction="sum")
+            lm_sum, lm_count = lm_sum + nll, lm_count + len(s) - 1
+            per_sequence.append(nll / (len(s) - 1))
+    l1 = lm_sum / lm_count if lm_mean == "tokens" else torch.stack(per_sequence).mean()
+    h_e = torch.stack(states)
+    if head["task"] == TASK_SIMILAR:
+        h_ab, h_ba = h_e[0::2], h_e[1::2]
+        h_e = torch.cat([h_ab, h_ba], dim=1) if head["combine"] == COMBINE_CONCAT else h_ab + h_ba
+    logits = model.head(h_e)
+    if head["task"] == TASK_CHOICE:
+        logits = logits.reshape(len(sequences), -1)  # [examples, options]
+    if head["regression"]:
+        l2 = ((logits[:, 0] - torch.tensor(targets, dtype=logits.dtype)) ** 2).mean()
+    else:
+        l2 = F.cross_entropy(logits, torch.tensor(labels, dtype=torch.long))
+    l3 = l2 + lam * l1 if lam != 0 else l2
+    return logits, l2, (l1 if lam != 0 or lm_mean != "tokens" or extended_softmax else None), l3
 
 
 # --- Golden files ----------------------------------------------------------------------
