@@ -111,3 +111,6 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# Tutorials, labs, exercises and the debugger check: see the top of tutorials/tutorials.mk.
+include tutorials/tutorials.mk
