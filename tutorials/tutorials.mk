@@ -64,8 +64,11 @@ exercises-check: $(foreach e,$(EXERCISE_NAMES),$(EXERCISES_BUILD)/$(e) $(EXERCIS
 	@sh tutorials/exercises/check_graders.sh $(EXERCISES_BUILD) $(EXERCISE_NAMES)
 
 # --- The debugger -------------------------------------------------------------------
-gdb-check: $(BUILD)/tutorials/04_attention
-	@sh tutorials/gdb/check.sh $(BUILD)/tutorials/04_attention
+# On the -O0 build of make debug, where every variable is visible to gdb.
+GDB_TUTORIAL := $(BUILD_ROOT)/debug/tutorials/04_attention
+gdb-check:
+	@$(MAKE) --no-print-directory MODE=debug $(GDB_TUTORIAL)
+	@sh tutorials/gdb/check.sh $(GDB_TUTORIAL)
 
 # Keep the objects of these programs (make would delete them as intermediate files).
 TEACHING_SRCS := $(wildcard tutorials/*.c tutorials/labs/*.c tutorials/exercises/*.c tutorials/exercises/graders/*.c)
