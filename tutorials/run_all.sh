@@ -14,7 +14,7 @@ for program in "$@"; do
         status=1
     fi
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
-    printf '%-6s %-44s %3d.%d s\n' "$result" "$program" $((ms / 1000)) $((ms % 1000 / 100))
+    printf '%-6s %-46s %3d.%d s\n' "$result" "$program" $((ms / 1000)) $((ms % 1000 / 100))
     if [ $result = FAILED ]; then
         cat "$program.out"
         echo "(the output above is also in $program.out)"

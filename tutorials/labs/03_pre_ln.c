@@ -114,7 +114,9 @@ static float same_weights_other_wiring(const Tokenizer *tokenizer, const TokenSe
     memcpy(rewired->gpt->params.data, m->gpt->params.data, sizeof(float) * (size_t)m->gpt->params.total);
     float pre = eval_loss(rewired, data);
     printf("  loss after %d steps of post-LN training: %.4f; the same weights wired pre-LN: %.4f\n", STEPS, post, pre);
-    claim(pre > 1.5f * post, "the weights of a post-LN model do not work in a pre-LN model");
+    printf("  a uniform guess over the %d characters: ln %d = %.4f\n", config.vocab_size, config.vocab_size,
+           log(config.vocab_size));
+    claim(pre > 0.9 * log(config.vocab_size), "wired pre-LN, the trained weights are back near a uniform guess");
     variant_free(m);
     variant_free(rewired);
     return post;
