@@ -46,7 +46,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # The embedded default corpus: the project's own prose, in a fixed order.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run debug bench clean deps
+.PHONY: all check test-run debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -106,8 +106,22 @@ test-run: $(TEST_BIN) $(PROGRAMS)
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all
 
+# The training steps of issue-sized models: tiny and small as in class, gpt1 as in the paper.
 bench: $(BENCH_BINS) $(PROGRAMS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@$(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20
+	@$(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10
+	@$(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10
+
+# docs/cli.md is every command's --help as the program prints it; a test fails when
+# it is out of date, and this target rewrites it.
+cli-reference: $(BUILD)/gpt
+	@{ echo '# The gpt program'; echo; \
+	   echo 'Every command and option, exactly as `build/gpt <command> --help` prints them.'; \
+	   echo '(`make cli-reference` rewrites this page; a unit test fails when it is out of date.)'; \
+	   echo; echo '```'; $(BUILD)/gpt --help; echo '```'; \
+	   for c in $$($(BUILD)/gpt --help | awk '/^  [a-z]/ {print $$1}'); do \
+	     echo; echo "## gpt $$c"; echo; echo '```'; $(BUILD)/gpt $$c --help; echo '```'; done; } > docs/cli.md
 
 clean:
 	rm -rf build

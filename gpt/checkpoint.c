@@ -245,19 +245,15 @@ static void check_header(Reader *r) {
     char what[160];
     if (version != CHECKPOINT_VERSION) {
         snprintf(what, sizeof what, "checkpoint version %u; this program reads version %d", version, CHECKPOINT_VERSION);
-        {
         reader_fail(r, what);
         return;
-    }
     }
     uint64_t declared = get_u64(r, "the file size");
     if ((uint64_t)size != declared) {
         snprintf(what, sizeof what, "%s: the file has %ld bytes, its header declares %llu",
                  (uint64_t)size < declared ? "truncated" : "wrong size", size, (unsigned long long)declared);
-        {
         reader_fail(r, what);
         return;
-    }
     }
     check_crc(r, size);
     fseek(r->file, 20, SEEK_SET);
@@ -333,35 +329,31 @@ static void check_parameter_table(Reader *r, const ParameterTable *params) {
     uint32_t count = get_u32(r, "the parameter count");
     if (!r->failed && count != (uint32_t)params->count) {
         snprintf(what, sizeof what, "%u parameters stored, the model has %d", count, params->count);
-        {
         reader_fail(r, what);
         return;
-    }
     }
     for (int i = 0; i < params->count && !r->failed; i++) {
         const Tensor *t = &params->items[i]->tensor;
         char name[TENSOR_NAME_LEN] = {0};
         uint32_t len = get_u32(r, "a parameter name length");
         if (len >= sizeof name) {
-        reader_fail(r, "a parameter name is too long");
-        return;
-    }
+            reader_fail(r, "a parameter name is too long");
+            return;
+        }
         get_bytes(r, name, len, "a parameter name");
         Shape shape = {.ndim = (int)get_u32(r, "a parameter's dimensions")};
         if (shape.ndim < 1 || shape.ndim > TENSOR_MAX_DIMS) {
-        reader_fail(r, "a parameter has a bad shape");
-        return;
-    }
+            reader_fail(r, "a parameter has a bad shape");
+            return;
+        }
         for (int d = 0; d < shape.ndim; d++) shape.dims[d] = (int)get_u32(r, "a parameter shape");
         uint64_t offset = get_u64(r, "a parameter offset");
         if (r->failed) return;
         if (strcmp(name, t->name) != 0 || !shape_equal(shape, t->shape) || offset != (uint64_t)params->items[i]->offset) {
             snprintf(what, sizeof what, "parameter %d is '%s' %s, expected '%s' %s", i, name,
                      shape_string(shape, buf1, sizeof buf1), t->name, shape_string(t->shape, buf2, sizeof buf2));
-            {
-        reader_fail(r, what);
-        return;
-    }
+            reader_fail(r, what);
+            return;
         }
     }
     if (get_u64(r, "the parameter total") != (uint64_t)params->total && !r->failed)

@@ -46,8 +46,10 @@ static void print_progress(Progress *p, long step, long total, float loss, float
     long done = step - p->first_step;
     double per_step = done > 0 ? elapsed / (double)done : 0.0;
     double eta = per_step * (double)(total - step);
-    fprintf(stderr, "%sstep %ld/%ld | loss %.4f | val %s%.4f | %.1fk tok/s | %d:%02d elapsed, ETA %d:%02d%s",
-            p->tty ? "\r" : "", step, total, loss, isnan(val) ? "-" : "", isnan(val) ? 0.0 : val,
+    char val_text[32] = "-";
+    if (!isnan(val)) snprintf(val_text, sizeof val_text, "%.4f", val);
+    fprintf(stderr, "%sstep %ld/%ld | loss %.4f | val %s | %.1fk tok/s | %d:%02d elapsed, ETA %d:%02d%s",
+            p->tty ? "\r" : "", step, total, loss, val_text,
             per_step > 0 ? (double)p->tokens_per_step / per_step / 1000.0 : 0.0, (int)elapsed / 60,
             (int)elapsed % 60, (int)eta / 60, (int)eta % 60, p->tty && !keep_line ? "  " : "\n");
     fflush(stderr);

@@ -14,7 +14,7 @@ long cross_entropy_forward(float *loss, float *probs, const float *logits, const
         // −log p computed from the logits (log-sum-exp) stays finite when p underflows.
         const float *lr = logits + r * v;
         float max = -INFINITY;
-        for (int j = 0; j < v; j++) max = fmaxf(max, lr[j]);
+        for (int j = 0; j < v; j++) max = lr[j] > max ? lr[j] : max;
         double sum = 0.0;
         for (int j = 0; j < v; j++) sum += exp((double)(lr[j] - max));
         total += (double)max + log(sum) - (double)lr[targets[r]];

@@ -7,7 +7,12 @@
 //   matmul_atb: c[m,n] = a[k,m]ᵀ · b[k,n]     weight gradients:  dW = xᵀ·dy
 //
 // All matrices are contiguous and row-major. With accumulate = true the product is
-// added to c (backward passes accumulate gradients); otherwise c is overwritten.
+// added to c (backward passes accumulate gradients); otherwise c is overwritten without
+// being read (it may hold garbage). c must not overlap a or b.
+//
+// The three share one blocked kernel (tensor/matmul.c), so they compute the same sums in
+// the same order: the same inputs give bit-identical results in every layout and on
+// every call. They use static scratch buffers, so they are not thread-safe.
 #ifndef GPT1_MATMUL_H
 #define GPT1_MATMUL_H
 

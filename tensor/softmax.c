@@ -10,7 +10,7 @@ void softmax_forward(float *out, const float *x, long rows, int cols) {
         const float *xr = x + r * cols;
         float *yr = out + r * cols;
         float max = -INFINITY;
-        for (int j = 0; j < cols; j++) max = fmaxf(max, xr[j]);
+        for (int j = 0; j < cols; j++) max = xr[j] > max ? xr[j] : max;  // not fmaxf: a library call
         float sum = 0.0f;
         for (int j = 0; j < cols; j++) {
             yr[j] = expf(xr[j] - max);
@@ -36,7 +36,7 @@ void log_softmax_forward(float *out, const float *x, long rows, int cols) {
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * cols;
         float max = -INFINITY;
-        for (int j = 0; j < cols; j++) max = fmaxf(max, xr[j]);
+        for (int j = 0; j < cols; j++) max = xr[j] > max ? xr[j] : max;  // not fmaxf: a library call
         float sum = 0.0f;
         for (int j = 0; j < cols; j++) sum += expf(xr[j] - max);
         float log_sum = logf(sum);  // subtracted after the max, so large logits keep their precision

@@ -25,5 +25,7 @@ Suite *cli_suite(void);
 Suite *finetune_suite(void);
 Suite *task_data_suite(void);
 Suite *bpe_suite(void);
+Suite *conformance_suite(void);
+Suite *pictures_suite(void);
 
 #endif

@@ -162,6 +162,50 @@ START_TEST(test_finetune_eval_predict) {
 }
 END_TEST
 
+// Ctrl-C (SIGINT) during pre-training: a checkpoint of the current step, exit 0.
+START_TEST(test_interrupt_saves_checkpoint) {
+    char command[1024], data_path[256];
+    snprintf(data_path, sizeof data_path, "%s", write_file("text5.txt", TEXT));
+    const char *ckpt = "/tmp/gpt1c_cli_interrupt.ckpt";
+    remove(ckpt);
+    snprintf(command, sizeof command,
+             "sh -c '%s pretrain --data %s --preset nano --ctx 16 --batch 2 --steps 100000000 --eval-every 0 --out %s "
+             "--sample-tokens 0 --quiet >/dev/null 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid'",
+             GPT_PROGRAM, data_path, ckpt);
+    int status = system(command);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+    char args[512];
+    snprintf(args, sizeof args, "inspect --ckpt %s", ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    char *step = strstr(output, "step: ");
+    ck_assert_ptr_nonnull(step);
+    ck_assert_int_gt(atol(step + 6), 0);
+    remove(ckpt);
+}
+END_TEST
+
+// docs/cli.md holds every command's --help verbatim (make cli-reference writes it).
+START_TEST(test_cli_reference_is_current) {
+    FILE *f = fopen("docs/cli.md", "r");
+    ck_assert_msg(f != NULL, "docs/cli.md is missing: make cli-reference");
+    static char doc[1 << 17];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    doc[n] = '\0';
+    fclose(f);
+    ck_assert_int_eq(run_gpt("--help"), 0);
+    static char commands[sizeof output];
+    memcpy(commands, output, sizeof output);
+    ck_assert_msg(strstr(doc, commands) != NULL, "docs/cli.md lacks the current `gpt --help`: make cli-reference");
+    for (char *line = strtok(commands, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        char name[32], args[64];
+        if (strncmp(line, "  ", 2) != 0 || sscanf(line + 2, "%31[a-z-]", name) != 1) continue;
+        snprintf(args, sizeof args, "%s --help", name);
+        ck_assert_int_eq(run_gpt(args), 0);
+        ck_assert_msg(strstr(doc, output) != NULL, "docs/cli.md lacks the current `gpt %s`: make cli-reference", args);
+    }
+}
+END_TEST
+
 static long file_bytes(const char *path, char *buf, long cap) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) return -1;
@@ -202,6 +246,8 @@ Suite *cli_suite(void) {
     tcase_add_test(tc, test_divergence_keeps_last_checkpoint);
     tcase_add_test(tc, test_bpe_tokenizer_end_to_end);
     tcase_add_test(tc, test_finetune_eval_predict);
+    tcase_add_test(tc, test_interrupt_saves_checkpoint);
+    tcase_add_test(tc, test_cli_reference_is_current);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -323,9 +323,16 @@ Suite *finetune_suite(void) {
     tcase_add_test(tc, test_l3_is_l2_plus_lambda_l1);
     tcase_add_test(tc, test_padding_invariance);
     tcase_add_test(tc, test_similarity_symmetry);
-    tcase_add_test(tc, test_synthetic_classification);
-    tcase_add_test(tc, test_synthetic_similarity);
-    tcase_add_test(tc, test_synthetic_choice);
     suite_add_tcase(s, tc);
+    // Training runs: the code they use is covered by the cases above too, so the
+    // valgrind run of CI leaves these out (CK_EXCLUDE_TAGS=slow).
+    TCase *training = tcase_create("synthetic tasks");
+    tcase_set_tags(training, "slow");
+    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_set_timeout(training, 120);
+    tcase_add_test(training, test_synthetic_classification);
+    tcase_add_test(training, test_synthetic_similarity);
+    tcase_add_test(training, test_synthetic_choice);
+    suite_add_tcase(s, training);
     return s;
 }

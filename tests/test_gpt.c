@@ -346,7 +346,6 @@ Suite *gpt_suite(void) {
     tcase_add_test(tc, test_gpt1_parameter_count);
     tcase_add_test(tc, test_config_validation);
     tcase_add_test(tc, test_untrained_loss_is_log_vocab);
-    tcase_add_test(tc, test_overfits_repeated_text);
     tcase_add_test(tc, test_same_seed_same_losses);
     tcase_add_test(tc, test_model_causality);
     tcase_add_test(tc, test_sampling_greedy_and_top_k);
@@ -356,5 +355,11 @@ Suite *gpt_suite(void) {
     tcase_add_test(tc, test_resume_equals_uninterrupted);
     tcase_add_test(tc, test_divergence_is_reported);
     suite_add_tcase(s, tc);
+    TCase *training = tcase_create("training");
+    tcase_set_tags(training, "slow");  // left out of the valgrind run of CI
+    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_set_timeout(training, 120);
+    tcase_add_test(training, test_overfits_repeated_text);
+    suite_add_tcase(s, training);
     return s;
 }

@@ -1,6 +1,7 @@
 // tensor/ kernels against values computed by hand or by an independent reference.
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tensor/kernels.h"
 #include "tensor/matmul.h"
@@ -44,10 +45,14 @@ static void check_layouts(int m, int k, int n, Rng *rng) {
             expected[i * n + j] = (float)s;
         }
     float tol = 1e-5f * (float)k;
+    // Without accumulate, c may hold anything, even NaN: the kernels must not read it.
+    for (int i = 0; i < m * n; i++) c[i] = NAN;
     matmul_ab(c, a, b, m, k, n, false);
     assert_close(c, expected, (long)m * n, tol, "matmul_ab");
+    for (int i = 0; i < m * n; i++) c[i] = NAN;
     matmul_abt(c, a, b_t, m, k, n, false);
     assert_close(c, expected, (long)m * n, tol, "matmul_abt");
+    for (int i = 0; i < m * n; i++) c[i] = NAN;
     matmul_atb(c, a_t, b, m, k, n, false);
     assert_close(c, expected, (long)m * n, tol, "matmul_atb");
     for (int i = 0; i < m * n; i++) expected[i] += 1.0f;
@@ -69,6 +74,47 @@ START_TEST(test_matmul_layouts_odd_sizes) {
     int sizes[][3] = {{1, 1, 1}, {1, 7, 3}, {3, 1, 7}, {7, 3, 1}, {5, 17, 9}, {33, 65, 31}, {97, 130, 67}, {64, 64, 64},
                       {200, 300, 129}, {13, 515, 40}, {1, 300, 513}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) check_layouts(sizes[i][0], sizes[i][1], sizes[i][2], &rng);
+}
+END_TEST
+
+// tensor/matmul.c works in register tiles of MR x NR = 6 x 64 values of c and cache
+// blocks of KC = 256 values of k, MC = 96 rows and NC = 2048 columns; partial tiles and
+// blocks take other paths. These sizes sit just below, on and just above each boundary
+// (and k = 0: an empty sum, c = 0 or c unchanged).
+START_TEST(test_matmul_layouts_block_edges) {
+    Rng rng;
+    rng_seed(&rng, 12);
+    int sizes[][3] = {{6, 256, 64}, {5, 255, 63}, {7, 257, 65},  {95, 64, 9},  {96, 16, 64}, {97, 16, 65},
+                      {193, 20, 5}, {12, 513, 64}, {2, 40, 2049}, {1, 9, 4097}, {1, 512, 1}, {4, 0, 5}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) check_layouts(sizes[i][0], sizes[i][1], sizes[i][2], &rng);
+}
+END_TEST
+
+// The same inputs give the same bits: on every call, wherever the arrays sit in memory
+// (an offset of one float changes their alignment), and, because the three layouts only
+// differ in how they copy a and b into the kernel's buffers, in every layout.
+START_TEST(test_matmul_bit_identical) {
+    enum { M = 70, K = 300, N = 130 };
+    static float a[M * K + 1], b[K * N + 1], a_t[M * K], b_t[K * N], c[M * N + 1], first[M * N];
+    Rng rng;
+    rng_seed(&rng, 13);
+    for (int i = 0; i < M * K; i++) a[i] = rng_uniform(&rng) - 0.5f;
+    for (int i = 0; i < K * N; i++) b[i] = rng_uniform(&rng) - 0.5f;
+    for (int i = 0; i < M; i++)
+        for (int p = 0; p < K; p++) a_t[p * M + i] = a[i * K + p];
+    for (int p = 0; p < K; p++)
+        for (int j = 0; j < N; j++) b_t[j * K + p] = b[p * N + j];
+    matmul_ab(first, a, b, M, K, N, false);
+    matmul_ab(c, a, b, M, K, N, false);
+    ck_assert_msg(memcmp(c, first, sizeof first) == 0, "matmul_ab differs from call to call");
+    matmul_abt(c, a, b_t, M, K, N, false);
+    ck_assert_msg(memcmp(c, first, sizeof first) == 0, "matmul_abt differs from matmul_ab");
+    matmul_atb(c, a_t, b, M, K, N, false);
+    ck_assert_msg(memcmp(c, first, sizeof first) == 0, "matmul_atb differs from matmul_ab");
+    memmove(a + 1, a, sizeof(float) * M * K);
+    memmove(b + 1, b, sizeof(float) * K * N);
+    matmul_ab(c + 1, a + 1, b + 1, M, K, N, false);
+    ck_assert_msg(memcmp(c + 1, first, sizeof first) == 0, "matmul_ab depends on alignment");
 }
 END_TEST
 
@@ -170,6 +216,8 @@ Suite *kernels_suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_matmul_small_integers);
     tcase_add_test(tc, test_matmul_layouts_odd_sizes);
+    tcase_add_test(tc, test_matmul_layouts_block_edges);
+    tcase_add_test(tc, test_matmul_bit_identical);
     tcase_add_test(tc, test_softmax_known_row);
     tcase_add_test(tc, test_layernorm_known_vector);
     tcase_add_test(tc, test_cross_entropy_known_distribution);

@@ -3,6 +3,7 @@
 #define GPT1_CLI_COMMANDS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "gpt/checkpoint.h"
 #include "gpt/cli/options.h"
@@ -17,6 +18,9 @@ int bench_command(int argc, char **argv);
 int bpe_train_command(int argc, char **argv);
 int finetune_command(int argc, char **argv);
 int predict_command(int argc, char **argv);
+int plot_command(int argc, char **argv);
+int attention_command(int argc, char **argv);
+int graph_command(int argc, char **argv);
 int task_eval_command(const Command *command, const char *task, const char *ckpt, const char *data,
                       const char *format, const char *predictions, bool skip_bad);
 
@@ -36,6 +40,10 @@ TaskReadOptions read_options_or_exit(const Command *command, const char *task, c
 void load_task_data_or_exit(const Command *command, TaskDataset *data, const char *path, const TaskReadOptions *o);
 EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
                                       const char *path);
+// The file a picture command writes: an unwritable path exits 2, a failed write exits 1.
+FILE *open_output_or_exit(const Command *command, const char *path);
+void close_output_or_exit(FILE *file, const char *path, bool written);
+bool ends_with_text(const char *text, const char *suffix);  // "attn.svg" ends with ".svg"
 // Prints the text of the ids to stdout.
 void print_tokens(const Tokenizer *tokenizer, const int *ids, long n);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autograd/tape.h"
 #include "gpt/cli/commands.h"
 #include "gpt/finetune.h"
 #include "gpt/task_encode.h"
@@ -13,7 +14,7 @@ typedef struct FinetuneArgs {
     int epochs, batch, dev_split, max_train;
     long seed;
     float lr, lambda, clip;
-    bool regression, no_pretrain, skip_bad, quiet;
+    bool regression, no_pretrain, skip_bad, quiet, check_finite;
 } FinetuneArgs;
 
 // --format and --task for the reader; exits on a name it does not know.
@@ -136,6 +137,7 @@ int finetune_command(int argc, char **argv) {
         {"out", OPTION_STRING, &a.out, "checkpoint of the best dev epoch", 0},
         {"log", OPTION_STRING, &a.log, "CSV log: step, epoch, l2, l1, l3, dev_metric", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
+        {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"finetune", "Fine-tunes a pre-trained model on a task: SGD on L3 = L2 + λ·L1.",
@@ -148,5 +150,6 @@ int finetune_command(int argc, char **argv) {
     if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)
         usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
     if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
+    set_check_finite(a.check_finite);
     return run(&command, &a);
 }

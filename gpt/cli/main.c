@@ -21,6 +21,9 @@ static const Subcommand SUBCOMMANDS[] = {
     {"bpe-train", bpe_train_command, "learn byte-pair-encoding merges from a text file"},
     {"finetune", finetune_command, "fine-tune a pre-trained checkpoint on a task (L3 = L2 + λ·L1)"},
     {"predict", predict_command, "a fine-tuned model's label and probabilities for examples read from stdin"},
+    {"plot", plot_command, "draw the loss curves of a training log (--log CSV) as an SVG picture"},
+    {"attention", attention_command, "draw one head's attention weights on a text as an SVG heatmap"},
+    {"graph", graph_command, "write the autograd graph of one forward pass and its loss in Graphviz DOT"},
 };
 enum { N_SUBCOMMANDS = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0] };
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autograd/tape.h"
 #include "gpt/bpe.h"
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
@@ -15,7 +16,7 @@ typedef struct PretrainArgs {
     int layers, d_model, heads, d_ff, ctx, batch, seq, warmup, sample_tokens;
     long steps, seed, eval_every, eval_windows, save_every;
     float lr, dropout, clip, val_fraction;
-    bool quiet;
+    bool quiet, check_finite;
 } PretrainArgs;
 
 static void override(int *field, int value) {
@@ -164,6 +165,7 @@ int pretrain_command(int argc, char **argv) {
         {"resume", OPTION_STRING, &a.resume, "continue the run saved in this checkpoint (same flags)", 0},
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
+        {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"pretrain", "Pre-trains a GPT on a text file with plain SGD: θ ← θ − η∇θ L1.",
@@ -171,5 +173,6 @@ int pretrain_command(int argc, char **argv) {
     parse_options(&command, argc, argv);
     SgdOptions sgd;
     check_args(&command, &a, &sgd);
+    set_check_finite(a.check_finite);
     return run(&command, &a, &sgd);
 }
