@@ -4,6 +4,8 @@
 #   make debug      everything again in build/debug with -O0 -g3 and Address/UB sanitizers
 #   make bench      speed and memory measurements
 #   make clean
+#   make tutorials, make exercise N=04, make exercises-check, make gdb-check: the teaching
+#                   targets, in tutorials/tutorials.mk
 #
 # MODE selects the build for any target: `make MODE=debug check` runs the tests with
 # the sanitizers; MODE=memcheck builds for valgrind (portable x86-64 code: valgrind
@@ -125,3 +127,6 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# Tutorials, labs, exercises and the debugger check: see the top of tutorials/tutorials.mk.
+include tutorials/tutorials.mk

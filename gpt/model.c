@@ -63,7 +63,7 @@ void gpt_set_training(Gpt *model, bool training) {
     model->dropout.rng = training && model->config.dropout > 0.0f ? &model->dropout_rng : NULL;
 }
 
-// h_l = decoder_block(h_{l-1}) for l = 1..n;  h0 [b, t, d] -> h_n [b, t, d]
+// Eq: h_l = decoder_block(h_{l-1}) for l = 1..n;  h0 [b, t, d] -> h_n [b, t, d]
 Tensor *decoder_stack(Gpt *model, Tensor *h) {
     for (int l = 0; l < model->config.n_layers; l++) {
         char scope[32];
@@ -90,5 +90,5 @@ Tensor *gpt_logits(Gpt *model, const int *tokens, int batch, int seq) {
     return logits;
 }
 
-// L1(U) = Σ_i log P(u_i | u_{i-k}, ..., u_{i-1}); returned as the mean negative, −L1/N;  logits [b, t, V]
+// Eq: L1(U) = Σ_i log P(u_i | u_{i-k}, ..., u_{i-1}); returned as the mean negative, −L1/N;  logits [b, t, V]
 Tensor *lm_loss(Tensor *logits, const int *targets) { return cross_entropy(logits, targets); }

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-// θ ← θ − η·∇θ L
+// Eq: θ ← θ − η·∇θ L
 void sgd_step(ParameterTable *params, float lr) {
     for (long i = 0; i < params->total; i++) params->data[i] -= lr * params->grad[i];
 }

@@ -4,18 +4,18 @@
 #include "autograd/tape.h"
 #include "nn/lm_head.h"
 
-// h_l^m: the final block's output at each sequence's extract token <e>;  h [N, T, d] -> [N, d]
+// Eq: h_l^m: the final block's output at each sequence's extract token <e>;  h [N, T, d] -> [N, d]
 Tensor *extract_states(Tensor *h, const int *extract_rows, int n_sequences) {
     return gather_rows(h, extract_rows, shape1(n_sequences));
 }
 
-// P(y | x1..xm) = softmax(h_l^m·W_y); returns the logits h_l^m·W_y + b;  [M, in] -> [M, classes]
+// Eq: P(y | x1..xm) = softmax(h_l^m·W_y); returns the logits h_l^m·W_y + b;  [M, in] -> [M, classes]
 // (the bias is an addition to the paper's W_y, as in the original code's classifier)
 Tensor *classifier_logits(Gpt *model, Tensor *h_extract) {
     return linear(&model->head, apply_dropout(&model->dropout, h_extract));
 }
 
-// Similarity: rows 2i and 2i+1 hold the extract states of <s> A $ B <e> and <s> B $ A <e>;
+// Eq: Similarity: rows 2i and 2i+1 hold the extract states of <s> A $ B <e> and <s> B $ A <e>;
 // combined as [h_AB, h_BA] (concat, the seed document) or h_AB + h_BA (add, the paper);  [2M, d] -> [M, 2d] or [M, d]
 Tensor *combine_similarity(Tensor *h_extract, SimilarityCombine combine) {
     int m = h_extract->shape.dims[0] / 2;
@@ -25,21 +25,21 @@ Tensor *combine_similarity(Tensor *h_extract, SimilarityCombine combine) {
     return combine == COMBINE_ADD ? add(h_ab, h_ba) : concat(h_ab, h_ba);
 }
 
-// Multiple choice: one scalar per option from the linear head, then a softmax over the
+// Eq: Multiple choice: one scalar per option from the linear head, then a softmax over the
 // options of each example;  [M·K, d] -> [M, K]
 Tensor *choice_logits(Gpt *model, Tensor *h_extract, int n_options) {
     Tensor *scores = classifier_logits(model, h_extract);  // [M·K, 1]
     return reshape(scores, shape2(h_extract->shape.dims[0] / n_options, n_options));
 }
 
-// L2(C) = Σ_(x,y) log P(y | x1..xm), as the mean negative over the batch (squared
+// Eq: L2(C) = Σ_(x,y) log P(y | x1..xm), as the mean negative over the batch (squared
 // error instead for a graded similarity score)
 Tensor *task_loss(const Gpt *model, Tensor *logits, const TaskBatch *batch) {
     if (model->config.head.regression) return squared_error(logits, batch->targets);
     return cross_entropy(logits, batch->labels);
 }
 
-// L3(C) = L2(C) + λ·L1(C)
+// Eq: L3(C) = L2(C) + λ·L1(C)
 Tensor *combined_loss(Tensor *l2, Tensor *l1, float lambda) {
     return l1 == NULL || lambda == 0.0f ? l2 : add(l2, scale(l1, lambda));
 }

@@ -24,7 +24,7 @@ static int append(int *out, int at, TokenSpan span) {
     return at + span.n;
 }
 
-// Classification:  <s> text <e>
+// Eq: Classification:  <s> text <e>
 int classification_input(TaskTokens t, TokenSpan text, int n_ctx, int *out) {
     fit_fields(&text, 1, n_ctx - 2);
     int n = 0;
@@ -34,7 +34,7 @@ int classification_input(TaskTokens t, TokenSpan text, int n_ctx, int *out) {
     return n;
 }
 
-// Entailment:  <s> premise $ hypothesis <e>
+// Eq: Entailment:  <s> premise $ hypothesis <e>
 int entailment_input(TaskTokens t, TokenSpan premise, TokenSpan hypothesis, int n_ctx, int *out) {
     TokenSpan fields[2] = {premise, hypothesis};
     fit_fields(fields, 2, n_ctx - 3);
@@ -47,7 +47,7 @@ int entailment_input(TaskTokens t, TokenSpan premise, TokenSpan hypothesis, int 
     return n;
 }
 
-// Similarity: the pair has no order, so both are read:
+// Eq: Similarity: the pair has no order, so both are read:
 //   <s> A $ B <e>
 //   <s> B $ A <e>
 int similarity_inputs(TaskTokens t, TokenSpan a, TokenSpan b, int n_ctx, int *out_ab, int *out_ba) {
@@ -57,7 +57,7 @@ int similarity_inputs(TaskTokens t, TokenSpan a, TokenSpan b, int n_ctx, int *ou
     return entailment_input(t, fields[0], fields[1], n_ctx, out_ab);
 }
 
-// Multiple choice: one sequence per option k, each scored on its own:
+// Eq: Multiple choice: one sequence per option k, each scored on its own:
 //   <s> context $ option_k <e>
 void multiple_choice_inputs(TaskTokens t, TokenSpan context, const TokenSpan *options, int n_options, int n_ctx,
                             int *out, int *lengths) {

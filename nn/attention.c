@@ -22,7 +22,7 @@ void attention_create(MaskedSelfAttention *attn, ParameterTable *params, const c
     attn->last_weights = NULL;
 }
 
-// Attention(Q, K, V) = softmax(mask(Q·Kᵀ / √d_head))·V;  q, k, v [b, h, t, d_head] -> [b, h, t, d_head]
+// Eq: Attention(Q, K, V) = softmax(mask(Q·Kᵀ / √d_head))·V;  q, k, v [b, h, t, d_head] -> [b, h, t, d_head]
 Tensor *scaled_dot_product_attention(Tensor *q, Tensor *k, Tensor *v, const Dropout *dropout, Tensor **weights) {
     float d_head = (float)tensor_cols(q);
     Tensor *scores = causal_mask(scale(matmul_transposed(q, k), 1.0f / sqrtf(d_head)));  // [b, h, t, t]
@@ -30,7 +30,7 @@ Tensor *scaled_dot_product_attention(Tensor *q, Tensor *k, Tensor *v, const Drop
     return matmul(apply_dropout(dropout, *weights), v);
 }
 
-// MaskedMultiHeadAttention(X) = concat(head_1..head_h)·W_O,
+// Eq: MaskedMultiHeadAttention(X) = concat(head_1..head_h)·W_O,
 //   head_i = Attention(X·W_Q,i, X·W_K,i, X·W_V,i);  x [b, t, d] -> [b, t, d]
 Tensor *masked_self_attention(MaskedSelfAttention *attn, Tensor *x) {
     scope_push("attn");

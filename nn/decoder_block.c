@@ -19,7 +19,7 @@ void decoder_block_create(DecoderBlock *block, ParameterTable *params, const cha
     block->mlp.dropout = dropout;
 }
 
-// h_l = decoder_block(h_{l-1}):  X = LN(X + MaskedMultiHeadAttention(X)); X = LN(X + FFN(X));  [b, t, d]
+// Eq: h_l = decoder_block(h_{l-1}):  X = LN(X + MaskedMultiHeadAttention(X)); X = LN(X + FFN(X));  [b, t, d]
 Tensor *decoder_block(DecoderBlock *block, Tensor *x) {
     x = layer_norm(&block->ln_1, add(x, masked_self_attention(&block->attn, x)));
     return layer_norm(&block->ln_2, add(x, feed_forward(&block->mlp, x)));

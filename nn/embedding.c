@@ -26,7 +26,7 @@ static void check_tokens(const Embedding *e, const int *tokens, int batch, int s
         }
 }
 
-// h0 = U·We + Wp;  tokens [b, t] -> [b, t, d]. Selecting row u of We is the product of
+// Eq: h0 = U·We + Wp;  tokens [b, t] -> [b, t, d]. Selecting row u of We is the product of
 // u's one-hot vector with We; position p likewise selects row p of Wp.
 Tensor *embed(const Embedding *e, const int *tokens, int batch, int seq) {
     check_tokens(e, tokens, batch, seq);

@@ -18,7 +18,7 @@ void feed_forward_create(FeedForward *ffn, ParameterTable *params, const char *n
 
 const char *activation_name(Activation activation) { return activation == ACTIVATION_GELU ? "gelu" : "relu"; }
 
-// FFN(X) = act(X·W1 + b1)·W2 + b2, act = max(0, ·) or GELU;  x [b, t, d] -> [b, t, d]
+// Eq: FFN(X) = act(X·W1 + b1)·W2 + b2, act = max(0, ·) or GELU;  x [b, t, d] -> [b, t, d]
 Tensor *feed_forward(const FeedForward *ffn, Tensor *x) {
     scope_push("mlp");
     Tensor *hidden = linear(&ffn->c_fc, x);  // [b, t, d_ff]

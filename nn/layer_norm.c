@@ -12,5 +12,5 @@ void layer_norm_create(LayerNorm *ln, ParameterTable *params, const char *name, 
     ln->bias = parameter_add(params, full, shape1(d), INIT_ZEROS);
 }
 
-// LN(x) = g ⊙ (x − mean(x)) / sqrt(var(x) + 1e-5) + b;  x [..., d] -> [..., d]
+// Eq: LN(x) = g ⊙ (x − mean(x)) / sqrt(var(x) + 1e-5) + b;  x [..., d] -> [..., d]
 Tensor *layer_norm(const LayerNorm *ln, Tensor *x) { return normalize(x, ln->gain, ln->bias); }

@@ -12,5 +12,5 @@ void linear_create(Linear *layer, ParameterTable *params, const char *name, int 
     layer->bias = parameter_add(params, full, shape1(out), INIT_ZEROS);
 }
 
-// y = xW + b;  x [..., in] -> y [..., out]
+// Eq: y = xW + b;  x [..., in] -> y [..., out]
 Tensor *linear(const Linear *layer, Tensor *x) { return add(matmul(x, layer->weight), layer->bias); }

@@ -47,6 +47,7 @@ void relu_backward(float *dx, const float *dout, const float *x, long n) {
 #define GELU_SCALE 0.7978845608028654f  // sqrt(2 / pi)
 #define GELU_CUBIC 0.044715f
 
+// Eq: GELU(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 void gelu_forward(float *out, const float *x, long n) {
     for (long i = 0; i < n; i++) {
         float u = GELU_SCALE * (x[i] + GELU_CUBIC * x[i] * x[i] * x[i]);

@@ -5,6 +5,7 @@
 
 #include "tensor/kernels.h"
 
+// Eq: mask(S)_ij = S_ij for j <= i, −∞ for j > i;  S [batches, t, t]
 // Position i may look at positions j <= i only: the future is set to -inf, which
 // the softmax turns into a weight of exactly 0.
 void causal_mask_forward(float *out, const float *x, long batches, int t) {

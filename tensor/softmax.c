@@ -2,7 +2,7 @@
 
 #include "tensor/kernels.h"
 
-// softmax(x)_j = exp(x_j − max) / Σ_k exp(x_k − max). Subtracting the row maximum
+// Eq: softmax(x)_j = exp(x_j − max) / Σ_k exp(x_k − max). Subtracting the row maximum
 // changes nothing mathematically and keeps exp from overflowing; masked entries
 // (−inf) become exactly 0.
 void softmax_forward(float *out, const float *x, long rows, int cols) {

@@ -1,0 +1,65 @@
+// Grader of exercise 03: the mask on two 3 × 3 matrices written out by hand, its
+// backward, accumulation, the gradient checker through softmax(mask(x)), and the
+// causality test of a whole attention layer built on your mask.
+#include <math.h>
+#include <string.h>
+
+#include "autograd/ops.h"
+#include "autograd/tape.h"
+#include "nn/attention.h"
+#include "tensor/kernels.h"
+#include "tutorials/exercises/graders/grade.h"
+
+static Tensor *f_masked_softmax(Tensor **in, void *context) {
+    (void)context;
+    return softmax(causal_mask(in[0]));
+}
+
+// Returns whether the forward pass was right.
+static bool forward_and_backward(void) {
+    const float inf = INFINITY;
+    float x[18], out[18], dout[18], dx[18];
+    for (int i = 0; i < 18; i++) x[i] = (float)(i + 1), dout[i] = 0.5f * (float)(i + 1), dx[i] = 1.0f;
+    const float expected_out[18] = {1, -inf, -inf, 4, 5, -inf, 7, 8, 9, 10, -inf, -inf, 13, 14, -inf, 16, 17, 18};
+    memset(out, 0, sizeof out);
+    causal_mask_forward(out, x, 2, 3);
+    bool forward_ok = grade_close("forward: two 3 × 3 matrices, -inf above each diagonal", out, expected_out, 18, 0.0f);
+    float expected_dx[18];
+    for (int i = 0; i < 18; i++) expected_dx[i] = 1.0f + (isinf(expected_out[i]) ? 0.0f : dout[i]);
+    causal_mask_backward(dx, dout, 2, 3);
+    grade_close("backward: kept scores pass dout on (added to dx), masked ones nothing", dx, expected_dx, 18, 0.0f);
+    return forward_ok;
+}
+
+// Changing the input at the last position must leave every earlier output of the
+// attention layer bit-for-bit unchanged.
+static void causality(Rng *rng) {
+    ParameterTable params = {0};
+    MaskedSelfAttention attn;
+    attention_create(&attn, &params, "attn", 8, 2);
+    parameters_allocate(&params);
+    parameters_init(&params, rng);
+    Tensor *x = tensor_normal(step_arena(), "x", shape3(1, 5, 8), rng, 0.0f, 1.0f);
+    Tensor *before = masked_self_attention(&attn, x);
+    for (int j = 0; j < 8; j++) x->data[4 * 8 + j] += 1.0f;
+    Tensor *after = masked_self_attention(&attn, x);
+    grade_true(memcmp(before->data, after->data, sizeof(float) * 4 * 8) == 0,
+               "causality: changing position 4 leaves the attention outputs at 0-3 unchanged");
+    parameters_free(&params);
+}
+
+int main(void) {
+    grade_begin("exercise 03, causal_mask_forward and causal_mask_backward");
+    bool forward_ok = forward_and_backward();
+    Rng rng;
+    rng_seed(&rng, 3);
+    Tensor *scores = tensor_normal(step_arena(), "scores", shape3(2, 4, 4), &rng, 0.0f, 1.0f);
+    requires_grad(scores);
+    if (forward_ok)  // finite differences of a wrong forward pass prove nothing
+        grade_gradients("softmax(causal_mask(x)) on [2, 4, 4]", f_masked_softmax, NULL, &scores, 1);
+    else
+        grade_true(false, "softmax(causal_mask(x)): the gradient check waits for a correct forward pass");
+    causality(&rng);
+    tape_free();
+    return grade_end();
+}
