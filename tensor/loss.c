@@ -2,22 +2,33 @@
 
 #include "tensor/kernels.h"
 
-// loss = (1/N) Σ_rows −log softmax(logits)[target], N = rows with a target >= 0.
-// probs (the softmax) is saved: the gradient is (probs − onehot(target)) / N.
+// One row: probs = softmax(logits), and log Σ_j exp(logits_j) as the return value.
+// The exponentials are computed once and serve both; their sum is kept in double so
+// that a 40,000-token vocabulary adds no rounding worth speaking of.
+static double softmax_row(float *probs, const float *logits, int v) {
+    float max = -INFINITY;
+    for (int j = 0; j < v; j++) max = logits[j] > max ? logits[j] : max;
+    double sum = 0.0;
+    for (int j = 0; j < v; j++) {
+        probs[j] = expf(logits[j] - max);
+        sum += probs[j];
+    }
+    float inv = (float)(1.0 / sum);
+    for (int j = 0; j < v; j++) probs[j] *= inv;
+    return (double)max + log(sum);
+}
+
+// loss = (1/N) Σ_rows −log softmax(logits)[target] = (1/N) Σ (log Σ_j exp(logits_j) − logits[target]),
+// N = rows with a target >= 0. Computed from the log-sum-exp, it stays finite when the
+// probability underflows. probs (the softmax) is saved: the gradient is (probs − onehot(target)) / N.
 long cross_entropy_forward(float *loss, float *probs, const float *logits, const int *targets, long rows,
                            int v) {
-    softmax_forward(probs, logits, rows, v);
     double total = 0.0;
     long counted = 0;
     for (long r = 0; r < rows; r++) {
+        double log_sum = softmax_row(probs + r * v, logits + r * v, v);
         if (targets[r] < 0) continue;
-        // −log p computed from the logits (log-sum-exp) stays finite when p underflows.
-        const float *lr = logits + r * v;
-        float max = -INFINITY;
-        for (int j = 0; j < v; j++) max = lr[j] > max ? lr[j] : max;
-        double sum = 0.0;
-        for (int j = 0; j < v; j++) sum += exp((double)(lr[j] - max));
-        total += (double)max + log(sum) - (double)lr[targets[r]];
+        total += log_sum - (double)logits[r * v + targets[r]];
         counted++;
     }
     *loss = counted > 0 ? (float)(total / (double)counted) : 0.0f;
