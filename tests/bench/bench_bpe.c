@@ -135,11 +135,11 @@ int main(void) {
     size_t len = 0;
     char *text = read_file(DATA_PATH, &len);
     if (text != NULL) {
-        printf("bench: bpe data=%s\n", DATA_PATH);
+        fprintf(stderr, "bpe benchmark text: %s\n", DATA_PATH);
     } else {
         len = GENERATED_BYTES;
         text = generate_text(len);
-        printf("bench: bpe data=generated (%s not found)\n", DATA_PATH);
+        fprintf(stderr, "bpe benchmark text: generated (%s not found)\n", DATA_PATH);
     }
     if (text == NULL) return EXIT_FAILURE;
     Bpe *bpe;
