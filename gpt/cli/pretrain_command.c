@@ -135,7 +135,7 @@ static int run(const Command *command, const PretrainArgs *a, const SgdOptions *
 
 int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt",
-                      .batch = 8, .sample_tokens = 300, .steps = 2000, .seed = 1, .eval_every = 200,
+                      .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
                       .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f};
     Option options[] = {
         {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
