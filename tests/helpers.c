@@ -1,7 +1,14 @@
+// getpid and the exit status macros are POSIX.
+#define _POSIX_C_SOURCE 200809L
+
 #include "tests/helpers.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "autograd/tape.h"
 
@@ -30,4 +37,34 @@ void assert_close(const float *actual, const float *expected, long n, float tole
     for (long i = 0; i < n; i++)
         ck_assert_msg(fabsf(actual[i] - expected[i]) <= tolerance, "%s[%ld]: got %.7g, expected %.7g", what, i,
                       (double)actual[i], (double)expected[i]);
+}
+
+char gpt_output[8192];
+
+const char *temp_file(const char *name) {
+    static char paths[32][256];
+    static int next;
+    char *path = paths[next++ % 32];
+    snprintf(path, sizeof paths[0], "/tmp/gpt1c_%ld_%s", (long)getpid(), name);
+    return path;
+}
+
+int run_gpt(const char *args) {
+    char command[2048], log[64];
+    // a per-process file: the tests of several builds may run at the same time
+    snprintf(log, sizeof log, "/tmp/gpt1c_run_gpt_%ld.out", (long)getpid());
+    snprintf(command, sizeof command, "%s %s >%s 2>&1", GPT_PROGRAM, args, log);
+    int status = system(command);
+    FILE *f = fopen(log, "r");
+    size_t n = f ? fread(gpt_output, 1, sizeof gpt_output - 1, f) : 0;
+    gpt_output[n] = '\0';
+    if (f) fclose(f);
+    remove(log);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void assert_usage_error(const char *args, const char *message) {
+    int status = run_gpt(args);
+    ck_assert_msg(status == 2, "gpt %s: exit status %d, expected 2; output: %s", args, status, gpt_output);
+    ck_assert_msg(strstr(gpt_output, message) != NULL, "gpt %s: expected '%s' in: %s", args, message, gpt_output);
 }

@@ -15,6 +15,16 @@ void assert_gradcheck_with(const char *title, GradcheckFunction f, void *context
                            const GradcheckOptions *options);
 void assert_close(const float *actual, const float *expected, long n, float tolerance, const char *what);
 
+// The gpt program of this build (GPT_PROGRAM), run as a user would: `gpt <args>` with
+// stdout and stderr captured in gpt_output. Returns the exit status.
+extern char gpt_output[8192];
+int run_gpt(const char *args);
+// A path in /tmp that belongs to this process ("/tmp/gpt1c_<pid>_<name>"): the tests of
+// several builds may run at the same time. The string stays valid for the next 31 calls.
+const char *temp_file(const char *name);
+// Bad input: exit status 2 and `message` somewhere in the output.
+void assert_usage_error(const char *args, const char *message);
+
 Suite *tensor_suite(void);
 Suite *kernels_suite(void);
 Suite *ops_suite(void);

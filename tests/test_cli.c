@@ -10,31 +10,8 @@
 
 #include "tests/helpers.h"
 
-static char output[8192];
-
-// Runs `gpt <args>` with stdout and stderr captured into `output`; returns the exit status.
-static int run_gpt(const char *args) {
-    char command[1024];
-    const char *log = "/tmp/gpt1c_cli_output.txt";
-    snprintf(command, sizeof command, "%s %s >%s 2>&1", GPT_PROGRAM, args, log);
-    int status = system(command);
-    FILE *f = fopen(log, "r");
-    size_t n = f ? fread(output, 1, sizeof output - 1, f) : 0;
-    output[n] = '\0';
-    if (f) fclose(f);
-    remove(log);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void assert_usage_error(const char *args, const char *message) {
-    int status = run_gpt(args);
-    ck_assert_msg(status == 2, "gpt %s: exit status %d, expected 2; output: %s", args, status, output);
-    ck_assert_msg(strstr(output, message) != NULL, "gpt %s: expected '%s' in: %s", args, message, output);
-}
-
 static const char *write_file(const char *name, const char *text) {
-    static char path[256];
-    snprintf(path, sizeof path, "/tmp/gpt1c_cli_%s", name);
+    const char *path = temp_file(name);
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
@@ -58,7 +35,7 @@ START_TEST(test_bad_input_exits_2) {
     assert_usage_error(args, "not a gpt1.c checkpoint");
     assert_usage_error("frobnicate", "unknown command 'frobnicate'");
     ck_assert_int_eq(run_gpt("pretrain --help"), 0);
-    ck_assert_ptr_nonnull(strstr(output, "--resume"));
+    ck_assert_ptr_nonnull(strstr(gpt_output, "--resume"));
 }
 END_TEST
 
@@ -71,24 +48,24 @@ START_TEST(test_small_run_end_to_end) {
     const char *data = write_file("text.txt", TEXT);
     char data_path[256];
     snprintf(data_path, sizeof data_path, "%s", data);
-    const char *ckpt = "/tmp/gpt1c_cli_small.ckpt";
+    const char *ckpt = temp_file("small.ckpt");
     snprintf(args, sizeof args,
              "pretrain --data %s --preset nano --ctx 16 --steps 4 --batch 2 --tokenizer chars --out %s "
-             "--log /tmp/gpt1c_cli.csv --sample-tokens 10 --quiet", data_path, ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "--- sample"));
+             "--log %s --sample-tokens 10 --quiet", data_path, ckpt, temp_file("log.csv"));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "--- sample"));
     snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the ' --tokens 20 --temperature 0", ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert(strncmp(output, "the ", 4) == 0);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert(strncmp(gpt_output, "the ", 4) == 0);
     snprintf(args, sizeof args, "eval --ckpt %s --data %s", ckpt, data_path);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "loss: "));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "loss: "));
     snprintf(args, sizeof args, "inspect --ckpt %s", ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "blocks.2.mlp.c_proj.weight"));
-    ck_assert_ptr_nonnull(strstr(output, "step: 4"));
-    ck_assert_ptr_nonnull(strstr(output, "tokenizer: chars"));
-    FILE *log = fopen("/tmp/gpt1c_cli.csv", "r");
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "blocks.2.mlp.c_proj.weight"));
+    ck_assert_ptr_nonnull(strstr(gpt_output, "step: 4"));
+    ck_assert_ptr_nonnull(strstr(gpt_output, "tokenizer: chars"));
+    FILE *log = fopen(temp_file("log.csv"), "r");
     char header[128] = {0};
     ck_assert_ptr_nonnull(fgets(header, sizeof header, log));
     ck_assert_str_eq(header, "step,train_loss,val_loss,lr,tokens_per_s\n");
@@ -97,26 +74,26 @@ START_TEST(test_small_run_end_to_end) {
     snprintf(args, sizeof args, "sample --ckpt %s --prompt 'XYZ'", ckpt);
     assert_usage_error(args, "not in the");
     remove(ckpt);
-    remove("/tmp/gpt1c_cli.csv");
+    remove(temp_file("log.csv"));
 }
 END_TEST
 
 START_TEST(test_bpe_tokenizer_end_to_end) {
     char args[1024], data_path[256];
     snprintf(data_path, sizeof data_path, "%s", write_file("text3.txt", TEXT));
-    const char *vocab = "/tmp/gpt1c_cli.bpe", *ckpt = "/tmp/gpt1c_cli_bpe.ckpt";
+    const char *vocab = temp_file("vocab.bpe"), *ckpt = temp_file("bpe.ckpt");
     snprintf(args, sizeof args, "bpe-train --data %s --merges 20 --out %s --quiet", data_path, vocab);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "learned 20 merges"));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "learned 20 merges"));
     snprintf(args, sizeof args, "pretrain --data %s --tokenizer bpe:%s --preset nano --ctx 16 --steps 2 --batch 2 "
              "--out %s --sample-tokens 0 --quiet", data_path, vocab, ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     snprintf(args, sizeof args, "inspect --ckpt %s", ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "tokenizer: bpe, 532 text tokens"));  // 512 byte tokens + 20 merges
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "tokenizer: bpe, 532 text tokens"));  // 512 byte tokens + 20 merges
     snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the cat' --tokens 5", ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert(strncmp(output, "the cat", 7) == 0);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert(strncmp(gpt_output, "the cat", 7) == 0);
     snprintf(args, sizeof args, "pretrain --tokenizer bpe:%s", write_file("bad.bpe", "not a vocabulary\n"));
     assert_usage_error(args, "bad.bpe");
     remove(vocab);
@@ -130,22 +107,22 @@ START_TEST(test_finetune_eval_predict) {
     snprintf(train_path, sizeof train_path, "%s",
              write_file("train.tsv", "the cat sat\tcat\nthe dog sat\tdog\na cat saw\tcat\na dog saw\tdog\n"
                                      "the cat\tcat\nthe dog\tdog\ncat cat\tcat\ndog dog\tdog\n"));
-    const char *lm = "/tmp/gpt1c_cli_lm.ckpt", *task = "/tmp/gpt1c_cli_task.ckpt";
+    const char *lm = temp_file("lm.ckpt"), *task = temp_file("task.ckpt");
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 32 --steps 2 --batch 2 --out %s "
              "--sample-tokens 0 --quiet", data_path, lm);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s --dev %s --epochs 2 --out %s --quiet",
              lm, train_path, train_path, task);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "best dev accuracy"));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "best dev accuracy"));
     snprintf(args, sizeof args, "eval --task classify --ckpt %s --data %s", task, train_path);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "accuracy: "));
-    ck_assert_ptr_nonnull(strstr(output, "f1: "));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "accuracy: "));
+    ck_assert_ptr_nonnull(strstr(gpt_output, "f1: "));
     snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_file("stdin.txt", "the cat sat\nthe dog\n"));
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "cat=0."));  // label names from the checkpoint
-    ck_assert_ptr_nonnull(strstr(output, "dog=0."));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "cat=0."));  // label names from the checkpoint
+    ck_assert_ptr_nonnull(strstr(gpt_output, "dog=0."));
     snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_file("stdin2.txt", "too\tmany\n"));
     assert_usage_error(args, "stdin:1: expected 1 field");
     snprintf(args, sizeof args, "eval --task entail --ckpt %s --data %s", task, train_path);
@@ -166,7 +143,7 @@ END_TEST
 START_TEST(test_interrupt_saves_checkpoint) {
     char command[1024], data_path[256];
     snprintf(data_path, sizeof data_path, "%s", write_file("text5.txt", TEXT));
-    const char *ckpt = "/tmp/gpt1c_cli_interrupt.ckpt";
+    const char *ckpt = temp_file("interrupt.ckpt");
     remove(ckpt);
     snprintf(command, sizeof command,
              "sh -c '%s pretrain --data %s --preset nano --ctx 16 --batch 2 --steps 100000000 --eval-every 0 --out %s "
@@ -176,8 +153,8 @@ START_TEST(test_interrupt_saves_checkpoint) {
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
     char args[512];
     snprintf(args, sizeof args, "inspect --ckpt %s", ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    char *step = strstr(output, "step: ");
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    char *step = strstr(gpt_output, "step: ");
     ck_assert_ptr_nonnull(step);
     ck_assert_int_gt(atol(step + 6), 0);
     remove(ckpt);
@@ -193,15 +170,15 @@ START_TEST(test_cli_reference_is_current) {
     doc[n] = '\0';
     fclose(f);
     ck_assert_int_eq(run_gpt("--help"), 0);
-    static char commands[sizeof output];
-    memcpy(commands, output, sizeof output);
+    static char commands[sizeof gpt_output];
+    memcpy(commands, gpt_output, sizeof gpt_output);
     ck_assert_msg(strstr(doc, commands) != NULL, "docs/cli.md lacks the current `gpt --help`: make cli-reference");
     for (char *line = strtok(commands, "\n"); line != NULL; line = strtok(NULL, "\n")) {
         char name[32], args[64];
         if (strncmp(line, "  ", 2) != 0 || sscanf(line + 2, "%31[a-z-]", name) != 1) continue;
         snprintf(args, sizeof args, "%s --help", name);
         ck_assert_int_eq(run_gpt(args), 0);
-        ck_assert_msg(strstr(doc, output) != NULL, "docs/cli.md lacks the current `gpt %s`: make cli-reference", args);
+        ck_assert_msg(strstr(doc, gpt_output) != NULL, "docs/cli.md lacks the current `gpt %s`: make cli-reference", args);
     }
 }
 END_TEST
@@ -219,17 +196,17 @@ START_TEST(test_divergence_keeps_last_checkpoint) {
     const char *data = write_file("text2.txt", TEXT);
     char data_path[256];
     snprintf(data_path, sizeof data_path, "%s", data);
-    const char *ckpt = "/tmp/gpt1c_cli_diverge.ckpt";
+    const char *ckpt = temp_file("diverge.ckpt");
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 2 --batch 2 --out %s "
              "--sample-tokens 0 --quiet", data_path, ckpt);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     static char before[1 << 20], after[1 << 20];
     long n_before = file_bytes(ckpt, before, sizeof before);
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 50 --batch 2 --lr 1e6 --out %s "
              "--sample-tokens 0 --quiet", data_path, ckpt);
     int status = run_gpt(args);
-    ck_assert_msg(status == 1, "exit status %d: %s", status, output);
-    ck_assert_ptr_nonnull(strstr(output, "smaller learning rate"));
+    ck_assert_msg(status == 1, "exit status %d: %s", status, gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "smaller learning rate"));
     long n_after = file_bytes(ckpt, after, sizeof after);
     ck_assert_int_eq(n_before, n_after);
     ck_assert_int_eq(memcmp(before, after, (size_t)n_before), 0);

@@ -191,11 +191,7 @@ START_TEST(test_evaluation_windows) {
 }
 END_TEST
 
-static char *temp_path(const char *name) {
-    static char path[256];
-    snprintf(path, sizeof path, "/tmp/gpt1c_test_%s_%ld", name, (long)(uintptr_t)&path % 100000);
-    return path;
-}
+static const char *temp_path(const char *name) { return temp_file(name); }
 
 START_TEST(test_checkpoint_round_trip) {
     GptConfig c = SMALL;
@@ -206,7 +202,8 @@ START_TEST(test_checkpoint_round_trip) {
     tokenizer_init_chars(&tokenizer, "abcdefghijk", 11);
     TrainingState state = {.step = 42};
     rng_seed(&state.data_rng, 77);
-    char error[256], *path = temp_path("roundtrip");
+    char error[256];
+    const char *path = temp_path("roundtrip");
     ck_assert_msg(checkpoint_save(path, model, &tokenizer, &state, error, sizeof error), "%s", error);
     Tokenizer loaded_tokenizer;
     TrainingState loaded_state;
@@ -233,7 +230,7 @@ static const char *load_damaged(void (*damage)(const char *path)) {
     tokenizer_init_chars(&tokenizer, "0123456789a", 11);
     TrainingState state = {0};
     static char error[256];
-    char *path = temp_path("damaged");
+    const char *path = temp_path("damaged");
     ck_assert(checkpoint_save(path, model, &tokenizer, &state, error, sizeof error));
     damage(path);
     Gpt *loaded = checkpoint_load(path, NULL, NULL, error, sizeof error);
@@ -303,7 +300,7 @@ START_TEST(test_resume_equals_uninterrupted) {
     ck_assert(pretrain(model, &tokenizer, &state, &train, &val, &o, &report, error, sizeof error));
     gpt_free(model);
 
-    char *path = temp_path("resume");
+    const char *path = temp_path("resume");
     model = small_model(c, 21);
     state = (TrainingState){0};
     rng_seed(&state.data_rng, 5);

@@ -382,31 +382,9 @@ END_TEST
 
 // --- The commands, run as a user would.
 
-static char output[8192];
-
-// Runs `gpt <args>` with stdout and stderr captured into `output`; returns the exit status.
-static int run_gpt(const char *args) {
-    char command[2048], log[64];
-    snprintf(log, sizeof log, "/tmp/gpt1c_pictures_%ld.out", (long)getpid());
-    snprintf(command, sizeof command, "%s %s >%s 2>&1", GPT_PROGRAM, args, log);
-    int status = system(command);
-    FILE *f = fopen(log, "r");
-    size_t n = f ? fread(output, 1, sizeof output - 1, f) : 0;
-    output[n] = '\0';
-    if (f) fclose(f);
-    remove(log);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void assert_usage_error(const char *args, const char *message) {
-    int status = run_gpt(args);
-    ck_assert_msg(status == 2, "gpt %s: exit status %d, expected 2; output: %s", args, status, output);
-    ck_assert_msg(strstr(output, message) != NULL, "gpt %s: expected '%s' in: %s", args, message, output);
-}
-
 // A per-process path: the tests of several builds may run at the same time.
 static const char *temp_path(char *buf, size_t len, const char *name) {
-    snprintf(buf, len, "/tmp/gpt1c_pictures_%ld_%s", (long)getpid(), name);
+    snprintf(buf, len, "%s", temp_file(name));
     return buf;
 }
 
@@ -432,7 +410,7 @@ static void make_checkpoint(const char *ckpt, const char *log) {
     write_text(temp_path(data, sizeof data, "text.txt"), TEXT);
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 2 --batch 2 --eval-every 1 "
              "--tokenizer chars --out %s --log %s --sample-tokens 0 --quiet", data, ckpt, log);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     remove(data);
 }
 
@@ -440,7 +418,7 @@ START_TEST(test_plot_command) {
     char ckpt[128], log[128], svg_path[128], args[1024];
     make_checkpoint(temp_path(ckpt, sizeof ckpt, "plot.ckpt"), temp_path(log, sizeof log, "plot.csv"));
     snprintf(args, sizeof args, "plot --log %s --out %s", log, temp_path(svg_path, sizeof svg_path, "loss.svg"));
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     char *svg = read_text(svg_path);
     assert_well_formed(svg, "gpt plot's picture");
     ck_assert_int_eq(polyline_points(svg, "train_loss"), 2);  // one point per row
@@ -467,7 +445,7 @@ START_TEST(test_attention_command) {
     make_checkpoint(temp_path(ckpt, sizeof ckpt, "attn.ckpt"), temp_path(log, sizeof log, "attn.csv"));
     temp_path(out, sizeof out, "attn.svg");
     snprintf(args, sizeof args, "attention --ckpt %s --text 'a < b && \"c\"' --layer 2 --head 1 --out %s", ckpt, out);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     char *svg = read_text(out);
     assert_well_formed(svg, "gpt attention's picture");
     ck_assert_int_eq(count_text(svg, "<rect class=\"cell"), 12 * 12);  // 12 characters, 12 tokens
@@ -479,14 +457,14 @@ START_TEST(test_attention_command) {
     // longer than n_ctx = 16: the last 16 tokens, with a note
     snprintf(args, sizeof args, "attention --ckpt %s --text 'the cat sat on the mat; the dog sat on the log.' --out %s",
              ckpt, out);
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
-    ck_assert_ptr_nonnull(strstr(output, "showing the last 16"));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "showing the last 16"));
     svg = read_text(out);
     ck_assert_int_eq(count_text(svg, "<rect class=\"cell"), 16 * 16);
     free(svg);
     char pgm[128];
     snprintf(args, sizeof args, "attention --ckpt %s --text 'the cat' --out %s", ckpt, temp_path(pgm, sizeof pgm, "a.pgm"));
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     char *image = read_text(pgm);
     ck_assert(strncmp(image, "P5\n", 3) == 0);
     free(image);
@@ -546,7 +524,7 @@ START_TEST(test_graph_command) {
     make_checkpoint(temp_path(ckpt, sizeof ckpt, "graph.ckpt"), temp_path(log, sizeof log, "graph.csv"));
     snprintf(args, sizeof args, "graph --ckpt %s --text 'the cat sat' --out %s", ckpt,
              temp_path(out, sizeof out, "graph.dot"));
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     char *dot = read_text(out);
     ck_assert(strncmp(dot, "digraph", 7) == 0);
     int nodes = expected_nodes(ckpt, "the cat sat");
@@ -557,7 +535,7 @@ START_TEST(test_graph_command) {
     ck_assert_int_eq(count_text(dot, "{"), count_text(dot, "}"));
     free(dot);
     snprintf(args, sizeof args, "graph --ckpt %s --out %s", ckpt, out);  // no --text: a few tokens of its own
-    ck_assert_msg(run_gpt(args) == 0, "%s", output);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     snprintf(args, sizeof args, "graph --ckpt %s --text 't' --out %s", ckpt, out);
     assert_usage_error(args, "at least 2 tokens");
     assert_usage_error("graph", "--ckpt is required");
@@ -571,11 +549,11 @@ START_TEST(test_check_finite_names_the_op) {
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 50 --batch 2 --lr 1e6 --out %s "
              "--sample-tokens 0 --quiet --check-finite", data, temp_path(ckpt, sizeof ckpt, "finite.ckpt"));
     int status = run_gpt(args);
-    ck_assert_msg(status == 1, "exit status %d: %s", status, output);
-    ck_assert_msg(strstr(output, "check-finite: op ") != NULL, "%s", output);
-    ck_assert_msg(strstr(output, "the training loss became") == NULL, "%s", output);  // stopped earlier, at the op
+    ck_assert_msg(status == 1, "exit status %d: %s", status, gpt_output);
+    ck_assert_msg(strstr(gpt_output, "check-finite: op ") != NULL, "%s", gpt_output);
+    ck_assert_msg(strstr(gpt_output, "the training loss became") == NULL, "%s", gpt_output);  // stopped earlier, at the op
     ck_assert_int_eq(run_gpt("finetune --help"), 0);
-    ck_assert_ptr_nonnull(strstr(output, "--check-finite"));
+    ck_assert_ptr_nonnull(strstr(gpt_output, "--check-finite"));
     remove(data), remove(ckpt);
 }
 END_TEST
