@@ -27,10 +27,13 @@ Tensor *op_output(const char *op, Shape shape) {
 
 void *saved_alloc(size_t bytes) { return arena_alloc(step_arena(), bytes); }
 
-void report_non_finite(const Node *node, const Tensor *out, long index) {
-    fprintf(stderr, "check-finite: op %s produced a non-finite value (%g) in '%s' at index %ld%s\n",
-            node ? node->op : out->name, out->data[index], out->name, index,
-            node ? "" : " (not recorded)");
+void report_non_finite(const Node *node, const Tensor *t, long index, bool in_gradient) {
+    if (in_gradient)
+        fprintf(stderr, "check-finite: the backward of op %s gave a non-finite gradient (%g) to '%s' at index %ld\n",
+                node->op, t->grad[index], t->name, index);
+    else
+        fprintf(stderr, "check-finite: op %s produced a non-finite value (%g) in '%s' at index %ld%s\n",
+                node ? node->op : t->name, t->data[index], t->name, index, node ? "" : " (not recorded)");
     exit(EXIT_FAILURE);
 }
 
@@ -38,7 +41,17 @@ static void check_output_finite(const char *op, const Node *node, const Tensor *
     bool mask_op = strcmp(op, "causal_mask") == 0;  // writes -inf on purpose
     for (long i = 0; i < out->size; i++) {
         float v = out->data[i];
-        if (isnan(v) || (isinf(v) && !(mask_op && v < 0))) report_non_finite(node, out, i);
+        if (isnan(v) || (isinf(v) && !(mask_op && v < 0))) report_non_finite(node, out, i, false);
+    }
+}
+
+// Gradients accumulate, so the first non-finite one appears in the backward that made it.
+static void check_input_gradients_finite(const Node *node) {
+    for (int i = 0; i < node->n_inputs; i++) {
+        const Tensor *input = node->inputs[i];
+        if (input == NULL || input->grad == NULL) continue;
+        long bad = first_non_finite(input->grad, input->size);
+        if (bad >= 0) report_non_finite(node, input, bad, true);
     }
 }
 
@@ -83,6 +96,7 @@ static void run_backward(void) {
         if (node->out->grad == NULL) continue;
         for (int i = 0; i < node->n_inputs; i++) ensure_grad(node->inputs[i]);
         node->backward(node);
+        if (the_tape.check_finite) check_input_gradients_finite(node);
     }
 }
 

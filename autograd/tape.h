@@ -49,7 +49,7 @@ typedef struct Tape {
     Node *last;         // the most recent node; follow ->prev to reach the first
     int n_nodes;
     bool grad_enabled;  // false: ops record nothing (inference, finite differences)
-    bool check_finite;  // true: stop at the first op whose output is NaN or infinite
+    bool check_finite;  // true: stop at the first op whose output or gradient is NaN or infinite
     char scope[TENSOR_NAME_LEN];  // prefix of the names ops give their outputs
     int scope_lengths[8];
     int scope_depth;
@@ -89,6 +89,6 @@ void tape_rewind(TapeMark mark);
 void graph_print(void);                        // one line per node: index, name, op, shape, inputs
 void graph_fprint(FILE *file);
 void graph_write_dot(FILE *file);              // the graph in Graphviz DOT
-void report_non_finite(const Node *node, const Tensor *out, long index);  // break here in gdb
+void report_non_finite(const Node *node, const Tensor *t, long index, bool in_gradient);  // break here in gdb
 
 #endif

@@ -20,9 +20,14 @@
 //
 // Ties: among pairs with the same count the one with the smaller left id wins, then
 // the smaller right id (docs/bpe.md). Hash table order never matters.
+
+// isatty and fileno (for the progress line) are POSIX.
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gpt/bpe_internal.h"
 
@@ -329,10 +334,14 @@ Bpe *bpe_train(const char *text, size_t len, int n_merges, const BpeOptions *opt
     return t.bpe;
 }
 
+// On a terminal the line is rewritten in place; into a file or a pipe only the final
+// line is written, so a log holds no carriage returns.
 void bpe_progress_to_stderr(const BpeProgress *p, void *user) {
     (void)user;
-    fprintf(stderr, "\rbpe: %d/%d merges, %d distinct pre-tokens, latest '%s' (pair seen %lld times)%s",
-            p->merges_done, p->merges_wanted, p->distinct_pretokens, p->token_text, (long long)p->pair_count,
-            p->finished ? "\n" : "   ");
+    bool tty = isatty(fileno(stderr));
+    if (!tty && !p->finished) return;
+    fprintf(stderr, "%sbpe: %d/%d merges, %d distinct pre-tokens, latest '%s' (pair seen %lld times)%s",
+            tty ? "\r" : "", p->merges_done, p->merges_wanted, p->distinct_pretokens, p->token_text,
+            (long long)p->pair_count, p->finished ? "\n" : "   ");
     fflush(stderr);
 }

@@ -153,6 +153,18 @@ START_TEST(test_check_finite_names_the_op) {
 }
 END_TEST
 
+// The forward is finite (1e-30 · 1e30 · 1e30 = 1e30) but dL/dx = 1e60 overflows float.
+START_TEST(test_check_finite_names_the_backward) {
+    float v[] = {1e-30f};
+    Tensor *x = tensor_from_array(step_arena(), "x", shape1(1), v);
+    requires_grad(x);
+    set_check_finite(true);
+    Tensor *loss = sum(scale(scale(x, 1e30f), 1e30f));
+    ck_assert(isfinite(loss->data[0]));
+    backward(loss);  // exits naming the inner scale's backward and 'x'
+}
+END_TEST
+
 Suite *autograd_suite(void) {
     Suite *s = suite_create("autograd");
     TCase *tc = tcase_create("tape");
@@ -165,6 +177,7 @@ Suite *autograd_suite(void) {
     tcase_add_test(tc, test_memory_flat_over_steps);
     tcase_add_test(tc, test_tape_rewind);
     tcase_add_exit_test(tc, test_check_finite_names_the_op, EXIT_FAILURE);
+    tcase_add_exit_test(tc, test_check_finite_names_the_backward, EXIT_FAILURE);
     suite_add_tcase(s, tc);
     return s;
 }

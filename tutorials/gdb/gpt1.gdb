@@ -116,7 +116,8 @@ define break-nan
   break report_non_finite
 end
 document break-nan
-Stop at the first op whose output holds a NaN or an infinity (masked attention scores
-excepted): turns on the tape's finiteness check and breaks in report_non_finite. Use it
-once the program runs (after `start`); `up` then shows the op that produced the value.
+Stop at the first op whose output (or, in the backward, whose gradient) holds a NaN or an
+infinity (masked attention scores excepted): turns on the tape's finiteness check and
+breaks in report_non_finite. Use it once the program runs (after `start`); `up` then
+shows the op that produced the value.
 end
