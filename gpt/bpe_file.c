@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "gpt/bpe_internal.h"
+#include "gpt/replace_file.h"
 
 #define MAGIC "gpt1.c-bpe"
 enum { FORMAT_VERSION = 1, LINE_BYTES = 1024, SHOWN_BYTES = 40 };
@@ -82,17 +83,18 @@ bool bpe_write(const Bpe *bpe, FILE *file, const char *name, BpeError *error) {
 }
 
 bool bpe_save(const Bpe *bpe, const char *path, BpeError *error) {
-    FILE *file = fopen(path, "wb");
+    FILE *file = replace_file_open(path);
     if (file == NULL) {
-        bpe_set_error(error, "%s: cannot open for writing: %s", path, strerror(errno));
+        bpe_set_error(error, "%s.tmp: cannot open for writing: %s", path, strerror(errno));
         return false;
     }
-    bool ok = bpe_write(bpe, file, path, error);
-    if (fclose(file) != 0 && ok) {
-        bpe_set_error(error, "%s: cannot write the vocabulary: %s", path, strerror(errno));
-        ok = false;
+    bool written = bpe_write(bpe, file, path, error);
+    if (!replace_file_commit(file, path, written) && written) {
+        bpe_set_error(error, "%s: cannot write the vocabulary: %s (the previous file is untouched)", path,
+                      strerror(errno));
+        return false;
     }
-    return ok;
+    return written;
 }
 
 // ---------------------------------------------------------------------------------

@@ -1,6 +1,3 @@
-// fsync (flush to disk before the rename) is POSIX.
-#define _POSIX_C_SOURCE 200809L
-
 #include "gpt/checkpoint.h"
 
 #include <errno.h>
@@ -8,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "gpt/crc32.h"
+#include "gpt/replace_file.h"
 
 // --- Writing: every field little-endian, through a writer that also counts bytes and
 // updates the CRC, so that one function both measures and writes the file. ---------
@@ -118,31 +115,23 @@ static bool write_file(FILE *file, const Gpt *model, const Tokenizer *tokenizer,
     put_checkpoint(&w, measure.bytes + 4, model, tokenizer, state, payload, payload_len);
     put_u32(&w, w.crc);
     free(payload);
-    return !w.failed && fflush(file) == 0 && fsync(fileno(file)) == 0;
+    return !w.failed;
 }
 
 bool checkpoint_save(const char *path, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state,
                      char *error, size_t error_len) {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *file = fopen(tmp, "wb");
+    FILE *file = replace_file_open(path);
     if (file == NULL) {
-        snprintf(error, error_len, "%s: cannot write: %s", tmp, strerror(errno));
+        snprintf(error, error_len, "%s.tmp: cannot write: %s", path, strerror(errno));
         return false;
     }
-    bool ok = write_file(file, model, tokenizer, state);
-    int saved_errno = errno;
-    ok = fclose(file) == 0 && ok;
-    if (ok && rename(tmp, path) != 0) {
-        saved_errno = errno;
-        ok = false;
-    }
-    if (!ok) {
+    bool written = write_file(file, model, tokenizer, state);
+    if (!replace_file_commit(file, path, written)) {
         snprintf(error, error_len, "%s: writing the checkpoint failed: %s (the previous checkpoint is untouched)",
-                 path, strerror(saved_errno));
-        remove(tmp);
+                 path, strerror(errno));
+        return false;
     }
-    return ok;
+    return true;
 }
 
 // --- Reading: the checks come in the order that gives the most useful message:

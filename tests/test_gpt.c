@@ -9,6 +9,7 @@
 #include "gpt/checkpoint.h"
 #include "gpt/evaluate.h"
 #include "gpt/pretrain.h"
+#include "gpt/replace_file.h"
 #include "gpt/sample.h"
 #include "tests/helpers.h"
 
@@ -191,8 +192,6 @@ START_TEST(test_evaluation_windows) {
 }
 END_TEST
 
-static const char *temp_path(const char *name) { return temp_file(name); }
-
 START_TEST(test_checkpoint_round_trip) {
     GptConfig c = SMALL;
     c.activation = ACTIVATION_GELU;
@@ -203,7 +202,7 @@ START_TEST(test_checkpoint_round_trip) {
     TrainingState state = {.step = 42};
     rng_seed(&state.data_rng, 77);
     char error[256];
-    const char *path = temp_path("roundtrip");
+    const char *path = temp_file("roundtrip");
     ck_assert_msg(checkpoint_save(path, model, &tokenizer, &state, error, sizeof error), "%s", error);
     Tokenizer loaded_tokenizer;
     TrainingState loaded_state;
@@ -230,7 +229,7 @@ static const char *load_damaged(void (*damage)(const char *path)) {
     tokenizer_init_chars(&tokenizer, "0123456789a", 11);
     TrainingState state = {0};
     static char error[256];
-    const char *path = temp_path("damaged");
+    const char *path = temp_file("damaged");
     ck_assert(checkpoint_save(path, model, &tokenizer, &state, error, sizeof error));
     damage(path);
     Gpt *loaded = checkpoint_load(path, NULL, NULL, error, sizeof error);
@@ -280,6 +279,35 @@ START_TEST(test_checkpoint_rejects_damage) {
 }
 END_TEST
 
+static void assert_file_holds(const char *path, const char *expected) {
+    char text[64] = "";
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    ck_assert_str_eq(text, expected);
+}
+
+// A checkpoint (or any output) is replaced only by a completely written file.
+START_TEST(test_replace_file_is_all_or_nothing) {
+    const char *path = temp_file("replaced");
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = replace_file_open(path);
+    fputs("first", f);
+    ck_assert(replace_file_commit(f, path, true));
+    assert_file_holds(path, "first");
+    f = replace_file_open(path);
+    fputs("second, half written", f);
+    ck_assert(!replace_file_commit(f, path, false));  // a write failed on the way
+    assert_file_holds(path, "first");
+    ck_assert_ptr_null(fopen(tmp, "rb"));  // and the temporary file is gone
+    ck_assert_ptr_null(replace_file_open("/nonexistent/dir/x.ckpt"));
+    remove(path);
+}
+END_TEST
+
 // A run of 12 steps equals a run of 7 steps, saved, loaded and continued for 5.
 START_TEST(test_resume_equals_uninterrupted) {
     GptConfig c = SMALL;
@@ -300,7 +328,7 @@ START_TEST(test_resume_equals_uninterrupted) {
     ck_assert(pretrain(model, &tokenizer, &state, &train, &val, &o, &report, error, sizeof error));
     gpt_free(model);
 
-    const char *path = temp_path("resume");
+    const char *path = temp_file("resume");
     model = small_model(c, 21);
     state = (TrainingState){0};
     rng_seed(&state.data_rng, 5);
@@ -349,6 +377,7 @@ Suite *gpt_suite(void) {
     tcase_add_test(tc, test_evaluation_windows);
     tcase_add_test(tc, test_checkpoint_round_trip);
     tcase_add_test(tc, test_checkpoint_rejects_damage);
+    tcase_add_test(tc, test_replace_file_is_all_or_nothing);
     tcase_add_test(tc, test_resume_equals_uninterrupted);
     tcase_add_test(tc, test_divergence_is_reported);
     suite_add_tcase(s, tc);

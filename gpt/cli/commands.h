@@ -40,7 +40,8 @@ TaskReadOptions read_options_or_exit(const Command *command, const char *task, c
 void load_task_data_or_exit(const Command *command, TaskDataset *data, const char *path, const TaskReadOptions *o);
 EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
                                       const char *path);
-// The file a picture command writes: an unwritable path exits 2, a failed write exits 1.
+// The file a picture command or eval --predictions writes (through PATH.tmp, see
+// gpt/replace_file.h): an unwritable path exits 2, a failed write exits 1.
 FILE *open_output_or_exit(const Command *command, const char *path);
 void close_output_or_exit(FILE *file, const char *path, bool written);
 bool ends_with_text(const char *text, const char *suffix);  // "attn.svg" ends with ".svg"

@@ -1,18 +1,22 @@
-// The output files of the picture commands (plot, attention, graph).
+// The output files of the picture commands (plot, attention, graph) and of
+// eval --predictions, written through PATH.tmp so that a failed run leaves PATH as it was.
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "gpt/cli/commands.h"
+#include "gpt/replace_file.h"
 
 FILE *open_output_or_exit(const Command *command, const char *path) {
-    FILE *file = fopen(path, "wb");
-    if (file == NULL) usage_error(command, "%s: cannot write this file", path);
+    FILE *file = replace_file_open(path);
+    if (file == NULL) usage_error(command, "%s: cannot write this file: %s", path, strerror(errno));
     return file;
 }
 
 void close_output_or_exit(FILE *file, const char *path, bool written) {
-    bool closed = fclose(file) == 0;
-    if (!written || !closed) runtime_error("%s: the file could not be written completely", path);
+    if (!replace_file_commit(file, path, written))
+        runtime_error("%s: the file could not be written completely: %s (a previous %s is untouched)", path,
+                      strerror(errno), path);
 }
 
 bool ends_with_text(const char *text, const char *suffix) {

@@ -8,8 +8,7 @@
 
 static void write_predictions(const Command *command, const char *path, const Gpt *model,
                               const EncodedDataset *data, const float *outputs, int width) {
-    FILE *file = fopen(path, "w");
-    if (file == NULL) usage_error(command, "%s: cannot write the predictions", path);
+    FILE *file = open_output_or_exit(command, path);
     bool regression = model->config.head.regression;
     fprintf(file, regression ? "index\tpredicted\ttarget\n" : "index\tpredicted\tlabel\tprobabilities\n");
     for (int i = 0; i < data->n; i++) {
@@ -25,7 +24,7 @@ static void write_predictions(const Command *command, const char *path, const Gp
         for (int k = 0; k < width; k++) fprintf(file, "%s%.4f", k ? " " : "", p[k]);
         fprintf(file, "\n");
     }
-    fclose(file);
+    close_output_or_exit(file, path, !ferror(file));
 }
 
 int task_eval_command(const Command *command, const char *task, const char *ckpt, const char *data_path,
