@@ -1,6 +1,7 @@
 #include "gpt/checkpoint.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +14,17 @@
 // updates the CRC, so that one function both measures and writes the file. ---------
 
 typedef struct Writer {
-    FILE *file;      // NULL: only count
+    FILE *file;      // NULL: only count (then the CRC is not computed)
     uint64_t bytes;
     uint32_t crc;
     bool failed;
 } Writer;
 
 static void put_bytes(Writer *w, const void *data, size_t n) {
-    if (w->file != NULL && fwrite(data, 1, n, w->file) != n) w->failed = true;
-    w->crc = crc32_update(w->crc, data, n);
     w->bytes += n;
+    if (w->file == NULL) return;
+    if (fwrite(data, 1, n, w->file) != n) w->failed = true;
+    w->crc = crc32_update(w->crc, data, n);
 }
 
 static void put_u32(Writer *w, uint32_t v) {
@@ -45,6 +47,10 @@ static void put_f32(Writer *w, float v) {
 static void put_floats(Writer *w, const float *values, long n) {
     enum { CHUNK = 4096 };
     unsigned char buf[CHUNK * 4];
+    if (w->file == NULL) {
+        w->bytes += (uint64_t)n * 4;
+        return;
+    }
     for (long start = 0; start < n; start += CHUNK) {
         long count = n - start < CHUNK ? n - start : CHUNK;
         for (long i = 0; i < count; i++) {
@@ -120,6 +126,11 @@ static bool write_file(FILE *file, const Gpt *model, const Tokenizer *tokenizer,
 
 bool checkpoint_save(const char *path, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state,
                      char *error, size_t error_len) {
+    if (first_non_finite(model->params.data, model->params.total) >= 0) {
+        snprintf(error, error_len, "step %ld: a weight became non-finite; try a smaller learning rate. "
+                 "%s is not written: the last good checkpoint is left in place", state->step, path);
+        return false;
+    }
     FILE *file = replace_file_open(path);
     if (file == NULL) {
         snprintf(error, error_len, "%s.tmp: cannot write: %s", path, strerror(errno));
@@ -248,6 +259,24 @@ static void check_header(Reader *r) {
     fseek(r->file, 20, SEEK_SET);
 }
 
+// The enumerations are checked by value: a wrong byte must not quietly become ReLU.
+static void check_config(Reader *r, const GptConfig *c, uint32_t activation, uint32_t task, uint32_t combine) {
+    char what[200] = "";
+    if (activation > ACTIVATION_GELU)
+        snprintf(what, sizeof what, "config.activation: expected 0 (relu) or 1 (gelu), got %u", activation);
+    else if (task > TASK_CHOICE)
+        snprintf(what, sizeof what, "config.head.task: expected 0 (none) to %d (choice), got %u", TASK_CHOICE, task);
+    else if (combine > COMBINE_ADD)
+        snprintf(what, sizeof what, "config.head.combine: expected 0 (concat) or 1 (add), got %u", combine);
+    else
+        config_validate(c, what, sizeof what);
+    if (!r->failed && what[0] != '\0') {
+        char message[240];
+        snprintf(message, sizeof message, "invalid config: %s", what);
+        reader_fail(r, message);
+    }
+}
+
 static GptConfig get_config(Reader *r) {
     GptConfig c = {0};
     c.n_layers = (int)get_u32(r, "config.n_layers");
@@ -256,19 +285,16 @@ static GptConfig get_config(Reader *r) {
     c.d_ff = (int)get_u32(r, "config.d_ff");
     c.n_ctx = (int)get_u32(r, "config.n_ctx");
     c.vocab_size = (int)get_u32(r, "config.vocab_size");
-    c.activation = get_u32(r, "config.activation") == ACTIVATION_GELU ? ACTIVATION_GELU : ACTIVATION_RELU;
+    uint32_t activation = get_u32(r, "config.activation");
+    c.activation = (Activation)activation;
     c.dropout = get_f32(r, "config.dropout");
-    c.head.task = (TaskKind)get_u32(r, "config.head.task");
+    uint32_t task = get_u32(r, "config.head.task");
+    c.head.task = (TaskKind)task;
     c.head.n_outputs = (int)get_u32(r, "config.head.n_outputs");
-    c.head.combine = get_u32(r, "config.head.combine") == COMBINE_ADD ? COMBINE_ADD : COMBINE_CONCAT;
+    uint32_t combine = get_u32(r, "config.head.combine");
+    c.head.combine = (SimilarityCombine)combine;
     c.head.regression = get_u32(r, "config.head.regression") != 0;
-    char what[200];
-    if (!r->failed && (!config_validate(&c, what, sizeof what) || c.head.task > TASK_CHOICE)) {
-        if (c.head.task > TASK_CHOICE) snprintf(what, sizeof what, "unknown task %d", (int)c.head.task);
-        char message[240];
-        snprintf(message, sizeof message, "invalid config: %s", what);
-        reader_fail(r, message);
-    }
+    check_config(r, &c, activation, task, combine);
     return c;
 }
 
@@ -354,7 +380,9 @@ static Gpt *read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *stat
     check_header(r);
     GptConfig config = get_config(r);
     get_tokenizer(r, tokenizer, config.vocab_size);
-    state->step = (long)get_u64(r, "state.step");
+    uint64_t step = get_u64(r, "state.step");
+    if (!r->failed && step > (uint64_t)LONG_MAX) reader_fail(r, "state.step: expected a step count, got a negative number");
+    state->step = (long)step;
     state->data_rng.state = get_u64(r, "state.data_rng");
     uint64_t dropout_state = get_u64(r, "state.dropout_rng");
     if (!r->failed && config_parameter_count(&config) * 4 > r->size)

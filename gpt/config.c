@@ -43,6 +43,11 @@ bool config_validate(const GptConfig *c, char *error, size_t error_len) {
                  c->head.n_outputs);
         return false;
     }
+    if (c->head.task != TASK_NONE && c->n_ctx < 3) {
+        snprintf(error, error_len, "the %s head needs n_ctx of at least 3 (for <s> $ <e>), got %d",
+                 task_name(c->head.task), c->n_ctx);
+        return false;
+    }
     return true;
 }
 

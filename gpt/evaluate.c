@@ -32,17 +32,14 @@ double evaluate_lm_loss(Gpt *model, const TokenSequence *data, int batch, long m
     long full = data->n / (n_ctx + 1);
     long tail = data->n - full * (n_ctx + 1);
     if (max_windows > 0 && full >= max_windows) full = max_windows, tail = 0;
-    bool was_enabled = set_grad_enabled(false);
-    Dropout saved = model->dropout;
-    model->dropout.rng = NULL;
+    EvaluationMode saved = gpt_begin_evaluation(model);
     double total = score_windows(model, data->ids, full, n_ctx, batch);
     long scored = full * n_ctx;
     if (tail >= 2) {
         total += score_windows(model, data->ids + full * (n_ctx + 1), 1, (int)tail - 1, 1);
         scored += tail - 1;
     }
-    model->dropout = saved;
-    set_grad_enabled(was_enabled);
+    gpt_end_evaluation(model, saved);
     if (n_scored != NULL) *n_scored = scored;
     return scored > 0 ? total / (double)scored : 0.0;
 }

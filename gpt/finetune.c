@@ -52,9 +52,7 @@ void task_predict(Gpt *model, const Tokenizer *tokenizer, const EncodedExample *
     TaskBatch b;
     task_batch_init(&b, model->config.head.task, batch * task_views(model->config.head.task, &examples[0]),
                     model->config.n_ctx);
-    bool was_enabled = set_grad_enabled(false);
-    Dropout saved = model->dropout;
-    model->dropout.rng = NULL;
+    EvaluationMode saved = gpt_begin_evaluation(model);
     for (int start = 0; start < n; start += batch) {
         int count = n - start < batch ? n - start : batch;
         task_batch_fill(&b, task_tokens(tokenizer), examples + start, count);
@@ -66,8 +64,7 @@ void task_predict(Gpt *model, const Tokenizer *tokenizer, const EncodedExample *
             softmax_forward(out, logits->data, count, width);
         tape_reset();
     }
-    model->dropout = saved;
-    set_grad_enabled(was_enabled);
+    gpt_end_evaluation(model, saved);
     task_batch_free(&b);
 }
 
@@ -78,9 +75,7 @@ void finetune_step(Gpt *model, const TaskBatch *batch, float lambda, const SgdOp
     losses[0] = out.l2->data[0];
     losses[1] = out.l1 ? out.l1->data[0] : 0.0f;
     losses[2] = out.l3->data[0];
-    if (sgd->clip_norm > 0.0f) clip_gradients(&model->params, sgd->clip_norm);
-    sgd_step(&model->params, lr);
-    parameters_zero_grad(&model->params);
+    sgd_update(&model->params, sgd, lr);
     tape_reset();
 }
 

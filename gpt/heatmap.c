@@ -211,16 +211,13 @@ bool heatmap_write_pgm(FILE *file, const Heatmap *h) {
 }
 
 void attention_weights(Gpt *model, const int *ids, int n, int layer, int head, float *out) {
-    bool was_enabled = set_grad_enabled(false);
-    Dropout saved = model->dropout;
-    model->dropout.rng = NULL;  // evaluation: the weights the model uses, not a dropped-out sample
+    EvaluationMode saved = gpt_begin_evaluation(model);  // the weights the model uses, not a dropped-out sample
     TapeMark mark = tape_mark();
     gpt_hidden_states(model, ids, 1, n);
     const Tensor *weights = model->blocks[layer].attn.last_weights;  // [1, heads, n, n]
     memcpy(out, weights->data + (long)head * n * n, sizeof(float) * (size_t)n * (size_t)n);
     tape_rewind(mark);
-    model->dropout = saved;
-    set_grad_enabled(was_enabled);
+    gpt_end_evaluation(model, saved);
 }
 
 void heatmap_token_label(const Tokenizer *tokenizer, int id, char *buf, size_t len) {

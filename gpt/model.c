@@ -63,6 +63,17 @@ void gpt_set_training(Gpt *model, bool training) {
     model->dropout.rng = training && model->config.dropout > 0.0f ? &model->dropout_rng : NULL;
 }
 
+EvaluationMode gpt_begin_evaluation(Gpt *model) {
+    EvaluationMode saved = {set_grad_enabled(false), model->dropout.rng};
+    model->dropout.rng = NULL;
+    return saved;
+}
+
+void gpt_end_evaluation(Gpt *model, EvaluationMode saved) {
+    model->dropout.rng = saved.dropout_rng;
+    set_grad_enabled(saved.grad_enabled);
+}
+
 // Eq: h_l = decoder_block(h_{l-1}) for l = 1..n;  h0 [b, t, d] -> h_n [b, t, d]
 Tensor *decoder_stack(Gpt *model, Tensor *h) {
     for (int l = 0; l < model->config.n_layers; l++) {

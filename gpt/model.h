@@ -32,6 +32,14 @@ Gpt *gpt_create(const GptConfig *config);
 void gpt_init_weights(Gpt *model, uint64_t seed);  // N(0, 0.02) weights, LN gains 1, biases 0
 void gpt_free(Gpt *model);
 void gpt_set_training(Gpt *model, bool training);  // dropout on (training) or off (evaluation)
+// A forward pass for evaluation in the middle of anything: no tape, no dropout, and
+// gpt_end_evaluation puts both back as they were.
+typedef struct EvaluationMode {
+    bool grad_enabled;
+    Rng *dropout_rng;
+} EvaluationMode;
+EvaluationMode gpt_begin_evaluation(Gpt *model);
+void gpt_end_evaluation(Gpt *model, EvaluationMode saved);
 void gpt_set_label_names(Gpt *model, char *const *names, int n);  // copies them
 
 Tensor *decoder_stack(Gpt *model, Tensor *h0);                                // h_n from h_0

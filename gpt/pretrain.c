@@ -17,9 +17,7 @@ float train_step(Gpt *model, const Batch *batch, const SgdOptions *sgd, float lr
     Tensor *loss = lm_loss(logits, batch->targets);
     backward(loss);
     float value = loss->data[0];
-    if (sgd->clip_norm > 0.0f) clip_gradients(&model->params, sgd->clip_norm);
-    sgd_step(&model->params, lr);
-    parameters_zero_grad(&model->params);
+    sgd_update(&model->params, sgd, lr);
     tape_reset();
     return value;
 }
@@ -64,14 +62,7 @@ static void log_row(Progress *p, long step, float loss, float val, float lr, dou
 
 static bool save(const char *path, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state,
                  char *error, size_t error_len) {
-    if (path == NULL) return true;
-    long bad = first_non_finite(model->params.data, model->params.total);
-    if (bad >= 0) {
-        snprintf(error, error_len, "step %ld: a weight became non-finite; try a smaller learning rate. "
-                 "The last good checkpoint is left in place", state->step);
-        return false;
-    }
-    return checkpoint_save(path, model, tokenizer, state, error, error_len);
+    return path == NULL || checkpoint_save(path, model, tokenizer, state, error, error_len);
 }
 
 static bool is_due(long step, long every, long total) { return step == total || (every > 0 && step % every == 0); }

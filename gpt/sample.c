@@ -54,7 +54,7 @@ int *generate(Gpt *model, const int *prompt, long n_prompt, const SampleOptions 
     long n = n_prompt + o->n_tokens;
     int *ids = malloc(sizeof(int) * (size_t)n);
     memcpy(ids, prompt, sizeof(int) * (size_t)n_prompt);
-    bool previous = set_grad_enabled(false);
+    EvaluationMode saved = gpt_begin_evaluation(model);
     int vocab = model->config.vocab_size;
     for (long at = n_prompt; at < n; at++) {
         long start = at > model->config.n_ctx ? at - model->config.n_ctx : 0;  // the last n_ctx tokens
@@ -63,7 +63,7 @@ int *generate(Gpt *model, const int *prompt, long n_prompt, const SampleOptions 
         ids[at] = choose_next_token(logits->data + (long)(seq - 1) * vocab, vocab, o, rng);
         tape_reset();
     }
-    set_grad_enabled(previous);
+    gpt_end_evaluation(model, saved);
     *n_out = n;
     return ids;
 }

@@ -8,6 +8,12 @@ void sgd_step(ParameterTable *params, float lr) {
     for (long i = 0; i < params->total; i++) params->data[i] -= lr * params->grad[i];
 }
 
+void sgd_update(ParameterTable *params, const SgdOptions *o, float lr) {
+    if (o->clip_norm > 0.0f) clip_gradients(params, o->clip_norm);
+    sgd_step(params, lr);
+    parameters_zero_grad(params);
+}
+
 float learning_rate_at(const SgdOptions *o, long step, long total_steps) {
     if (o->warmup_steps > 0 && step < o->warmup_steps) return o->lr * (float)(step + 1) / (float)o->warmup_steps;
     long span = total_steps - o->warmup_steps;

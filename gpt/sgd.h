@@ -17,6 +17,8 @@ typedef struct SgdOptions {
 } SgdOptions;
 
 void sgd_step(ParameterTable *params, float lr);  // θ ← θ − η·∇θ over the one parameter buffer
+// The update after a backward: clipping if asked for, sgd_step, gradients back to zero.
+void sgd_update(ParameterTable *params, const SgdOptions *options, float lr);
 float learning_rate_at(const SgdOptions *options, long step, long total_steps);
 double gradient_norm(const ParameterTable *params);
 void clip_gradients(ParameterTable *params, float max_norm);

@@ -2,12 +2,12 @@
 // every row into an example (or report it), then fix the class indices.
 #include "gpt/task_data.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gpt/task_loader.h"
+#include "gpt/text_data.h"
 
 // ---- The dataset's memory ---------------------------------------------------------
 
@@ -240,36 +240,10 @@ bool task_data_parse(TaskDataset *dataset, const char *name, const char *bytes, 
 
 // ---- Files ------------------------------------------------------------------------
 
-// The whole file in memory: the largest data set here is 5 MB.
-static char *read_file(const char *path, size_t *len, char *error, size_t error_size) {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        snprintf(error, error_size, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *bytes = NULL;
-    size_t capacity = 0, chunk;
-    *len = 0;
-    do {
-        char *grown = grow_buffer(bytes, &capacity, *len + 65536, 1);
-        if (grown == NULL) break;
-        bytes = grown;
-        chunk = fread(bytes + *len, 1, capacity - *len, file);
-        *len += chunk;
-    } while (chunk > 0);
-    bool read_failed = ferror(file) || !feof(file);
-    if (read_failed)
-        snprintf(error, error_size, "cannot read %s: %s", path, ferror(file) ? strerror(errno) : "out of memory");
-    fclose(file);
-    if (!read_failed) return bytes;
-    free(bytes);
-    return NULL;
-}
-
 bool task_data_load(TaskDataset *dataset, const char *path, const TaskReadOptions *options) {
     size_t len;
     *dataset = (TaskDataset){0};
-    char *bytes = read_file(path, &len, dataset->error, sizeof dataset->error);
+    char *bytes = read_text_file(path, &len, dataset->error, sizeof dataset->error);  // the largest set here is 5 MB
     if (bytes == NULL) return false;
     bool ok = task_data_parse(dataset, path, bytes, len, options);
     free(bytes);

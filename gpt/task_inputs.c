@@ -10,7 +10,7 @@ TaskTokens task_tokens(const Tokenizer *tokenizer) {
 void fit_fields(TokenSpan *fields, int n_fields, int budget) {
     int total = 0;
     for (int i = 0; i < n_fields; i++) total += fields[i].n;
-    while (total > budget) {
+    while (total > budget && total > 0) {
         int longest = 0;
         for (int i = 1; i < n_fields; i++)
             if (fields[i].n > fields[longest].n) longest = i;

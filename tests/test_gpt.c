@@ -7,6 +7,7 @@
 
 #include "autograd/tape.h"
 #include "gpt/checkpoint.h"
+#include "gpt/crc32.h"
 #include "gpt/evaluate.h"
 #include "gpt/pretrain.h"
 #include "gpt/replace_file.h"
@@ -47,6 +48,12 @@ START_TEST(test_config_validation) {
     c.n_ctx = 0;
     ck_assert(!config_validate(&c, error, sizeof error));
     ck_assert_ptr_nonnull(strstr(error, "n_ctx"));
+    c = SMALL;
+    c.n_ctx = 2;  // a language model may be this short; <s> $ <e> do not fit
+    ck_assert(config_validate(&c, error, sizeof error));
+    c.head = (TaskHeadConfig){.task = TASK_ENTAIL, .n_outputs = 3};
+    ck_assert(!config_validate(&c, error, sizeof error));
+    ck_assert_ptr_nonnull(strstr(error, "needs n_ctx of at least 3"));
 }
 END_TEST
 
@@ -216,6 +223,13 @@ START_TEST(test_checkpoint_round_trip) {
     ck_assert_uint_eq(loaded->dropout_rng.state, model->dropout_rng.state);
     ck_assert_int_eq(loaded_tokenizer.kind, TOKENIZER_CHARS);
     ck_assert_int_eq(memcmp(loaded_tokenizer.id_to_byte, "abcdefghijk", 11), 0);
+    gpt_free(loaded);
+    model->params.data[5] = NAN;  // a diverged model is never saved over a good checkpoint
+    ck_assert(!checkpoint_save(path, model, &tokenizer, &state, error, sizeof error));
+    ck_assert_msg(strstr(error, "step 42: a weight became non-finite") != NULL, "%s", error);
+    loaded = checkpoint_load(path, NULL, NULL, error, sizeof error);
+    ck_assert_msg(loaded != NULL, "%s", error);
+    ck_assert(isfinite(loaded->params.data[5]));
     remove(path);
     gpt_free(model);
     gpt_free(loaded);
@@ -264,7 +278,24 @@ static void truncate_file(const char *path) {
     free(bytes);
 }
 
+// Rewrites one byte and the CRC after it, so that the check of that field is reached.
+static void rewrite_byte_with_crc(const char *path, long offset, int value) {
+    rewrite_byte(path, offset, value);
+    FILE *f = fopen(path, "r+b");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    unsigned char *bytes = malloc((size_t)size);
+    fseek(f, 0, SEEK_SET);
+    ck_assert_uint_eq(fread(bytes, 1, (size_t)size, f), (size_t)size);
+    uint32_t crc = crc32_update(0, bytes, (size_t)size - 4);
+    fseek(f, size - 4, SEEK_SET);
+    for (int k = 0; k < 4; k++) fputc((int)(crc >> (8 * k)) & 0xFF, f);
+    fclose(f);
+    free(bytes);
+}
+
 static void flip_a_weight_bit(const char *path) { rewrite_byte(path, 400, 0x5A); }
+static void unknown_activation(const char *path) { rewrite_byte_with_crc(path, 44, 7); }  // config.activation
 static void wrong_magic(const char *path) { rewrite_byte(path, 0, 'X'); }
 static void wrong_version(const char *path) { rewrite_byte(path, 8, 9); }
 
@@ -273,6 +304,8 @@ START_TEST(test_checkpoint_rejects_damage) {
     ck_assert_ptr_nonnull(strstr(load_damaged(flip_a_weight_bit), "CRC mismatch"));
     ck_assert_ptr_nonnull(strstr(load_damaged(wrong_magic), "not a gpt1.c checkpoint"));
     ck_assert_ptr_nonnull(strstr(load_damaged(wrong_version), "version 9"));
+    const char *error_text = load_damaged(unknown_activation);
+    ck_assert_msg(strstr(error_text, "config.activation: expected 0 (relu) or 1 (gelu), got 7") != NULL, "%s", error_text);
     char error[256];
     ck_assert_ptr_null(checkpoint_load("/nonexistent/x.ckpt", NULL, NULL, error, sizeof error));
     ck_assert_ptr_nonnull(strstr(error, "cannot open"));

@@ -511,7 +511,7 @@ START_TEST(test_load_file) {
 
     ck_assert(!task_data_load(&d, path, NULL));  // it is gone now
     char expected[600];
-    snprintf(expected, sizeof expected, "cannot open %s: %s", path, strerror(ENOENT));
+    snprintf(expected, sizeof expected, "%s: cannot open: %s", path, strerror(ENOENT));
     ck_assert_str_eq(d.error, expected);
     task_dataset_free(&d);
 }
