@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-// The classroom presets use the seed document's ReLU and no dropout; gpt1 is the
+// The classroom presets use ReLU, FFN(X) = max(0, XW1 + b1)W2 + b2, and no dropout; gpt1 is the
 // paper's model. vocab_size is the tokenizer's in practice; 256 is the byte
 // tokenizer's, 40478 the size of GPT-1's BPE vocabulary.
 const Preset PRESETS[] = {

@@ -10,7 +10,7 @@
 // The supervised task a fine-tuned model has a head for (section 3.3 of the paper).
 typedef enum { TASK_NONE = 0, TASK_CLASSIFY, TASK_ENTAIL, TASK_SIMILAR, TASK_CHOICE } TaskKind;
 // Similarity reads two orderings of the pair: their extract vectors are concatenated
-// (the seed document) or added element-wise (the paper).
+// (this project's default) or added element-wise (the paper).
 typedef enum { COMBINE_CONCAT = 0, COMBINE_ADD = 1 } SimilarityCombine;
 
 typedef struct TaskHeadConfig {

@@ -11,6 +11,7 @@
 
 #include "autograd/tape.h"
 #include "gpt/clock.h"
+#include "gpt/log_file.h"
 #include "gpt/task_heads.h"
 #include "tensor/kernels.h"
 
@@ -81,13 +82,6 @@ void finetune_step(Gpt *model, const TaskBatch *batch, float lambda, const SgdOp
 
 // --- Metrics --------------------------------------------------------------------
 
-static int argmax_row(const float *row, int n) {
-    int best = 0;
-    for (int j = 1; j < n; j++)
-        if (row[j] > row[best]) best = j;
-    return best;
-}
-
 static double pearson(const double *x, const double *y, int n) {
     double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
     for (int i = 0; i < n; i++) mx += x[i], my += y[i];
@@ -148,7 +142,7 @@ TaskMetrics task_metrics(const GptConfig *config, const EncodedExample *examples
     int correct = 0, true_pos = 0, false_pos = 0, false_neg = 0;
     for (int i = 0; i < n; i++) {
         const float *p = outputs + (long)i * width;
-        int predicted = argmax_row(p, width), label = examples[i].label;
+        int predicted = argmax(p, width), label = examples[i].label;
         correct += predicted == label;
         true_pos += predicted == 1 && label == 1;
         false_pos += predicted == 1 && label != 1;
@@ -257,11 +251,9 @@ bool finetune(Gpt *model, const Tokenizer *tokenizer, const EncodedExample *trai
     *report = (FinetuneReport){0};
     FinetuneRun r = {.model = model, .tokenizer = tokenizer, .o = o, .start = seconds_now(),
                      .total_steps = (long)o->epochs * ((n_train + o->batch - 1) / o->batch), .tty = isatty(fileno(stderr))};
-    if (o->log != NULL && (r.log = fopen(o->log, "w")) == NULL) {
-        snprintf(error, error_len, "%s: cannot write the log", o->log);
+    if (o->log != NULL &&
+        (r.log = log_file_open(o->log, false, "step,epoch,l2,l1,l3,dev_metric", error, error_len)) == NULL)
         return false;
-    }
-    if (r.log) fprintf(r.log, "step,epoch,l2,l1,l3,dev_metric\n");
     task_batch_init(&r.batch, model->config.head.task, o->batch * task_views(model->config.head.task, &train[0]),
                     model->config.n_ctx);
     r.picked = malloc(sizeof *r.picked * (size_t)o->batch);
@@ -282,6 +274,6 @@ bool finetune(Gpt *model, const Tokenizer *tokenizer, const EncodedExample *trai
     free(order);
     free(r.picked);
     task_batch_free(&r.batch);
-    if (r.log) fclose(r.log);
+    if (r.log != NULL) ok = log_file_close(r.log, o->log, ok, error, error_len);
     return ok;
 }

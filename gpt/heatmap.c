@@ -26,15 +26,9 @@ typedef struct Layout {
 
 static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-static int utf8_length(const char *text) {
-    int n = 0;
-    for (const unsigned char *s = (const unsigned char *)text; *s; s++) n += (*s & 0xC0) != 0x80;
-    return n;
-}
-
 // The label as drawn: at most LABEL_CHARS characters, cut on a character boundary.
 static void short_label(const char *label, char *buf, size_t len) {
-    if (utf8_length(label) <= LABEL_CHARS) {
+    if (svg_text_length(label) <= LABEL_CHARS) {
         snprintf(buf, len, "%s", label);
         return;
     }
@@ -60,7 +54,7 @@ static Layout make_layout(const Heatmap *h) {
     for (int i = 0; i < h->n; i++) {
         char label[64];
         short_label(h->labels[i], label, sizeof label);
-        longest = utf8_length(label) > longest ? utf8_length(label) : longest;
+        longest = svg_text_length(label) > longest ? svg_text_length(label) : longest;
     }
     double label_width = longest * l.label_font * 0.65 + 12;
     l.upright = label_width - 12 <= l.cell * 0.9;

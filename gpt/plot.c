@@ -210,12 +210,6 @@ static void draw_series(Svg *svg, const PlotSeries *s, const Axis *x, const Axis
     }
 }
 
-static int utf8_length(const char *text) {
-    int n = 0;
-    for (const unsigned char *s = (const unsigned char *)text; *s; s++) n += (*s & 0xC0) != 0x80;
-    return n;
-}
-
 // The legend's text for a series: its name, and what was not drawn.
 static void legend_label(const PlotSeries *s, char *buf, size_t len) {
     long bad = count_non_finite(s);
@@ -272,7 +266,7 @@ static void make_legend(Legend *legend, const TrainingLog *log, int panel) {
         if (log->series[i].panel != panel) continue;
         char *label = legend->labels[legend->n];
         legend_label(&log->series[i], label, sizeof legend->labels[0]);
-        widest = utf8_length(label) > widest ? utf8_length(label) : widest;
+        widest = svg_text_length(label) > widest ? svg_text_length(label) : widest;
         legend->series[legend->n++] = i;
     }
     legend->box = (Box){.width = widest * LEGEND_FONT * 0.62 + 60, .height = legend->n * legend_row() + 12};

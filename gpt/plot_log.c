@@ -62,11 +62,19 @@ static const LogLayout *find_layout(const Record *header, char *joined, size_t j
     return NULL;
 }
 
+// The position of a whole column name in the header (a layout names only its own columns).
 static int column_index(const LogLayout *layout, const char *column) {
-    const char *at = strstr(layout->header, column);
-    int index = 0;
-    for (const char *p = layout->header; p < at; p++) index += *p == ',';
-    return index;
+    size_t len = strlen(column);
+    const char *p = layout->header;
+    for (int index = 0;; index++) {
+        size_t n = strcspn(p, ",");
+        if (n == len && strncmp(p, column, len) == 0) return index;
+        if (p[n] == '\0') {  // a mistake in LAYOUTS
+            fprintf(stderr, "plot: the layout '%s' has no column '%s'\n", layout->header, column);
+            abort();
+        }
+        p += n + 1;
+    }
 }
 
 static int count_fields(const char *header) {

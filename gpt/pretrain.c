@@ -11,6 +11,7 @@
 #include "autograd/tape.h"
 #include "gpt/clock.h"
 #include "gpt/evaluate.h"
+#include "gpt/log_file.h"
 
 float train_step(Gpt *model, const Batch *batch, const SgdOptions *sgd, float lr) {
     Tensor *logits = gpt_logits(model, batch->inputs, batch->batch, batch->seq);
@@ -107,14 +108,9 @@ bool pretrain(Gpt *model, const Tokenizer *tokenizer, TrainingState *state, cons
     *report = (PretrainReport){.val_loss = NAN};
     Progress p = {.start = seconds_now(), .first_step = state->step, .tokens_per_step = (long)o->batch * o->seq,
                   .tty = isatty(fileno(stderr))};
-    if (o->log != NULL) {
-        p.log = fopen(o->log, state->step > 0 ? "a" : "w");
-        if (p.log == NULL) {
-            snprintf(error, error_len, "%s: cannot write the log", o->log);
-            return false;
-        }
-        if (state->step == 0) fprintf(p.log, "step,train_loss,val_loss,lr,tokens_per_s\n");
-    }
+    bool resumed = state->step > 0;  // appends to its log
+    const char *header = "step,train_loss,val_loss,lr,tokens_per_s";
+    if (o->log != NULL && (p.log = log_file_open(o->log, resumed, header, error, error_len)) == NULL) return false;
     interrupt_requested = 0;
     void (*previous_handler)(int) = signal(SIGINT, on_interrupt);
     gpt_set_training(model, true);
@@ -123,6 +119,6 @@ bool pretrain(Gpt *model, const Tokenizer *tokenizer, TrainingState *state, cons
     signal(SIGINT, previous_handler);
     report->interrupted = interrupt_requested != 0;
     report->steps_done = state->step;
-    if (p.log != NULL) fclose(p.log);
+    if (p.log != NULL) ok = log_file_close(p.log, o->log, ok, error, error_len);
     return ok;
 }

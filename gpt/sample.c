@@ -6,13 +6,7 @@
 #include <string.h>
 
 #include "autograd/tape.h"
-
-static int argmax(const float *v, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++)
-        if (v[i] > v[best]) best = i;
-    return best;
-}
+#include "tensor/kernels.h"
 
 // The k-th largest logit: tokens below it are left out (ties at the threshold stay in).
 static float top_k_threshold(const float *logits, int n, int k) {

@@ -44,7 +44,7 @@ static const char *const DECAY_NAMES[] = {"constant", "cosine", "linear"};
 const char *lr_decay_name(LrDecay decay) { return DECAY_NAMES[decay]; }
 
 bool lr_decay_from_name(const char *name, LrDecay *decay) {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < (int)(sizeof DECAY_NAMES / sizeof DECAY_NAMES[0]); i++)
         if (strcmp(name, DECAY_NAMES[i]) == 0) {
             *decay = (LrDecay)i;
             return true;

@@ -53,11 +53,6 @@ void svg_line(Svg *svg, double x1, double y1, double x2, double y2, const char *
             x1, y1, x2, y2, stroke, stroke_width);
 }
 
-void svg_dashed_line(Svg *svg, double x1, double y1, double x2, double y2, const char *stroke, double stroke_width) {
-    fprintf(svg->file, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" stroke-width=\"%.2f\" "
-            "stroke-dasharray=\"6 5\"/>\n", x1, y1, x2, y2, stroke, stroke_width);
-}
-
 void svg_circle(Svg *svg, double cx, double cy, double r, const char *fill, const char *class_name) {
     fprintf(svg->file, "<circle");
     class_attribute(svg->file, class_name);
@@ -140,4 +135,10 @@ static int component(double v) {
 const char *svg_rgb(char buf[8], double r, double g, double b) {
     snprintf(buf, 8, "#%02x%02x%02x", component(r), component(g), component(b));
     return buf;
+}
+
+int svg_text_length(const char *text) {
+    int n = 0;
+    for (const unsigned char *s = (const unsigned char *)text; *s; s++) n += (*s & 0xC0) != 0x80;  // not a continuation byte
+    return n;
 }

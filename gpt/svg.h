@@ -39,7 +39,6 @@ void svg_cell(Svg *svg, double x, double y, double w, double h, const char *fill
 // A white, rounded, outlined box (behind a legend).
 void svg_box(Svg *svg, double x, double y, double w, double h, const char *stroke, const char *class_name);
 void svg_line(Svg *svg, double x1, double y1, double x2, double y2, const char *stroke, double stroke_width);
-void svg_dashed_line(Svg *svg, double x1, double y1, double x2, double y2, const char *stroke, double stroke_width);
 void svg_circle(Svg *svg, double cx, double cy, double r, const char *fill, const char *class_name);
 void svg_polyline(Svg *svg, const double *x, const double *y, int n, const char *stroke, double stroke_width,
                   const char *class_name);
@@ -47,6 +46,8 @@ void svg_text(Svg *svg, double x, double y, const SvgTextStyle *style, const cha
 // A <pattern> of diagonal stripes, to fill a rectangle with fill="url(#id)".
 void svg_hatch_pattern(Svg *svg, const char *id, const char *background, const char *stripe);
 
+// The number of characters of UTF-8 text (to estimate how wide it is drawn).
+int svg_text_length(const char *text);
 // Writes text with the XML escapes described above.
 void svg_escape(FILE *file, const char *text);
 // Formats "#rrggbb" into buf (8 bytes) from components in [0, 1] (clamped).

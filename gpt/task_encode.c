@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert((int)MAX_TASK_FIELDS == (int)TASK_MAX_TEXTS, "an encoded example holds every text a data set example has");
+
 // The text without the bytes a chars vocabulary lacks (a new string; free it).
 static char *known_bytes_only(const Tokenizer *tokenizer, const char *text, size_t *len, long *dropped) {
     char *kept = malloc(*len + 1);
+    if (kept == NULL) return NULL;
     size_t n = 0;
     for (size_t i = 0; i < *len; i++) {
-        if (tokenizer->kind == TOKENIZER_CHARS && tokenizer->byte_to_id[(unsigned char)text[i]] < 0)
+        if (tokenizer->byte_to_id[(unsigned char)text[i]] < 0)
             (*dropped)++;
         else
             kept[n++] = text[i];
@@ -18,18 +21,37 @@ static char *known_bytes_only(const Tokenizer *tokenizer, const char *text, size
     return kept;
 }
 
+static bool grow_ids(EncodedDataset *out, long needed, long *capacity) {
+    if (needed <= *capacity) return true;
+    long bigger = 2 * needed + 1024;
+    int *grown = realloc(out->ids, sizeof(int) * (size_t)bigger);
+    if (grown == NULL) return false;
+    out->ids = grown;
+    *capacity = bigger;
+    return true;
+}
+
 // Appends the tokens of one field to out->ids (growing it) and returns where they start.
 static long encode_field(const Tokenizer *tokenizer, const char *text, EncodedDataset *out, long *used,
                          long *capacity, char *error, size_t error_len) {
     size_t len = strlen(text);
-    char *kept = known_bytes_only(tokenizer, text, &len, &out->n_dropped_bytes);
+    char *kept = NULL;
+    if (tokenizer->kind == TOKENIZER_CHARS) {  // bytes and BPE encode every byte
+        kept = known_bytes_only(tokenizer, text, &len, &out->n_dropped_bytes);
+        if (kept == NULL) {
+            snprintf(error, error_len, "out of memory while encoding");
+            return -1;
+        }
+        text = kept;
+    }
     long n;
-    int *ids = tokenizer_encode(tokenizer, kept, len, &n, error, error_len);
+    int *ids = tokenizer_encode(tokenizer, text, len, &n, error, error_len);
     free(kept);
     if (ids == NULL) return -1;
-    if (*used + n > *capacity) {
-        *capacity = 2 * (*used + n) + 1024;
-        out->ids = realloc(out->ids, sizeof(int) * (size_t)*capacity);
+    if (!grow_ids(out, *used + n, capacity)) {
+        free(ids);
+        snprintf(error, error_len, "out of memory while encoding (%ld tokens)", *used + n);
+        return -1;
     }
     memcpy(out->ids + *used, ids, sizeof(int) * (size_t)n);
     free(ids);
@@ -47,7 +69,7 @@ bool encode_dataset(const TaskDataset *data, const Tokenizer *tokenizer, Encoded
     for (int i = 0; i < data->n_examples; i++) {
         const TaskExample *e = &data->examples[i];
         EncodedExample *x = &out->examples[i];
-        x->n_fields = e->n_texts < MAX_TASK_FIELDS ? e->n_texts : MAX_TASK_FIELDS;
+        x->n_fields = e->n_texts;
         x->label = e->label;
         x->target = e->score;
         for (int f = 0; f < x->n_fields; f++) {

@@ -16,7 +16,7 @@ Tensor *classifier_logits(Gpt *model, Tensor *h_extract) {
 }
 
 // Eq: Similarity: rows 2i and 2i+1 hold the extract states of <s> A $ B <e> and <s> B $ A <e>;
-// combined as [h_AB, h_BA] (concat, the seed document) or h_AB + h_BA (add, the paper);  [2M, d] -> [M, 2d] or [M, d]
+// combined as [h_AB, h_BA] (concat, this project's default) or h_AB + h_BA (add, the paper);  [2M, d] -> [M, 2d] or [M, d]
 Tensor *combine_similarity(Tensor *h_extract, SimilarityCombine combine) {
     int m = h_extract->shape.dims[0] / 2;
     int *ab = arena_alloc(step_arena(), sizeof(int) * (size_t)m), *ba = arena_alloc(step_arena(), sizeof(int) * (size_t)m);
@@ -25,8 +25,8 @@ Tensor *combine_similarity(Tensor *h_extract, SimilarityCombine combine) {
     return combine == COMBINE_ADD ? add(h_ab, h_ba) : concat(h_ab, h_ba);
 }
 
-// Eq: Multiple choice: one scalar per option from the linear head, then a softmax over the
-// options of each example;  [M·K, d] -> [M, K]
+// Eq: P(k | context, options) = softmax_k(h_l^{m_k}·W_y);  [M·K, d] -> [M, K] logits
+// (one scalar per option from the linear head; the softmax over each example's options is in the loss)
 Tensor *choice_logits(Gpt *model, Tensor *h_extract, int n_options) {
     Tensor *scores = classifier_logits(model, h_extract);  // [M·K, 1]
     return reshape(scores, shape2(h_extract->shape.dims[0] / n_options, n_options));

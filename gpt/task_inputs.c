@@ -47,9 +47,8 @@ int entailment_input(TaskTokens t, TokenSpan premise, TokenSpan hypothesis, int 
     return n;
 }
 
-// Eq: Similarity: the pair has no order, so both are read:
-//   <s> A $ B <e>
-//   <s> B $ A <e>
+// Eq: Similarity:  <s> A $ B <e>  and  <s> B $ A <e>
+// (the pair has no order, so both are read)
 int similarity_inputs(TaskTokens t, TokenSpan a, TokenSpan b, int n_ctx, int *out_ab, int *out_ba) {
     TokenSpan fields[2] = {a, b};
     fit_fields(fields, 2, n_ctx - 3);  // the same truncation in both orders
@@ -57,8 +56,8 @@ int similarity_inputs(TaskTokens t, TokenSpan a, TokenSpan b, int n_ctx, int *ou
     return entailment_input(t, fields[0], fields[1], n_ctx, out_ab);
 }
 
-// Eq: Multiple choice: one sequence per option k, each scored on its own:
-//   <s> context $ option_k <e>
+// Eq: Multiple choice:  <s> context $ option_k <e>  for each option k
+// (each sequence is scored on its own)
 void multiple_choice_inputs(TaskTokens t, TokenSpan context, const TokenSpan *options, int n_options, int n_ctx,
                             int *out, int *lengths) {
     for (int k = 0; k < n_options; k++)

@@ -11,8 +11,8 @@
 static bool copy_classes(TaskDataset *to, const TaskDataset *from) {
     int n = from->n_labels;
     if (n == 0) return true;  // graded: no classes
-    to->label_names = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
-    to->label_counts = calloc((size_t)(n > 0 ? n : 1), sizeof(int));
+    to->label_names = calloc((size_t)n, sizeof(char *));
+    to->label_counts = calloc((size_t)n, sizeof(int));
     if (to->label_names == NULL || to->label_counts == NULL) return false;
     for (to->n_labels = 0; to->n_labels < n; to->n_labels++) {
         size_t len = strlen(from->label_names[to->n_labels]) + 1;

@@ -5,7 +5,7 @@
 #include "nn/dropout.h"
 #include "nn/linear.h"
 
-// The seed document writes max(0, ·) (ReLU); the paper uses GELU.
+// FFN(X) = max(0, XW1 + b1)W2 + b2 is the ReLU form (the classroom presets); the paper uses GELU.
 typedef enum { ACTIVATION_RELU, ACTIVATION_GELU } Activation;
 
 typedef struct FeedForward {

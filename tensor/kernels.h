@@ -63,6 +63,7 @@ void concat_backward(float *da, float *db, const float *dout, long rows, int a_c
 // reduce.c ------------------------------------------------------------------
 float sum_forward(const float *x, long n);  // summed in double
 void sum_backward(float *dx, float dout, long n);
+int argmax(const float *x, int n);  // the index of the largest value (the first, on a tie)
 
 // loss.c: mean cross-entropy of logits [rows, v] against integer targets ----------
 // Rows whose target is negative (CROSS_ENTROPY_IGNORE) count for nothing: not in

@@ -9,3 +9,10 @@ float sum_forward(const float *x, long n) {
 void sum_backward(float *dx, float dout, long n) {
     for (long i = 0; i < n; i++) dx[i] += dout;
 }
+
+int argmax(const float *x, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (x[i] > x[best]) best = i;
+    return best;
+}

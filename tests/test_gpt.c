@@ -9,6 +9,7 @@
 #include "gpt/checkpoint.h"
 #include "gpt/crc32.h"
 #include "gpt/evaluate.h"
+#include "gpt/log_file.h"
 #include "gpt/pretrain.h"
 #include "gpt/replace_file.h"
 #include "gpt/sample.h"
@@ -341,6 +342,24 @@ START_TEST(test_replace_file_is_all_or_nothing) {
 }
 END_TEST
 
+// A resumed run appends to its log; a new log file gets its header even then.
+START_TEST(test_log_file_header_once) {
+    const char *path = temp_file("resumed.csv");
+    char error[256];
+    remove(path);
+    FILE *log = log_file_open(path, true, "step,loss", error, sizeof error);  // resumed, new file
+    fprintf(log, "1,2.5\n");
+    ck_assert(log_file_close(log, path, true, error, sizeof error));
+    log = log_file_open(path, true, "step,loss", error, sizeof error);  // resumed again: no second header
+    fprintf(log, "2,2.4\n");
+    ck_assert(log_file_close(log, path, true, error, sizeof error));
+    assert_file_holds(path, "step,loss\n1,2.5\n2,2.4\n");
+    ck_assert_ptr_null(log_file_open("/nonexistent/dir/log.csv", false, "step", error, sizeof error));
+    ck_assert_ptr_nonnull(strstr(error, "/nonexistent/dir/log.csv: cannot write the log"));
+    remove(path);
+}
+END_TEST
+
 // A run of 12 steps equals a run of 7 steps, saved, loaded and continued for 5.
 START_TEST(test_resume_equals_uninterrupted) {
     GptConfig c = SMALL;
@@ -411,6 +430,7 @@ Suite *gpt_suite(void) {
     tcase_add_test(tc, test_checkpoint_round_trip);
     tcase_add_test(tc, test_checkpoint_rejects_damage);
     tcase_add_test(tc, test_replace_file_is_all_or_nothing);
+    tcase_add_test(tc, test_log_file_header_once);
     tcase_add_test(tc, test_resume_equals_uninterrupted);
     tcase_add_test(tc, test_divergence_is_reported);
     suite_add_tcase(s, tc);
