@@ -23,10 +23,10 @@ static bool same_leading_dims(const Tensor *a, const Tensor *b) {
 
 // b_is_transposed: b is [.., n, k] rather than [.., k, n].
 static Dims matmul_dims(const char *op, const Tensor *a, const Tensor *b, bool b_is_transposed) {
+    if (b->shape.ndim < 2) shape_error(op, a->shape, b->shape, "b must be a matrix or a batch of matrices");
     int k_of_b = b_is_transposed ? dim(b, 1) : dim(b, 2);
     int n = b_is_transposed ? dim(b, 2) : dim(b, 1);
-    if (b->shape.ndim < 2 || dim(a, 1) != k_of_b)
-        shape_error(op, a->shape, b->shape, "inner dimensions must match");
+    if (dim(a, 1) != k_of_b) shape_error(op, a->shape, b->shape, "inner dimensions must match");
     if (b->shape.ndim == 2) return (Dims){1, (int)tensor_rows(a), dim(a, 1), n};
     if (a->shape.ndim < 3 || !same_leading_dims(a, b))
         shape_error(op, a->shape, b->shape, "a batched matmul needs equal leading dimensions");
@@ -39,16 +39,10 @@ static Shape output_shape(const Tensor *a, int n) {
     return s;
 }
 
-static Dims dims_of_node(const Node *node) {
-    const Tensor *a = node->inputs[0], *out = node->out;
-    int m = node->inputs[1]->shape.ndim == 2 ? (int)tensor_rows(a) : dim(a, 2);
-    return (Dims){tensor_rows(a) / m, m, dim(a, 1), dim(out, 1)};
-}
-
 // out = a·b:  da += dout·bᵀ,  db += aᵀ·dout (summed over the batch when b is shared)
 static void backward_matmul(Node *node) {
     Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
-    Dims d = dims_of_node(node);
+    Dims d = matmul_dims(node->op, a, b, false);
     bool shared = b->shape.ndim == 2;
     for (long i = 0; i < d.batches; i++) {
         long ai = i * d.m * d.k, bi = shared ? 0 : i * d.k * d.n, oi = i * d.m * d.n;
@@ -71,7 +65,7 @@ Tensor *matmul(Tensor *a, Tensor *b) {
 // out = a·bᵀ:  da += dout·b,  db += doutᵀ·a
 static void backward_matmul_transposed(Node *node) {
     Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
-    Dims d = dims_of_node(node);
+    Dims d = matmul_dims(node->op, a, b, true);
     bool shared = b->shape.ndim == 2;
     for (long i = 0; i < d.batches; i++) {
         long ai = i * d.m * d.k, bi = shared ? 0 : i * d.n * d.k, oi = i * d.m * d.n;

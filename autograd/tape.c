@@ -174,11 +174,16 @@ void tape_free(void) {
     arena_free(step_arena());
 }
 
-// Prints first node first: collect the nodes (they are linked last to first).
-static int collect_nodes(Node **nodes, int capacity) {
-    int n = 0;
-    for (Node *node = the_tape.last; node != NULL && n < capacity; node = node->prev) nodes[n++] = node;
-    return n;
+// The nodes, last first, as they are linked (free the array); NULL when out of memory.
+static Node **collect_nodes(FILE *file, int *n) {
+    Node **nodes = malloc(sizeof *nodes * (size_t)(the_tape.n_nodes > 0 ? the_tape.n_nodes : 1));
+    if (nodes == NULL) {
+        fprintf(file, "graph: out of memory for %d nodes\n", the_tape.n_nodes);
+        return NULL;
+    }
+    *n = 0;
+    for (Node *node = the_tape.last; node != NULL && *n < the_tape.n_nodes; node = node->prev) nodes[(*n)++] = node;
+    return nodes;
 }
 
 static Node *input_node(const Tensor *t, Node **nodes, int n) {
@@ -190,9 +195,9 @@ static Node *input_node(const Tensor *t, Node **nodes, int n) {
 void graph_print(void) { graph_fprint(stdout); }
 
 void graph_fprint(FILE *file) {
-    int n = the_tape.n_nodes;
-    Node **nodes = malloc(sizeof *nodes * (size_t)(n > 0 ? n : 1));
-    n = collect_nodes(nodes, n);
+    int n;
+    Node **nodes = collect_nodes(file, &n);
+    if (nodes == NULL) return;
     fprintf(file, "graph: %d nodes\n", n);
     for (int i = n - 1; i >= 0; i--) {
         Node *node = nodes[i];
@@ -215,9 +220,9 @@ void graph_fprint(FILE *file) {
 }
 
 void graph_write_dot(FILE *file) {
-    int n = the_tape.n_nodes;
-    Node **nodes = malloc(sizeof *nodes * (size_t)(n > 0 ? n : 1));
-    n = collect_nodes(nodes, n);
+    int n;
+    Node **nodes = collect_nodes(file, &n);
+    if (nodes == NULL) return;
     fprintf(file, "digraph autograd {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n");
     for (int i = n - 1; i >= 0; i--) {
         Node *node = nodes[i];

@@ -17,6 +17,10 @@ Tensor *parameter_add(ParameterTable *table, const char *name, Shape shape, Para
         fprintf(stderr, "parameter_add('%s'): the table is already allocated\n", name);
         abort();
     }
+    if (strlen(name) >= TENSOR_NAME_LEN) {  // a shortened name would no longer be found by parameter_find
+        fprintf(stderr, "parameter_add: the name '%s' is longer than %d characters\n", name, TENSOR_NAME_LEN - 1);
+        abort();
+    }
     if (parameter_find(table, name) != NULL) {
         fprintf(stderr, "parameter_add: two parameters named '%s'\n", name);
         abort();

@@ -26,8 +26,8 @@ long cross_entropy_forward(float *loss, float *probs, const float *logits, const
     double total = 0.0;
     long counted = 0;
     for (long r = 0; r < rows; r++) {
+        if (targets[r] < 0) continue;  // its probs are never read: the backward skips it too
         double log_sum = softmax_row(probs + r * v, logits + r * v, v);
-        if (targets[r] < 0) continue;
         total += log_sum - (double)logits[r * v + targets[r]];
         counted++;
     }

@@ -25,7 +25,7 @@ bool shape_equal(Shape a, Shape b) {
 
 const char *shape_string(Shape shape, char *buf, size_t len) {
     size_t at = (size_t)snprintf(buf, len, "[");
-    for (int i = 0; i < shape.ndim && at < len; i++)
+    for (int i = 0; i < shape.ndim && i < TENSOR_MAX_DIMS && at < len; i++)  // an invalid shape prints too
         at += (size_t)snprintf(buf + at, len - at, i ? ",%d" : "%d", shape.dims[i]);
     if (at < len) snprintf(buf + at, len - at, "]");
     return buf;
