@@ -30,7 +30,8 @@ enum {
 typedef struct Bpe Bpe;
 
 typedef struct BpeError {
-    char message[BPE_ERROR_SIZE];   // "vocab.bpe: line 3: merges: expected a count ..., found 'x'"
+    char message[BPE_ERROR_SIZE];   // "vocab.bpe: line 3: merges: expected 'merges N' with N
+                                    // from 0 to 1000000, found 'x'"
 } BpeError;
 
 // What the trainer reports every `progress_every` merges and once at the end.

@@ -137,7 +137,10 @@ static LineStatus read_line(Reader *r) {
 static const char *found_line(const Reader *r, LineStatus status, char *out, size_t capacity) {
     if (status == LINE_END_OF_INPUT) return r->file ? "the end of the file" : "the end of the data";
     if (status == LINE_HAS_NUL) return "a line with a NUL byte (binary data?)";
-    if (status == LINE_TOO_LONG) return "a line longer than 1023 bytes";
+    if (status == LINE_TOO_LONG) {
+        snprintf(out, capacity, "a line longer than %d bytes", LINE_BYTES - 1);
+        return out;
+    }
     size_t n = 0;
     out[n++] = '\'';
     for (const unsigned char *p = (const unsigned char *)r->line; *p && n + 8 < capacity; p++) {
@@ -183,7 +186,10 @@ static bool parse_number(const char **cursor, long *value) {
 }
 
 static bool read_magic(Reader *r) {
-    const char *expected = "'" MAGIC " 1'";
+    char expected[64], version_expected[64];
+    snprintf(expected, sizeof expected, "'%s %d'", MAGIC, FORMAT_VERSION);
+    snprintf(version_expected, sizeof version_expected, "format version %d (this program reads no other)",
+             FORMAT_VERSION);
     if (!expect_line(r, "magic", expected)) return false;
     const char *p = r->line;
     long version;
@@ -193,7 +199,7 @@ static bool read_magic(Reader *r) {
     }
     p += strlen(MAGIC) + 1;
     if (!parse_number(&p, &version) || *p != '\0' || version != FORMAT_VERSION) {
-        fail(r, LINE_OK, "version", "format version 1 (this program reads no other)");
+        fail(r, LINE_OK, "version", version_expected);
         return false;
     }
     return true;

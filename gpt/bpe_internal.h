@@ -80,7 +80,7 @@ struct Bpe {
 // The vocabulary builder: the 512 base tokens, then one merge at a time.
 Bpe *bpe_new_base(bool lowercase);   // NULL: out of memory
 // Checks and adds merge (left, right) as token bpe_vocab_size(bpe). On failure returns
-// false and writes why to reason: "left id 900 is not below 515 (the ids defined so far)".
+// false and writes why to reason: "left id 900 is not an id defined before this merge (0 to 514)".
 bool bpe_add_merge(Bpe *bpe, int left, int right, char *reason, size_t reason_size);
 
 // Replaces every occurrence of the pair (left, right) in symbols[0..length), scanning

@@ -321,7 +321,7 @@ Bpe *bpe_train(const char *text, size_t len, int n_merges, const BpeOptions *opt
                       n_merges);
         return NULL;
     }
-    Trainer t = {.pair_index = {0}};
+    Trainer t = {0};
     t.bpe = bpe_new_base(o->lowercase);
     bool ok = t.bpe != NULL && collect_words(&t, text, len, o->lowercase) && count_initial_pairs(&t) &&
               learn_merges(&t, n_merges, o);

@@ -564,6 +564,11 @@ START_TEST(test_file_rejects_corruption) {
     snprintf(text, sizeof text, "%smerges 0\nend\nmore\n", head);
     REJECTS(text, "end: expected nothing after 'end'");
     assert_rejected("gpt1.c-bpe 1\nlowercase 0\0\n", 26, (const char *[]){"line 2: lowercase", "NUL"}, 2);
+    char long_line[1200];
+    snprintf(long_line, sizeof long_line, "%smerges 1\n97 98 \"", head);
+    memset(long_line + strlen(long_line), 'x', 1100);
+    long_line[sizeof long_line - 1] = '\0';
+    REJECTS(long_line, "line 4: merge 0 of 1", "found a line longer than 1023 bytes");
 }
 END_TEST
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/helpers.h"
 
@@ -36,6 +37,69 @@ START_TEST(test_bad_input_exits_2) {
     assert_usage_error("frobnicate", "unknown command 'frobnicate'");
     ck_assert_int_eq(run_gpt("pretrain --help"), 0);
     ck_assert_ptr_nonnull(strstr(gpt_output, "--resume"));
+}
+END_TEST
+
+// A value out of range is refused, not replaced by the preset's or the default. The
+// runs are short (nano, no steps) so that a value wrongly accepted fails fast.
+START_TEST(test_out_of_range_values_exit_2) {
+    char args[512];
+    const char *sizes[][2] = {
+        {"--layers -2", "--layers must be at least 1, got -2"},
+        {"--layers 0", "--layers must be at least 1, got 0"},
+        {"--ctx -1", "--ctx must be at least 1, got -1"},
+        {"--d-model -8", "--d-model must be at least 1, got -8"},
+        {"--seq -1", "--seq must not be negative (0: n_ctx), got -1"},
+        {"--sample-tokens -5", "--sample-tokens must not be negative (0: no sample), got -5"},
+        {"--dropout -2", "--dropout must be in [0, 1), or -1 for the preset's, got -2"},
+        {"--lr nan", "--lr expects a finite number, got 'nan'"},
+        {"--clip inf", "--clip expects a finite number, got 'inf'"},
+        {"--batch 2147483648", "--batch expects an integer, got '2147483648'"},
+        {"--layers -2147483648", "--layers must be at least 1, got -2147483648"},  // INT_MIN is an int
+    };
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        snprintf(args, sizeof args, "pretrain --preset nano --steps 0 --sample-tokens 0 --out %s %s",
+                 temp_file("range.ckpt"), sizes[i][0]);
+        assert_usage_error(args, sizes[i][1]);
+    }
+    assert_usage_error("sample --ckpt x --temperature inf", "--temperature expects a finite number, got 'inf'");
+    assert_usage_error("bench --preset nano --steps 1 --vocab -3", "--vocab must not be negative (0: the preset's)");
+    assert_usage_error("bench --preset nano --steps 1 --seq -1", "--seq must not be negative (0: n_ctx)");
+    remove(temp_file("range.ckpt"));
+}
+END_TEST
+
+// Options that only mean something with --task are refused without it.
+START_TEST(test_eval_task_options_need_task) {
+    assert_usage_error("eval --ckpt x --data y --predictions p.tsv", "--predictions needs --task");
+    assert_usage_error("eval --ckpt x --data y --format tsv", "--format needs --task");
+    assert_usage_error("eval --ckpt x --data y --skip-bad", "--skip-bad needs --task");
+    assert_usage_error("eval --task classify --ckpt x --data y --batch 0", "--batch must be at least 1, got 0");
+    assert_usage_error("finetune --task foo --ckpt x --train y", "--task must be classify, entail, similar or choice, got 'foo'");
+    assert_usage_error("finetune --ckpt x --train y", "--task is required");
+}
+END_TEST
+
+// bpe-train checks --out before it trains, and claims success only for a saved file.
+START_TEST(test_bpe_train_output_problems) {
+    char args[1024], data_path[256];
+    snprintf(data_path, sizeof data_path, "%s", temp_file("bpe_text.txt"));
+    FILE *f = fopen(data_path, "w");
+    fputs("the cat sat on the mat. the dog sat on the log.\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "bpe-train --data %s --out /nonexistent/dir/vocab.bpe --quiet", data_path);
+    assert_usage_error(args, "/nonexistent/dir/vocab.bpe: cannot write this file");
+    // a directory as --out: PATH.tmp can be made, but not renamed over the directory
+    const char *dir = temp_file("bpe_out_dir");
+    snprintf(args, sizeof args, "mkdir -p %s", dir);
+    ck_assert_int_eq(system(args), 0);
+    snprintf(args, sizeof args, "bpe-train --data %s --merges 5 --out %s --quiet", data_path, dir);
+    int status = run_gpt(args);
+    ck_assert_msg(status == 1, "exit status %d: %s", status, gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "cannot write the vocabulary"));
+    ck_assert_msg(strstr(gpt_output, "learned") == NULL, "success claimed: %s", gpt_output);
+    rmdir(dir);
+    remove(data_path);
 }
 END_TEST
 
@@ -125,6 +189,16 @@ START_TEST(test_finetune_eval_predict) {
     ck_assert_ptr_nonnull(strstr(gpt_output, "dog=0."));
     snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_file("stdin2.txt", "too\tmany\n"));
     assert_usage_error(args, "stdin:1: expected 1 field");
+    assert_usage_error(args, "stdin:1: expected 1 field (the text), got 2");
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_file("stdin3.txt", "0\t1\t2\t3\t4\t5\t6\t7\t8\t9\n"));
+    assert_usage_error(args, "stdin:1: at most 9 fields (a context and 8 options), got 10");
+    snprintf(args, sizeof args, "predict --ckpt %s --task foo < %s", task, temp_file("stdin.txt"));
+    assert_usage_error(args, "--task must be classify, entail, similar or choice, got 'foo'");
+    snprintf(args, sizeof args, "predict --ckpt %s --task entail < %s", task, temp_file("stdin.txt"));
+    assert_usage_error(args, "has a classify head, not entail");
+    snprintf(args, sizeof args, "eval --task classify --ckpt %s --data %s --batch 3", task, train_path);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "8 examples in batches of 3"));
     snprintf(args, sizeof args, "eval --task entail --ckpt %s --data %s", task, train_path);
     assert_usage_error(args, "has a classify head, not entail");
     snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s", lm,
@@ -219,6 +293,9 @@ Suite *cli_suite(void) {
     TCase *tc = tcase_create("gpt program");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_bad_input_exits_2);
+    tcase_add_test(tc, test_out_of_range_values_exit_2);
+    tcase_add_test(tc, test_eval_task_options_need_task);
+    tcase_add_test(tc, test_bpe_train_output_problems);
     tcase_add_test(tc, test_small_run_end_to_end);
     tcase_add_test(tc, test_divergence_keeps_last_checkpoint);
     tcase_add_test(tc, test_bpe_tokenizer_end_to_end);

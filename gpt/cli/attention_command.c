@@ -24,8 +24,7 @@ static TokenSequence text_tokens(const Command *command, const Tokenizer *tokeni
     if (tokens.n > n_ctx) {
         fprintf(stderr, "note: --text has %ld tokens and the model reads at most %d: showing the last %d\n", tokens.n,
                 n_ctx, n_ctx);
-        memmove(tokens.ids, tokens.ids + (tokens.n - n_ctx), sizeof(int) * (size_t)n_ctx);
-        tokens.n = n_ctx;
+        keep_last_tokens(&tokens, n_ctx);
     }
     return tokens;
 }

@@ -53,9 +53,11 @@ int bench_command(int argc, char **argv) {
     parse_options(&command, argc, argv);
     const Preset *preset = preset_find(preset_name);
     if (preset == NULL) usage_error(&command, "no preset named '%s'", preset_name);
+    if (vocab < 0) usage_error(&command, "--vocab must not be negative (0: the preset's), got %d", vocab);
+    if (seq < 0) usage_error(&command, "--seq must not be negative (0: n_ctx), got %d", seq);
     GptConfig config = preset->config;
     if (vocab > 0) config.vocab_size = vocab;
-    if (seq <= 0) seq = config.n_ctx;
+    if (seq == 0) seq = config.n_ctx;
     if (batch < 1 || steps < 1 || seq > config.n_ctx)
         usage_error(&command, "--batch and --steps must be at least 1, --seq at most n_ctx (%d)", config.n_ctx);
     Gpt *model = gpt_create(&config);

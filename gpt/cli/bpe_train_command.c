@@ -21,10 +21,11 @@ int bpe_train_command(int argc, char **argv) {
     Command command = {"bpe-train",
                        "Learns BPE merges: the most frequent adjacent pair of symbols becomes a new symbol,\n"
                        "again and again (ties: the smaller left id, then the smaller right id).",
-                       "bpe-train --data FILE --merges N --out VOCAB [--lowercase]", options};
+                       "bpe-train --data FILE --out VOCAB [--merges N] [--lowercase] [--quiet]", options};
     parse_options(&command, argc, argv);
     if (data == NULL || out == NULL) usage_error(&command, "--data and --out are required");
     if (merges < 0 || merges > BPE_MAX_MERGES) usage_error(&command, "--merges must be in [0, %d]", BPE_MAX_MERGES);
+    check_output_or_exit(&command, out);
     size_t len;
     char *text = load_text_or_exit(&command, data, &len);
     BpeOptions bpe_options = {.lowercase = lowercase, .progress = quiet ? NULL : bpe_progress_to_stderr};
@@ -35,8 +36,9 @@ int bpe_train_command(int argc, char **argv) {
     if (bpe == NULL) runtime_error("%s", error.message);
     double seconds = seconds_now() - start;
     bool saved = bpe_save(bpe, out, &error);
-    fprintf(stderr, "learned %d merges in %.2f s: vocabulary of %d tokens in %s\n", bpe_merge_count(bpe), seconds,
-            bpe_vocab_size(bpe), out);
+    if (saved)
+        fprintf(stderr, "learned %d merges in %.2f s: vocabulary of %d tokens in %s\n", bpe_merge_count(bpe), seconds,
+                bpe_vocab_size(bpe), out);
     bpe_free(bpe);
     if (!saved) runtime_error("%s", error.message);
     return 0;

@@ -21,8 +21,13 @@ int predict_command(int argc, char **argv);
 int plot_command(int argc, char **argv);
 int attention_command(int argc, char **argv);
 int graph_command(int argc, char **argv);
-int task_eval_command(const Command *command, const char *task, const char *ckpt, const char *data,
-                      const char *format, const char *predictions, bool skip_bad);
+// gpt eval --task: the flags that concern a fine-tuned checkpoint.
+typedef struct TaskEvalArgs {
+    const char *task, *ckpt, *data, *format, *predictions;
+    int batch;
+    bool skip_bad;
+} TaskEvalArgs;
+int task_eval_command(const Command *command, const TaskEvalArgs *args);
 
 // The default training text, built into the program: this project's own documentation.
 extern const unsigned char embedded_corpus[];
@@ -34,6 +39,10 @@ char *load_text_or_exit(const Command *command, const char *path, size_t *len);
 Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer, TrainingState *state);
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,
                              const char *source);
+// The model reads at most n tokens: a longer sequence keeps its last n.
+void keep_last_tokens(TokenSequence *tokens, long n);
+// --task as one of the four task heads; a missing or unknown name exits, echoing it.
+TaskKind task_or_exit(const Command *command, const char *text);
 // Fine-tuning data, or an exit with a message naming the file, line and field.
 TaskReadOptions read_options_or_exit(const Command *command, const char *task, const char *format, bool graded,
                                      bool skip_bad);
@@ -44,6 +53,9 @@ EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset 
 // gpt/replace_file.h): an unwritable path exits 2, a failed write exits 1.
 FILE *open_output_or_exit(const Command *command, const char *path);
 void close_output_or_exit(FILE *file, const char *path, bool written);
+// Before a long job: exits 2 now, not after the work, when PATH.tmp cannot be created.
+// Leaves no file behind (a stale PATH.tmp included) and PATH as it was.
+void check_output_or_exit(const Command *command, const char *path);
 bool ends_with_text(const char *text, const char *suffix);  // "attn.svg" ends with ".svg"
 // Prints the text of the ids to stdout.
 void print_tokens(const Tokenizer *tokenizer, const int *ids, long n);

@@ -39,6 +39,46 @@ TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer,
     return tokens;
 }
 
+void keep_last_tokens(TokenSequence *tokens, long n) {
+    if (tokens->n <= n) return;
+    memmove(tokens->ids, tokens->ids + (tokens->n - n), sizeof(int) * (size_t)n);
+    tokens->n = n;
+}
+
+TaskKind task_or_exit(const Command *command, const char *text) {
+    TaskKind task;
+    if (text == NULL) usage_error(command, "--task is required: classify, entail, similar or choice");
+    if (!task_from_name(text, &task) || task == TASK_NONE)
+        usage_error(command, "--task must be classify, entail, similar or choice, got '%s'", text);
+    return task;
+}
+
+// --format and --task for the reader; exits on a name it does not know.
+TaskReadOptions read_options_or_exit(const Command *command, const char *task_text, const char *format_text,
+                                     bool graded, bool skip_bad) {
+    TaskReadOptions o = {.task = task_or_exit(command, task_text), .graded = graded, .skip_bad = skip_bad};
+    if (format_text != NULL && !task_format_from_name(format_text, &o.format))
+        usage_error(command, "--format must be auto, tsv, sst2, sick, mrpc, stsb or storycloze, got '%s'", format_text);
+    return o;
+}
+
+void load_task_data_or_exit(const Command *command, TaskDataset *data, const char *path, const TaskReadOptions *o) {
+    if (!task_data_load(data, path, o)) usage_error(command, "%s", data->error);
+    if (data->n_skipped > 0)
+        fprintf(stderr, "%s: skipped %d bad rows (--skip-bad); the first: %s\n", path, data->n_skipped,
+                data->first_skipped);
+}
+
+EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
+                                      const char *path) {
+    EncodedDataset encoded;
+    char error[256];
+    if (!encode_dataset(data, tokenizer, &encoded, error, sizeof error)) usage_error(command, "%s: %s", path, error);
+    if (encoded.n_dropped_bytes > 0)
+        fprintf(stderr, "%s: %ld bytes outside the character vocabulary were left out\n", path, encoded.n_dropped_bytes);
+    return encoded;
+}
+
 void print_tokens(const Tokenizer *tokenizer, const int *ids, long n) {
     size_t len;
     char *text = tokenizer_decode(tokenizer, ids, n, &len);

@@ -6,6 +6,13 @@
 #include "gpt/cli/commands.h"
 #include "gpt/evaluate.h"
 
+// A language model's loss has no use for these: refused rather than silently ignored.
+static void refuse_task_only_options(const Command *command) {
+    static const char *const task_only[] = {"format", "predictions", "skip-bad"};
+    for (size_t i = 0; i < sizeof task_only / sizeof *task_only; i++)
+        if (option_given(command, task_only[i])) usage_error(command, "--%s needs --task", task_only[i]);
+}
+
 int eval_command(int argc, char **argv) {
     const char *ckpt = NULL, *data = NULL, *task = NULL, *format = NULL, *predictions = NULL;
     int batch = 8;
@@ -13,7 +20,7 @@ int eval_command(int argc, char **argv) {
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to evaluate (required)", 0},
         {"data", OPTION_STRING, &data, "text file, or task examples with --task (required)", 0},
-        {"batch", OPTION_INT, &batch, "windows evaluated together (does not change the result)", 0},
+        {"batch", OPTION_INT, &batch, "windows, or task examples, evaluated together (does not change the result)", 0},
         {"task", OPTION_STRING, &task, "a fine-tuned checkpoint's task: classify, entail, similar or choice", 0},
         {"format", OPTION_STRING, &format, "with --task: auto, tsv, sst2, sick, mrpc, stsb or storycloze", 0},
         {"predictions", OPTION_STRING, &predictions, "with --task: write each example's prediction to this file", 0},
@@ -29,8 +36,12 @@ int eval_command(int argc, char **argv) {
                        "eval --ckpt CKPT --data FILE [--task T [--format F] [--predictions OUT]]", options};
     parse_options(&command, argc, argv);
     if (data == NULL) usage_error(&command, "--data is required");
-    if (task != NULL) return task_eval_command(&command, task, ckpt, data, format, predictions, skip_bad);
     if (batch < 1) usage_error(&command, "--batch must be at least 1, got %d", batch);
+    if (task != NULL) {
+        TaskEvalArgs args = {task, ckpt, data, format, predictions, batch, skip_bad};
+        return task_eval_command(&command, &args);
+    }
+    refuse_task_only_options(&command);
     Tokenizer tokenizer;
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
     size_t len;

@@ -17,34 +17,6 @@ typedef struct FinetuneArgs {
     bool regression, no_pretrain, skip_bad, quiet, check_finite;
 } FinetuneArgs;
 
-// --format and --task for the reader; exits on a name it does not know.
-TaskReadOptions read_options_or_exit(const Command *command, const char *task_text, const char *format_text,
-                                     bool graded, bool skip_bad) {
-    TaskReadOptions o = {.graded = graded, .skip_bad = skip_bad};
-    if (task_text == NULL || !task_from_name(task_text, &o.task) || o.task == TASK_NONE)
-        usage_error(command, "--task must be classify, entail, similar or choice");
-    if (format_text != NULL && !task_format_from_name(format_text, &o.format))
-        usage_error(command, "--format must be auto, tsv, sst2, sick, mrpc, stsb or storycloze, got '%s'", format_text);
-    return o;
-}
-
-void load_task_data_or_exit(const Command *command, TaskDataset *data, const char *path, const TaskReadOptions *o) {
-    if (!task_data_load(data, path, o)) usage_error(command, "%s", data->error);
-    if (data->n_skipped > 0)
-        fprintf(stderr, "%s: skipped %d bad rows (--skip-bad); the first: %s\n", path, data->n_skipped,
-                data->first_skipped);
-}
-
-EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
-                                      const char *path) {
-    EncodedDataset encoded;
-    char error[256];
-    if (!encode_dataset(data, tokenizer, &encoded, error, sizeof error)) usage_error(command, "%s: %s", path, error);
-    if (encoded.n_dropped_bytes > 0)
-        fprintf(stderr, "%s: %ld bytes outside the character vocabulary were left out\n", path, encoded.n_dropped_bytes);
-    return encoded;
-}
-
 // Train and dev sets: --dev, or --dev-split N examples held out of --train.
 static void load_sets(const Command *command, const FinetuneArgs *a, TaskReadOptions *o, TaskDataset *train,
                       TaskDataset *dev) {

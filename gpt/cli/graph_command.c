@@ -23,10 +23,7 @@ static TokenSequence graph_tokens(const Command *command, const Tokenizer *token
     tokens = encode_or_exit(command, tokenizer, text, strlen(text), "--text");
     if (tokens.n < 2)
         usage_error(command, "--text needs at least 2 tokens: the loss predicts each token from the ones before");
-    if (tokens.n > n_ctx + 1) {
-        memmove(tokens.ids, tokens.ids + (tokens.n - n_ctx - 1), sizeof(int) * (size_t)(n_ctx + 1));
-        tokens.n = n_ctx + 1;
-    }
+    keep_last_tokens(&tokens, n_ctx + 1);  // n_ctx inputs and the target of the last
     return tokens;
 }
 

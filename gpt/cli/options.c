@@ -1,6 +1,8 @@
 #include "gpt/cli/options.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +28,10 @@ _Noreturn void runtime_error(const char *format, ...) {
     exit(EXIT_FAILURE);
 }
 
+// A help text that names its own default ("(default: the preset's)") gets no other:
+// the stored value may only mean "not given".
 static void print_default(const Option *o) {
+    if (strstr(o->help, "(default") != NULL) return;
     switch (o->type) {
     case OPTION_INT: printf(" (default %d)", *(int *)o->value); break;
     case OPTION_LONG: printf(" (default %ld)", *(long *)o->value); break;
@@ -56,7 +61,7 @@ static void set_value(const Command *command, Option *o, const char *text) {
     case OPTION_INT:
     case OPTION_LONG: {
         long v = strtol(text, &end, 10);
-        if (*text == '\0' || *end != '\0' || errno != 0 || (o->type == OPTION_INT && (v > 2147483647L || v < -2147483647L)))
+        if (*text == '\0' || *end != '\0' || errno != 0 || (o->type == OPTION_INT && (v > INT_MAX || v < INT_MIN)))
             usage_error(command, "--%s expects an integer, got '%s'", o->name, text);
         if (o->type == OPTION_INT) *(int *)o->value = (int)v;
         else *(long *)o->value = v;
@@ -66,6 +71,9 @@ static void set_value(const Command *command, Option *o, const char *text) {
         float v = strtof(text, &end);
         if (*text == '\0' || *end != '\0' || errno != 0)
             usage_error(command, "--%s expects a number, got '%s'", o->name, text);
+        // strtof reads "nan" and "inf" too; no option means anything by them, and a NaN
+        // would pass every range check written as a comparison
+        if (!isfinite(v)) usage_error(command, "--%s expects a finite number, got '%s'", o->name, text);
         *(float *)o->value = v;
         break;
     }

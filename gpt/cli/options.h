@@ -11,7 +11,7 @@ typedef struct Option {
     const char *name;  // "batch" for --batch
     OptionType type;
     void *value;       // int*, long*, float*, const char**, bool*
-    const char *help;  // one line; the default is printed from *value
+    const char *help;  // one line; the default is printed from *value unless it says "(default"
     bool given;        // set by parse_options
 } Option;
 
@@ -28,6 +28,8 @@ enum { EXIT_USAGE = 2 };
 // Parses "--name value" and "--name=value"; --help prints the help and exits 0; a
 // problem prints "gpt <command>: <what>" and exits with EXIT_USAGE.
 void parse_options(const Command *command, int argc, char **argv);
+// Whether --name was on the command line: tells "not given" (keep the preset) from any
+// value, so that no value has to be set aside to mean "not given".
 bool option_given(const Command *command, const char *name);
 _Noreturn void usage_error(const Command *command, const char *format, ...);
 _Noreturn void runtime_error(const char *format, ...);  // exit status 1

@@ -13,6 +13,11 @@ FILE *open_output_or_exit(const Command *command, const char *path) {
     return file;
 }
 
+void check_output_or_exit(const Command *command, const char *path) {
+    FILE *probe = open_output_or_exit(command, path);
+    replace_file_commit(probe, path, false);  // not written: removes PATH.tmp, leaves PATH alone
+}
+
 void close_output_or_exit(FILE *file, const char *path, bool written) {
     if (!replace_file_commit(file, path, written))
         runtime_error("%s: the file could not be written completely: %s (a previous %s is untouched)", path,

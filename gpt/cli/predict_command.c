@@ -1,5 +1,9 @@
 // gpt predict: a fine-tuned model's answer for examples typed on stdin, one per line,
 // fields separated by tabs:  text | premise\thypothesis | a\tb | context\toption1\toption2...
+// getline (a line of any length, in a buffer it grows itself) is POSIX.
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,29 +11,51 @@
 #include "gpt/cli/commands.h"
 #include "gpt/finetune.h"
 
-// Reads one line of any length (without its newline) into *line; false at the end.
+enum { MAX_LINE_FIELDS = TASK_MAX_TEXTS };  // a context and TASK_MAX_OPTIONS options
+
+// Reads one line of any length (without its newline or "\r\n") into *line; false at
+// the end of the input. Out of memory ends the program: getline would report it as
+// the end, and the remaining lines would be skipped without a word.
 static bool read_line(FILE *in, char **line, size_t *capacity) {
-    size_t n = 0;
-    int c;
-    while ((c = fgetc(in)) != EOF && c != '\n') {
-        if (n + 2 > *capacity) *line = realloc(*line, *capacity = 2 * *capacity + 256);
-        (*line)[n++] = (char)c;
-    }
-    if (c == EOF && n == 0) return false;
-    if (*capacity == 0) *line = realloc(*line, *capacity = 256);
+    errno = 0;
+    ssize_t n = getline(line, capacity, in);
+    if (n < 0 && errno == ENOMEM) runtime_error("stdin: out of memory reading a line");
+    if (n < 0) return false;
+    if (n > 0 && (*line)[n - 1] == '\n') n--;
     if (n > 0 && (*line)[n - 1] == '\r') n--;
     (*line)[n] = '\0';
     return true;
 }
 
-static int split_tabs(char *line, char **fields, int max) {
-    int n = 0;
-    for (char *field = line; n < max; field = strchr(field, '\t') + 1) {
-        fields[n++] = field;
-        if (strchr(field, '\t') == NULL) break;
-    }
-    for (int i = 0; i + 1 < n; i++) *strchr(fields[i], '\t') = '\0';
+static int count_fields(const char *line) {
+    int n = 1;
+    for (const char *tab = strchr(line, '\t'); tab != NULL; tab = strchr(tab + 1, '\t')) n++;
     return n;
+}
+
+// Cuts the line at its tabs; the caller has checked there are at most MAX_LINE_FIELDS.
+static void split_tabs(char *line, char **fields) {
+    for (char *field = line; field != NULL; fields++) {
+        *fields = field;
+        char *tab = strchr(field, '\t');
+        if (tab != NULL) *tab = '\0';
+        field = tab != NULL ? tab + 1 : NULL;
+    }
+}
+
+// What a line of this task holds, for the message about a wrong count.
+static const char *expected_fields(TaskKind task) {
+    switch (task) {
+    case TASK_CLASSIFY: return "1 field (the text)";
+    case TASK_ENTAIL: return "2 tab-separated fields (the premise and the hypothesis)";
+    case TASK_SIMILAR: return "2 tab-separated fields (the two texts)";
+    default: return "tab-separated fields: a context and at least 2 options";
+    }
+}
+
+static bool right_field_count(TaskKind task, int n) {
+    if (task == TASK_CHOICE) return n >= 3;
+    return n == (task == TASK_CLASSIFY ? 1 : 2);
 }
 
 static void print_answer(const Gpt *model, const float *p, int width) {
@@ -53,14 +79,18 @@ static void print_answer(const Gpt *model, const float *p, int width) {
 // One line: its fields become an example (tokens), the model answers.
 static bool predict_line(Gpt *model, const Tokenizer *tokenizer, char *line, long line_number) {
     TaskKind task = model->config.head.task;
-    char *fields[MAX_TASK_FIELDS];
-    int n = split_tabs(line, fields, MAX_TASK_FIELDS);
-    int wanted = task == TASK_CLASSIFY ? 1 : 2;
-    if (task == TASK_CHOICE ? n < 3 : n != wanted) {
-        fprintf(stderr, "stdin:%ld: expected %s tab-separated fields, got %d\n", line_number,
-                task == TASK_CHOICE ? "a context and at least 2 options:" : wanted == 1 ? "1 field (the text), not" : "2", n);
+    int n = count_fields(line);
+    if (n > MAX_LINE_FIELDS) {
+        fprintf(stderr, "stdin:%ld: at most %d fields (a context and %d options), got %d\n", line_number,
+                MAX_LINE_FIELDS, TASK_MAX_OPTIONS, n);
         return false;
     }
+    if (!right_field_count(task, n)) {
+        fprintf(stderr, "stdin:%ld: expected %s, got %d\n", line_number, expected_fields(task), n);
+        return false;
+    }
+    char *fields[MAX_LINE_FIELDS];
+    split_tabs(line, fields);
     TaskExample example = {.n_texts = n};
     for (int i = 0; i < n; i++) example.text[i] = fields[i];
     TaskDataset one = {.task = task, .examples = &example, .n_examples = 1};
@@ -94,9 +124,8 @@ int predict_command(int argc, char **argv) {
     parse_options(&command, argc, argv);
     Tokenizer tokenizer;
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
-    TaskKind expected;
     if (model->config.head.task == TASK_NONE) usage_error(&command, "%s is a language model without a task head", ckpt);
-    if (task != NULL && (!task_from_name(task, &expected) || expected != model->config.head.task))
+    if (task != NULL && task_or_exit(&command, task) != model->config.head.task)
         usage_error(&command, "%s has a %s head, not %s", ckpt, task_name(model->config.head.task), task);
     char *line = NULL;
     size_t capacity = 0;

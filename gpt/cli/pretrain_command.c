@@ -19,20 +19,24 @@ typedef struct PretrainArgs {
     bool quiet, check_finite;
 } PretrainArgs;
 
-static void override(int *field, int value) {
-    if (value > 0) *field = value;
+// A preset's size, replaced by --NAME when it was given; a size below 1 is refused
+// rather than quietly replaced by the preset's.
+static void override(const Command *command, const char *name, int *field, int value) {
+    if (!option_given(command, name)) return;
+    if (value < 1) usage_error(command, "--%s must be at least 1, got %d", name, value);
+    *field = value;
 }
 
 static GptConfig config_from_args(const Command *command, const PretrainArgs *a) {
     const Preset *preset = preset_find(a->preset);
     if (preset == NULL) usage_error(command, "no preset named '%s' (nano, tiny, small, gpt1)", a->preset);
     GptConfig c = preset->config;
-    override(&c.n_layers, a->layers);
-    override(&c.d_model, a->d_model);
-    override(&c.n_heads, a->heads);
-    override(&c.d_ff, a->d_ff);
-    override(&c.n_ctx, a->ctx);
-    if (a->dropout >= 0.0f) c.dropout = a->dropout;
+    override(command, "layers", &c.n_layers, a->layers);
+    override(command, "d-model", &c.d_model, a->d_model);
+    override(command, "heads", &c.n_heads, a->heads);
+    override(command, "d-ff", &c.d_ff, a->d_ff);
+    override(command, "ctx", &c.n_ctx, a->ctx);
+    if (a->dropout != -1.0f) c.dropout = a->dropout;  // -1: the preset's, as the help says
     if (a->act != NULL) {
         if (strcmp(a->act, "relu") != 0 && strcmp(a->act, "gelu") != 0)
             usage_error(command, "--act must be relu or gelu, got '%s'", a->act);
@@ -44,6 +48,11 @@ static GptConfig config_from_args(const Command *command, const PretrainArgs *a)
 static void check_args(const Command *command, const PretrainArgs *a, SgdOptions *sgd) {
     if (a->batch < 1) usage_error(command, "--batch must be at least 1, got %d", a->batch);
     if (a->steps < 0) usage_error(command, "--steps must not be negative, got %ld", a->steps);
+    if (a->seq < 0) usage_error(command, "--seq must not be negative (0: n_ctx), got %d", a->seq);
+    if (a->dropout != -1.0f && !(a->dropout >= 0.0f && a->dropout < 1.0f))
+        usage_error(command, "--dropout must be in [0, 1), or -1 for the preset's, got %g", a->dropout);
+    if (a->sample_tokens < 0)
+        usage_error(command, "--sample-tokens must not be negative (0: no sample), got %d", a->sample_tokens);
     if (!(a->lr > 0.0f) || !isfinite(a->lr)) usage_error(command, "--lr must be a positive number, got %g", a->lr);
     if (!(a->val_fraction >= 0.0f && a->val_fraction < 1.0f))
         usage_error(command, "--val-fraction must be in [0, 1), got %g", a->val_fraction);
@@ -140,11 +149,11 @@ int pretrain_command(int argc, char **argv) {
     Option options[] = {
         {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
         {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
-        {"layers", OPTION_INT, &a.layers, "override the preset's number of blocks", 0},
-        {"d-model", OPTION_INT, &a.d_model, "override the preset's width", 0},
-        {"heads", OPTION_INT, &a.heads, "override the preset's attention heads", 0},
-        {"d-ff", OPTION_INT, &a.d_ff, "override the preset's feed-forward width", 0},
-        {"ctx", OPTION_INT, &a.ctx, "override the preset's context window n_ctx", 0},
+        {"layers", OPTION_INT, &a.layers, "decoder blocks (default: the preset's)", 0},
+        {"d-model", OPTION_INT, &a.d_model, "width d_model (default: the preset's)", 0},
+        {"heads", OPTION_INT, &a.heads, "attention heads per block (default: the preset's)", 0},
+        {"d-ff", OPTION_INT, &a.d_ff, "feed-forward width d_ff (default: the preset's)", 0},
+        {"ctx", OPTION_INT, &a.ctx, "context window n_ctx (default: the preset's)", 0},
         {"act", OPTION_STRING, &a.act, "relu (the seed document) or gelu (the paper)", 0},
         {"dropout", OPTION_FLOAT, &a.dropout, "override the preset's dropout (-1: the preset's)", 0},
         {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes, chars, or bpe:VOCAB (a file from gpt bpe-train)", 0},

@@ -27,22 +27,21 @@ static void write_predictions(const Command *command, const char *path, const Gp
     close_output_or_exit(file, path, !ferror(file));
 }
 
-int task_eval_command(const Command *command, const char *task, const char *ckpt, const char *data_path,
-                      const char *format, const char *predictions, bool skip_bad) {
+int task_eval_command(const Command *command, const TaskEvalArgs *a) {
     Tokenizer tokenizer;
-    Gpt *model = load_checkpoint_or_exit(command, ckpt, &tokenizer, NULL);
+    Gpt *model = load_checkpoint_or_exit(command, a->ckpt, &tokenizer, NULL);
     const TaskHeadConfig *head = &model->config.head;
-    TaskReadOptions read = read_options_or_exit(command, task, format, head->regression, skip_bad);
+    TaskReadOptions read = read_options_or_exit(command, a->task, a->format, head->regression, a->skip_bad);
     if (head->task != read.task)
-        usage_error(command, "%s has a %s head, not %s", ckpt, task_name(head->task), task_name(read.task));
+        usage_error(command, "%s has a %s head, not %s", a->ckpt, task_name(head->task), task_name(read.task));
     read.labels = (const char *const *)model->label_names;
     read.n_labels = model->n_label_names;
     TaskDataset data;
-    load_task_data_or_exit(command, &data, data_path, &read);
-    EncodedDataset encoded = encode_or_exit_dataset(command, &data, &tokenizer, data_path);
+    load_task_data_or_exit(command, &data, a->data, &read);
+    EncodedDataset encoded = encode_or_exit_dataset(command, &data, &tokenizer, a->data);
     int width = output_width(&model->config, &encoded.examples[0]);
     float *outputs = malloc(sizeof(float) * (size_t)encoded.n * (size_t)width);
-    task_predict(model, &tokenizer, encoded.examples, encoded.n, 16, outputs);
+    task_predict(model, &tokenizer, encoded.examples, encoded.n, a->batch, outputs);
     TaskMetrics m = task_metrics(&model->config, encoded.examples, encoded.n, outputs);
     if (head->regression) {
         printf("pearson: %.4f\nspearman: %.4f\nmse: %.4f\n", m.pearson, m.spearman, m.mean_loss);
@@ -50,8 +49,8 @@ int task_eval_command(const Command *command, const char *task, const char *ckpt
         printf("accuracy: %.4f\n", m.accuracy);
         if (width == 2 && head->task != TASK_CHOICE) printf("f1: %.4f\n", m.f1);
     }
-    fprintf(stderr, "%d examples, mean L2 %.4f\n", m.n, m.mean_loss);
-    if (predictions != NULL) write_predictions(command, predictions, model, &encoded, outputs, width);
+    fprintf(stderr, "%d examples in batches of %d, mean L2 %.4f\n", m.n, a->batch, m.mean_loss);
+    if (a->predictions != NULL) write_predictions(command, a->predictions, model, &encoded, outputs, width);
     free(outputs);
     encoded_dataset_free(&encoded);
     task_dataset_free(&data);
