@@ -47,10 +47,11 @@ static void print_progress(Progress *p, long step, long total, float loss, float
     double eta = per_step * (double)(total - step);
     char val_text[32] = "-";
     if (!isnan(val)) snprintf(val_text, sizeof val_text, "%.4f", val);
-    fprintf(stderr, "%sstep %ld/%ld | loss %.4f | val %s | %.1fk tok/s | %d:%02d elapsed, ETA %d:%02d%s",
+    long elapsed_s = (long)elapsed, eta_s = (long)fmin(eta, 1e12);  // --steps may be huge
+    fprintf(stderr, "%sstep %ld/%ld | loss %.4f | val %s | %.1fk tok/s | %ld:%02ld elapsed, ETA %ld:%02ld%s",
             p->tty ? "\r" : "", step, total, loss, val_text,
-            per_step > 0 ? (double)p->tokens_per_step / per_step / 1000.0 : 0.0, (int)elapsed / 60,
-            (int)elapsed % 60, (int)eta / 60, (int)eta % 60, p->tty && !keep_line ? "  " : "\n");
+            per_step > 0 ? (double)p->tokens_per_step / per_step / 1000.0 : 0.0, elapsed_s / 60, elapsed_s % 60,
+            eta_s / 60, eta_s % 60, p->tty && !keep_line ? "  " : "\n");
     fflush(stderr);
 }
 

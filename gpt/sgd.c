@@ -1,6 +1,7 @@
 #include "gpt/sgd.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 // Eq: θ ← θ − η·∇θ L
@@ -50,4 +51,14 @@ bool lr_decay_from_name(const char *name, LrDecay *decay) {
             return true;
         }
     return false;
+}
+
+const char *sgd_describe(const SgdOptions *o, char *buf, size_t len) {
+    size_t at = (size_t)snprintf(buf, len, "SGD lr %g", (double)o->lr);
+    if (o->clip_norm > 0.0f && at < len)
+        at += (size_t)snprintf(buf + at, len - at, ", clipped at norm %g", (double)o->clip_norm);
+    if (o->warmup_steps > 0 && at < len)
+        at += (size_t)snprintf(buf + at, len - at, ", warm-up %d steps", o->warmup_steps);
+    if (o->decay != LR_CONSTANT && at < len) snprintf(buf + at, len - at, ", %s decay", lr_decay_name(o->decay));
+    return buf;
 }

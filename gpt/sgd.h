@@ -5,6 +5,8 @@
 #ifndef GPT1_SGD_H
 #define GPT1_SGD_H
 
+#include <stddef.h>
+
 #include "nn/parameters.h"
 
 typedef enum { LR_CONSTANT = 0, LR_COSINE, LR_LINEAR } LrDecay;
@@ -23,6 +25,8 @@ float learning_rate_at(const SgdOptions *options, long step, long total_steps);
 double gradient_norm(const ParameterTable *params);
 void clip_gradients(ParameterTable *params, float max_norm);
 const char *lr_decay_name(LrDecay decay);
+// "SGD lr 0.3", then whichever options are on: ", clipped at norm 1, warm-up 100 steps, cosine decay".
+const char *sgd_describe(const SgdOptions *options, char *buf, size_t len);
 bool lr_decay_from_name(const char *name, LrDecay *decay);
 
 #endif

@@ -208,6 +208,11 @@ START_TEST(test_finetune_eval_predict) {
     assert_usage_error(args, "empty.tsv");
     snprintf(args, sizeof args, "predict --ckpt %s", lm);
     assert_usage_error(args, "a language model without a task head");
+    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 2 --steps 1 --batch 1 --out %s "
+             "--sample-tokens 0 --quiet", data_path, lm);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s --out %s", lm, train_path, task);
+    assert_usage_error(args, "the classify head needs n_ctx of at least 3 (for <s> $ <e>), got 2");
     remove(lm);
     remove(task);
 }

@@ -342,6 +342,16 @@ START_TEST(test_replace_file_is_all_or_nothing) {
 }
 END_TEST
 
+START_TEST(test_sgd_describe) {
+    char text[160];
+    SgdOptions plain = {.lr = 0.25f};
+    ck_assert_str_eq(sgd_describe(&plain, text, sizeof text), "SGD lr 0.25");
+    SgdOptions all = {.lr = 0.5f, .clip_norm = 1.0f, .warmup_steps = 100, .decay = LR_COSINE};
+    ck_assert_str_eq(sgd_describe(&all, text, sizeof text),
+                     "SGD lr 0.5, clipped at norm 1, warm-up 100 steps, cosine decay");
+}
+END_TEST
+
 // A resumed run appends to its log; a new log file gets its header even then.
 START_TEST(test_log_file_header_once) {
     const char *path = temp_file("resumed.csv");
@@ -431,6 +441,7 @@ Suite *gpt_suite(void) {
     tcase_add_test(tc, test_checkpoint_rejects_damage);
     tcase_add_test(tc, test_replace_file_is_all_or_nothing);
     tcase_add_test(tc, test_log_file_header_once);
+    tcase_add_test(tc, test_sgd_describe);
     tcase_add_test(tc, test_resume_equals_uninterrupted);
     tcase_add_test(tc, test_divergence_is_reported);
     suite_add_tcase(s, tc);

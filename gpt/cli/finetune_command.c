@@ -58,6 +58,10 @@ static int run(const Command *command, const FinetuneArgs *a) {
     TaskDataset train_data, dev_data;
     load_sets(command, a, &read, &train_data, &dev_data);
     TaskHeadConfig head = head_config(command, a, &train_data);
+    GptConfig task_config = pretrained->config;
+    task_config.head = head;
+    char why[200];
+    if (!config_validate(&task_config, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
     Gpt *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
                                             (uint64_t)a->seed);
     gpt_set_label_names(model, train_data.label_names, train_data.n_labels);
@@ -67,10 +71,12 @@ static int run(const Command *command, const FinetuneArgs *a) {
     EncodedDataset dev = encode_or_exit_dataset(command, &dev_data, &tokenizer, a->dev ? a->dev : a->train);
     if (a->max_train > 0 && a->max_train < train.n) train.n = a->max_train;
     config_print(stderr, &model->config);
-    fprintf(stderr, "fine-tuning: %d epochs of %d examples in batches of %d, SGD lr %g, lambda %g%s\n", a->epochs,
-            train.n, a->batch, a->lr, a->lambda, a->no_pretrain ? ", without pre-training" : "");
     FinetuneOptions o = {.epochs = a->epochs, .batch = a->batch, .sgd = {.lr = a->lr, .clip_norm = a->clip},
                          .lambda = a->lambda, .seed = (uint64_t)a->seed, .out = a->out, .log = a->log, .quiet = a->quiet};
+    char sgd_text[160];
+    fprintf(stderr, "fine-tuning: %d epochs of %d examples in batches of %d, %s, lambda %g%s\n", a->epochs, train.n,
+            a->batch, sgd_describe(&o.sgd, sgd_text, sizeof sgd_text), a->lambda,
+            a->no_pretrain ? ", without pre-training" : "");
     FinetuneReport report;
     char error[512];
     bool ok = finetune(model, &tokenizer, train.examples, train.n, dev.examples, dev.n, &o, &report, error, sizeof error);
@@ -96,7 +102,7 @@ int finetune_command(int argc, char **argv) {
         {"dev-split", OPTION_INT, &a.dev_split, "hold out this many --train examples as the dev set", 0},
         {"format", OPTION_STRING, &a.format, "auto, tsv, sst2, sick, mrpc, stsb or storycloze (default auto)", 0},
         {"regression", OPTION_FLAG, &a.regression, "similar: the labels are graded scores (squared error)", 0},
-        {"similarity-combine", OPTION_STRING, &a.combine, "similar: concat (the seed) or add (the paper)", 0},
+        {"similarity-combine", OPTION_STRING, &a.combine, "similar: concat (the default here) or add (the paper)", 0},
         {"lambda", OPTION_FLOAT, &a.lambda, "weight of the auxiliary LM loss L1 (0: off)", 0},
         {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD", 0},
         {"clip", OPTION_FLOAT, &a.clip, "clip the gradient's global norm to this (0: off)", 0},

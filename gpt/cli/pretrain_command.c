@@ -121,8 +121,9 @@ static int run(const Command *command, const PretrainArgs *a, const SgdOptions *
     config_print(stderr, &model->config);
     fprintf(stderr, "data: %s, %ld tokens (%s): %ld train, %ld validation\n", a->data ? a->data : "embedded corpus",
             all.n, tokenizer_kind_name(tokenizer.kind), train.n, val.n);
-    fprintf(stderr, "training: %ld steps of %d x %d tokens, SGD lr %g%s\n", a->steps, a->batch, seq, a->lr,
-            state.step > 0 ? " (resumed)" : "");
+    char sgd_text[160];
+    fprintf(stderr, "training: %ld steps of %d x %d tokens, %s%s\n", a->steps, a->batch, seq,
+            sgd_describe(sgd, sgd_text, sizeof sgd_text), state.step > 0 ? " (resumed)" : "");
     PretrainOptions options = {.steps = a->steps, .batch = a->batch, .seq = seq, .sgd = *sgd,
                                .eval_every = a->eval_every, .eval_windows = a->eval_windows,
                                .save_every = a->save_every, .out = a->out, .log = a->log, .quiet = a->quiet};
@@ -154,7 +155,7 @@ int pretrain_command(int argc, char **argv) {
         {"heads", OPTION_INT, &a.heads, "attention heads per block (default: the preset's)", 0},
         {"d-ff", OPTION_INT, &a.d_ff, "feed-forward width d_ff (default: the preset's)", 0},
         {"ctx", OPTION_INT, &a.ctx, "context window n_ctx (default: the preset's)", 0},
-        {"act", OPTION_STRING, &a.act, "relu (the seed document) or gelu (the paper)", 0},
+        {"act", OPTION_STRING, &a.act, "relu, max(0, x) (the classroom presets) or gelu (the paper)", 0},
         {"dropout", OPTION_FLOAT, &a.dropout, "override the preset's dropout (-1: the preset's)", 0},
         {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes, chars, or bpe:VOCAB (a file from gpt bpe-train)", 0},
         {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
