@@ -1,6 +1,6 @@
 // gpt/task_data: the fine-tuning data readers. Every sample is written inline and
-// reproduces the quirks of the real file it stands for (shared/data/README.md), so the
-// tests need no data set.
+// reproduces the quirks of the real file it stands for (SST-2, SICK, MRPC, STS-B, Story
+// Cloze; docs/task_formats.md), so the tests need no data set.
 #define _POSIX_C_SOURCE 200809L  // mkstemp, fdopen
 #include <errno.h>
 #include <stdio.h>
