@@ -106,7 +106,7 @@ test-run: $(TEST_BIN) $(PROGRAMS)
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all
 
-# The training steps of issue-sized models: tiny and small as in class, gpt1 as in the paper.
+# The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper.
 bench: $(BENCH_BINS) $(PROGRAMS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 	@$(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20

@@ -1,6 +1,7 @@
 // autograd/: the tape, accumulation, no-grad mode, names, printing, memory.
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,12 +144,56 @@ START_TEST(test_tape_rewind) {
 }
 END_TEST
 
+// The check-finite tests below end the process with exit(1), which the exit test sees,
+// but any exit(1) would pass it. So stderr goes to a file first, and an atexit handler
+// reads it back and turns the exit status into 3 unless every expected text is there.
+static const char *stderr_path;
+static const char *expected_texts[2];
+
+static void require_expected_message(void) {
+    fflush(stderr);
+    char text[1024] = "";
+    FILE *f = fopen(stderr_path, "r");
+    if (f != NULL) {
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    remove(stderr_path);
+    for (int i = 0; i < 2; i++)
+        if (expected_texts[i] != NULL && strstr(text, expected_texts[i]) == NULL) _Exit(3);
+}
+
+static void expect_exit_message(const char *first, const char *second) {
+    stderr_path = temp_file("check_finite_stderr.txt");
+    expected_texts[0] = first;
+    expected_texts[1] = second;
+    ck_assert_ptr_nonnull(freopen(stderr_path, "w", stderr));
+    atexit(require_expected_message);
+}
+
+// The causal mask writes -inf on purpose: with the check on, that is not an error.
+START_TEST(test_check_finite_allows_the_mask) {
+    bool previous = set_check_finite(true);
+    Tensor *s = tensor_filled(step_arena(), "s", shape2(3, 3), 1.0f);
+    requires_grad(s);
+    Tensor *masked = causal_mask(s);
+    ck_assert(isinf(masked->data[1]) && masked->data[1] < 0);  // row 0 may not see column 1
+    Tensor *loss = sum(softmax(masked));
+    ck_assert_float_eq_tol(loss->data[0], 3.0f, 1e-6f);
+    backward(loss);  // the gradient through the mask is finite too
+    ck_assert_int_eq(first_non_finite(s->grad, s->size), -1);
+    set_check_finite(previous);
+}
+END_TEST
+
 START_TEST(test_check_finite_names_the_op) {
     float v[] = {1.0f, -1.0f};
     Tensor *x = tensor_from_array(step_arena(), "x", shape1(2), v);
     set_check_finite(true);
     Tensor *masked = causal_mask(tensor_filled(step_arena(), "s", shape2(3, 3), 1.0f));  // -inf on purpose: fine
     (void)masked;
+    expect_exit_message("check-finite: op scale produced a non-finite value (inf)", NULL);
     scale(x, INFINITY);  // the first non-finite value: exits with a message naming "scale"
 }
 END_TEST
@@ -161,6 +206,7 @@ START_TEST(test_check_finite_names_the_backward) {
     set_check_finite(true);
     Tensor *loss = sum(scale(scale(x, 1e30f), 1e30f));
     ck_assert(isfinite(loss->data[0]));
+    expect_exit_message("the backward of op scale", "'x'");
     backward(loss);  // exits naming the inner scale's backward and 'x'
 }
 END_TEST
@@ -176,6 +222,7 @@ Suite *autograd_suite(void) {
     tcase_add_test(tc, test_graph_print_and_dot);
     tcase_add_test(tc, test_memory_flat_over_steps);
     tcase_add_test(tc, test_tape_rewind);
+    tcase_add_test(tc, test_check_finite_allows_the_mask);
     tcase_add_exit_test(tc, test_check_finite_names_the_op, EXIT_FAILURE);
     tcase_add_exit_test(tc, test_check_finite_names_the_backward, EXIT_FAILURE);
     suite_add_tcase(s, tc);

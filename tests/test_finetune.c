@@ -135,7 +135,7 @@ START_TEST(test_grad_heads) {
     check_head(TASK_CLASSIFY, 3, COMBINE_CONCAT, false);
     check_head(TASK_ENTAIL, 3, COMBINE_CONCAT, false);
     check_head(TASK_SIMILAR, 2, COMBINE_CONCAT, false);
-    check_head(TASK_SIMILAR, 2, COMBINE_ADD, false);
+    check_head(TASK_SIMILAR, 1, COMBINE_CONCAT, true);
     check_head(TASK_SIMILAR, 1, COMBINE_ADD, true);
     check_head(TASK_CHOICE, 1, COMBINE_CONCAT, false);
 }

@@ -189,6 +189,14 @@ START_TEST(test_causal_mask_and_heads) {
     assert_close(split, expected, 8, 0.0f, "split_heads");
     merge_heads_forward(merged, split, 1, 2, 2, 2);
     assert_close(merged, h, 8, 0.0f, "merge_heads");
+    // t = 3 tokens, 2 heads of 2 features: token s holds 4s..4s+3, head 0 its first two
+    float h3[12], split3[12], merged3[12];
+    for (int i = 0; i < 12; i++) h3[i] = (float)i;
+    split_heads_forward(split3, h3, 1, 3, 2, 2);
+    float expected3[] = {0, 1, 4, 5, 8, 9, 2, 3, 6, 7, 10, 11};
+    assert_close(split3, expected3, 12, 0.0f, "split_heads, t != heads");
+    merge_heads_forward(merged3, split3, 1, 3, 2, 2);
+    assert_close(merged3, h3, 12, 0.0f, "merge_heads, t != heads");
 }
 END_TEST
 

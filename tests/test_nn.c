@@ -1,6 +1,6 @@
 // nn/: every module gradient-checked end to end (input and all parameters), causality,
-// a hand-computed attention example, LayerNorm statistics, the tied output head,
-// dropout, and the post-LN order of the block.
+// hand-computed values (attention, linear, FFN, logits, a one-token block), LayerNorm
+// statistics, the tied output head, dropout, and the post-LN order of the block.
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -211,6 +211,116 @@ START_TEST(test_attention_hand_computed) {
 }
 END_TEST
 
+// W is [in, out] = [3, 2], row-major: y = x·W + b.
+// (1, 1, 1)·W = (1+3+5, 2+4+6) = (9, 12), + b = (10, 11);
+// (1, 0, −1)·W = (1−5, 2−6) = (−4, −4), + b = (−3, −5).
+START_TEST(test_linear_known_values) {
+    linear_create(&test_linear, &params, "fc", 3, 2);
+    parameters_allocate(&params);
+    float w[] = {1, 2, 3, 4, 5, 6}, b[] = {1, -1};
+    memcpy(test_linear.weight->data, w, sizeof w);
+    memcpy(test_linear.bias->data, b, sizeof b);
+    float xv[] = {1, 1, 1, 1, 0, -1};
+    Tensor *y = linear(&test_linear, tensor_from_array(step_arena(), "x", shape2(2, 3), xv));
+    ck_assert_int_eq(y->shape.ndim, 2);
+    ck_assert_int_eq(y->shape.dims[1], 2);
+    float expected[] = {10, 11, -3, -5};
+    assert_close(y->data, expected, 4, 0.0f, "linear");
+}
+END_TEST
+
+// d = 2, d_ff = 3. x = (1, −1), W1 = [[1,0,2],[0,1,1]], b1 = (0, 0.5, 0):
+// x·W1 + b1 = (1, −0.5, 1). W2 = [[1,2],[3,4],[5,6]], b2 = (0.5, −0.5).
+// ReLU: (1, 0, 1)·W2 + b2 = (1+5, 2+6) + b2 = (6.5, 7.5).
+// GELU (tanh form): GELU(1) = 0.841192, GELU(−0.5) = −0.154286, so
+// (0.841192 − 3·0.154286 + 5·0.841192 + 0.5, 2·0.841192 − 4·0.154286 + 6·0.841192 − 0.5)
+// = (5.084294, 5.612392).
+START_TEST(test_feed_forward_known_values) {
+    feed_forward_create(&test_ffn, &params, "mlp", 2, 3, ACTIVATION_RELU);
+    parameters_allocate(&params);
+    float w1[] = {1, 0, 2, 0, 1, 1}, b1[] = {0, 0.5f, 0}, w2[] = {1, 2, 3, 4, 5, 6}, b2[] = {0.5f, -0.5f};
+    memcpy(test_ffn.c_fc.weight->data, w1, sizeof w1);
+    memcpy(test_ffn.c_fc.bias->data, b1, sizeof b1);
+    memcpy(test_ffn.c_proj.weight->data, w2, sizeof w2);
+    memcpy(test_ffn.c_proj.bias->data, b2, sizeof b2);
+    float xv[] = {1, -1};
+    Tensor *x = tensor_from_array(step_arena(), "x", shape3(1, 1, 2), xv);
+    float relu_expected[] = {6.5f, 7.5f};
+    assert_close(feed_forward(&test_ffn, x)->data, relu_expected, 2, 1e-6f, "FFN with ReLU");
+    test_ffn.activation = ACTIVATION_GELU;
+    float gelu_expected[] = {5.0842940f, 5.6123920f};
+    assert_close(feed_forward(&test_ffn, x)->data, gelu_expected, 2, 1e-5f, "FFN with GELU");
+}
+END_TEST
+
+// logits = h·Weᵀ with We = [[1,0],[0,1],[1,−1]] (vocab 3, d 2):
+// h = (2, 3) -> (2, 3, −1); h = (−1, 0.5) -> (−1, 0.5, −1.5).
+START_TEST(test_lm_head_known_values) {
+    embedding_create(&test_embedding, &params, 3, 2, 2);
+    parameters_allocate(&params);
+    float we[] = {1, 0, 0, 1, 1, -1};
+    memcpy(test_embedding.tokens->data, we, sizeof we);
+    float hv[] = {2, 3, -1, 0.5f};
+    Tensor *logits = lm_head_logits(&test_embedding, tensor_from_array(step_arena(), "h", shape3(1, 2, 2), hv));
+    ck_assert_int_eq(logits->shape.dims[2], 3);
+    float expected[] = {2, 3, -1, -1, 0.5f, -1.5f};
+    assert_close(logits->data, expected, 6, 0.0f, "logits");
+}
+END_TEST
+
+// y = gain ⊙ (x − mean)/√(var + 1e-5) + bias over one row of d values, in double precision.
+static void reference_layer_norm(double *y, const double *x, const float *gain, const float *bias, int d) {
+    double mean = 0, var = 0;
+    for (int j = 0; j < d; j++) mean += x[j];
+    mean /= d;
+    for (int j = 0; j < d; j++) var += (x[j] - mean) * (x[j] - mean);
+    var /= d;
+    for (int j = 0; j < d; j++) y[j] = gain[j] * (x[j] - mean) / sqrt(var + 1e-5) + bias[j];
+}
+
+// A block on sequences of one token: the only weight the softmax can give is 1, so the
+// attention output is V·W_O + b_O with V = x·W_V + b_V (columns 2d..3d of c_attn),
+// whatever Q and K are. The rest of the block is written out below in double precision:
+// x1 = LN1(x + attn), y = LN2(x1 + ReLU(x1·W1 + b1)·W2 + b2).
+START_TEST(test_decoder_block_known_values) {
+    enum { D = 4, DFF = 3, ROWS = 2 };
+    BlockShape shape = {.d = D, .n_heads = 2, .d_ff = DFF, .activation = ACTIVATION_RELU};
+    decoder_block_create(&test_block, &params, "blocks.0", shape, NULL);
+    allocate_for_test(0.5f);  // every weight, bias and gain random
+    Tensor *x = tensor_normal(step_arena(), "x", shape3(ROWS, 1, D), &rng, 0.0f, 1.0f);
+    Tensor *y = decoder_block(&test_block, x);
+    const float *wc = test_block.attn.c_attn.weight->data, *bc = test_block.attn.c_attn.bias->data;
+    const float *wo = test_block.attn.c_proj.weight->data, *bo = test_block.attn.c_proj.bias->data;
+    const float *w1 = test_block.mlp.c_fc.weight->data, *b1 = test_block.mlp.c_fc.bias->data;
+    const float *w2 = test_block.mlp.c_proj.weight->data, *b2 = test_block.mlp.c_proj.bias->data;
+    for (int r = 0; r < ROWS; r++) {
+        const float *xr = x->data + r * D;
+        double v[D], r1[D], x1[D], hidden[DFF], r2[D], expected[D];
+        for (int j = 0; j < D; j++) {
+            v[j] = bc[2 * D + j];
+            for (int i = 0; i < D; i++) v[j] += xr[i] * (double)wc[i * 3 * D + 2 * D + j];
+        }
+        for (int j = 0; j < D; j++) {
+            r1[j] = xr[j] + (double)bo[j];
+            for (int i = 0; i < D; i++) r1[j] += v[i] * wo[i * D + j];
+        }
+        reference_layer_norm(x1, r1, test_block.ln_1.gain->data, test_block.ln_1.bias->data, D);
+        for (int j = 0; j < DFF; j++) {
+            hidden[j] = b1[j];
+            for (int i = 0; i < D; i++) hidden[j] += x1[i] * w1[i * DFF + j];
+            if (hidden[j] < 0) hidden[j] = 0;
+        }
+        for (int j = 0; j < D; j++) {
+            r2[j] = x1[j] + b2[j];
+            for (int i = 0; i < DFF; i++) r2[j] += hidden[i] * w2[i * D + j];
+        }
+        reference_layer_norm(expected, r2, test_block.ln_2.gain->data, test_block.ln_2.bias->data, D);
+        for (int j = 0; j < D; j++) ck_assert_double_eq_tol(y->data[r * D + j], expected[j], 1e-5);
+    }
+    ck_assert_float_eq(test_block.attn.last_weights->data[0], 1.0f);
+}
+END_TEST
+
 START_TEST(test_layer_norm_statistics) {
     layer_norm_create(&test_ln, &params, "ln", 16);
     parameters_allocate(&params);
@@ -349,6 +459,10 @@ Suite *nn_suite(void) {
     tcase_add_test(tc, test_causality);
     tcase_add_test(tc, test_attention_weights);
     tcase_add_test(tc, test_attention_hand_computed);
+    tcase_add_test(tc, test_linear_known_values);
+    tcase_add_test(tc, test_feed_forward_known_values);
+    tcase_add_test(tc, test_lm_head_known_values);
+    tcase_add_test(tc, test_decoder_block_known_values);
     tcase_add_test(tc, test_layer_norm_statistics);
     tcase_add_test(tc, test_tied_head_gradient);
     tcase_add_test(tc, test_embedding_known_values);

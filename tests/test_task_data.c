@@ -1,6 +1,6 @@
 // gpt/task_data: the fine-tuning data readers. Every sample is written inline and
-// reproduces the quirks of the real file it stands for (shared/data/README.md), so the
-// tests need no data set.
+// reproduces the quirks of the real file it stands for (SST-2, SICK, MRPC, STS-B, Story
+// Cloze; docs/task_formats.md), so the tests need no data set.
 #define _POSIX_C_SOURCE 200809L  // mkstemp, fdopen
 #include <errno.h>
 #include <stdio.h>
@@ -172,20 +172,21 @@ START_TEST(test_sst2) {
 }
 END_TEST
 
-static const char SICK_HEADER[] =
-    "pair_ID\tsentence_A\tsentence_B\tentailment_label\trelatedness_score\tentailment_AB\tentailment_BA\t"
-    "sentence_A_original\tsentence_B_original\tsentence_A_dataset\tsentence_B_dataset\tSemEval_set\n";
-
-static char *sick_sample(const char *rows) {
-    char *text = malloc(sizeof SICK_HEADER + strlen(rows));
-    strcpy(text, SICK_HEADER);
+// A sample file: the header line, then the rows; the caller frees it.
+static char *with_header(const char *header, const char *rows) {
+    char *text = malloc(strlen(header) + strlen(rows) + 1);
+    strcpy(text, header);
     strcat(text, rows);
     return text;
 }
 
+static const char SICK_HEADER[] =
+    "pair_ID\tsentence_A\tsentence_B\tentailment_label\trelatedness_score\tentailment_AB\tentailment_BA\t"
+    "sentence_A_original\tsentence_B_original\tsentence_A_dataset\tsentence_B_dataset\tSemEval_set\n";
+
 // SICK: 12 columns; entailment_label as classes, relatedness_score as a graded task.
 START_TEST(test_sick) {
-    char *text = sick_sample(
+    char *text = with_header(SICK_HEADER,
         "1\tA group of kids is playing \tA group of boys is playing\tNEUTRAL\t4.5\tA_neutral_B\tB_neutral_A\t"
         "x\ty\tFLICKR\tFLICKR\tTRAIN\n"
         "2\tA man is sleeping\tNobody is sleeping\tCONTRADICTION\t3.6\tA_contradicts_B\tB_contradicts_A\t"
@@ -266,17 +267,10 @@ static const char STORYCLOZE_HEADER[] =
     "InputStoryid,InputSentence1,InputSentence2,InputSentence3,InputSentence4,"
     "RandomFifthSentenceQuiz1,RandomFifthSentenceQuiz2,AnswerRightEnding\n";
 
-static char *storycloze_sample(const char *rows) {
-    char *text = malloc(sizeof STORYCLOZE_HEADER + strlen(rows));
-    strcpy(text, STORYCLOZE_HEADER);
-    strcat(text, rows);
-    return text;
-}
-
 // Story Cloze: RFC-4180 quoting (embedded commas, doubled quotes), no final newline;
 // context = the four sentences joined by spaces, AnswerRightEnding 1/2 → option 0/1.
 START_TEST(test_storycloze) {
-    char *text = storycloze_sample(
+    char *text = with_header(STORYCLOZE_HEADER,
         "138d,Rick grew up.,\"He never found support, and turned to gangs.\",It was bad.,He changed.,"
         "He is happy now.,He joined a gang.,1\n"
         "bee2,Michelle found a cat.,She put up posters.,No one called.,She kept it.,"
@@ -302,20 +296,20 @@ START_TEST(test_storycloze) {
 END_TEST
 
 START_TEST(test_storycloze_errors) {
-    char *text = storycloze_sample("a,b,c,d,e,f,g,3\n");
+    char *text = with_header(STORYCLOZE_HEADER, "a,b,c,d,e,f,g,3\n");
     assert_error("sc.csv", text, (TaskReadOptions){0},
                  "sc.csv:2: field 8 (AnswerRightEnding): expected 1 or 2, got \"3\"");
     free(text);
-    text = storycloze_sample("a,b,c,d,e,\"f \"quoted\" badly\",g,1\n");
+    text = with_header(STORYCLOZE_HEADER, "a,b,c,d,e,\"f \"quoted\" badly\",g,1\n");
     assert_error("sc.csv", text, (TaskReadOptions){0},
                  "sc.csv:2: field 6 (RandomFifthSentenceQuiz1): expected ',' or the end of the line after the closing "
                  "quote, got \"quoted\" badly\",g,1\" (a quote inside a quoted field must be doubled: \"\")");
     free(text);
-    text = storycloze_sample("a,b,c,d,e,f,g,1\na,b,\"c,d,e,f,g,1\na,b,c,d,e,f,g,1\n");
+    text = with_header(STORYCLOZE_HEADER, "a,b,c,d,e,f,g,1\na,b,\"c,d,e,f,g,1\na,b,c,d,e,f,g,1\n");
     assert_error("sc.csv", text, (TaskReadOptions){0},
                  "sc.csv:3: field 3 (InputSentence2): the quote opened on line 3 is never closed");
     free(text);
-    text = storycloze_sample("a,b,c,d,e,f,1\n");
+    text = with_header(STORYCLOZE_HEADER, "a,b,c,d,e,f,1\n");
     assert_error("sc.csv", text, (TaskReadOptions){0},
                  "sc.csv:2: expected 8 comma-separated fields (InputStoryid ... AnswerRightEnding), got 7");
     free(text);
@@ -324,7 +318,7 @@ END_TEST
 
 // A quoted field may hold line breaks; the example starts on the record's first line.
 START_TEST(test_csv_multiline_field) {
-    char *text = storycloze_sample("a,\"one\r\ntwo\",c,d,e,f,g,2\r\nb,b,c,d,e,f,g,1\r\n");
+    char *text = with_header(STORYCLOZE_HEADER, "a,\"one\r\ntwo\",c,d,e,f,g,2\r\nb,b,c,d,e,f,g,1\r\n");
     TaskDataset d;
     ck_assert_msg(parse(&d, "sc.csv", text, (TaskReadOptions){0}), "%s", d.error);
     ck_assert_int_eq(d.n_examples, 2);
@@ -383,16 +377,16 @@ END_TEST
 // ---- Errors -----------------------------------------------------------------------
 
 START_TEST(test_row_errors) {
-    char *text = sick_sample("1\tA\tB\tMAYBE\t4.5\tx\tx\tx\tx\tx\tx\tTRAIN\n");
+    char *text = with_header(SICK_HEADER, "1\tA\tB\tMAYBE\t4.5\tx\tx\tx\tx\tx\tx\tTRAIN\n");
     assert_error("sick.txt", text, (TaskReadOptions){0},
                  "sick.txt:2: field 4 (entailment_label): expected ENTAILMENT, NEUTRAL or CONTRADICTION, "
                  "got \"MAYBE\"");
     free(text);
-    text = sick_sample("1\tA\tB\tNEUTRAL\tlots\tx\tx\tx\tx\tx\tx\tTRAIN\n");
+    text = with_header(SICK_HEADER, "1\tA\tB\tNEUTRAL\tlots\tx\tx\tx\tx\tx\tx\tTRAIN\n");
     assert_error("sick.txt", text, (TaskReadOptions){.task = TASK_SIMILAR},
                  "sick.txt:2: field 5 (relatedness_score): expected a number from 1 to 5, got \"lots\"");
     free(text);
-    text = sick_sample("1\tA\tB\tNEUTRAL\t4.5\n");
+    text = with_header(SICK_HEADER, "1\tA\tB\tNEUTRAL\t4.5\n");
     assert_error("sick.txt", text, (TaskReadOptions){0},
                  "sick.txt:2: expected 12 tab-separated fields (pair_ID ... SemEval_set), got 5");
     free(text);
@@ -463,7 +457,7 @@ START_TEST(test_skip_bad) {
 
     // A CSV row with broken quoting costs one row; reading goes on at the next line.
     options = (TaskReadOptions){.skip_bad = true};
-    char *cloze = storycloze_sample("a,b,\"c\"x,d,e,f,g,1\nb,b,c,d,e,f,g,2\n");
+    char *cloze = with_header(STORYCLOZE_HEADER, "a,b,\"c\"x,d,e,f,g,1\nb,b,c,d,e,f,g,2\n");
     ck_assert_msg(parse(&d, "sc.csv", cloze, options), "%s", d.error);
     ck_assert_int_eq(d.n_examples, 1);
     ck_assert_int_eq(d.n_skipped, 1);
@@ -593,7 +587,7 @@ START_TEST(test_split_graded) {
 END_TEST
 
 START_TEST(test_describe) {
-    char *text = storycloze_sample("a,b,c,d,e,f,g,1\nb,b,c,d,e,f,g,2\nc,b,c,d,e,f,g,2\n");
+    char *text = with_header(STORYCLOZE_HEADER, "a,b,c,d,e,f,g,1\nb,b,c,d,e,f,g,2\nc,b,c,d,e,f,g,2\n");
     TaskDataset d;
     ck_assert_msg(parse(&d, "sc.csv", text, (TaskReadOptions){0}), "%s", d.error);
     char line[256] = {0};

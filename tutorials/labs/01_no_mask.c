@@ -47,10 +47,7 @@ static float loss_at(VariantModel *m, const TokenSequence *data, int from, int t
     for (int w = 0; w < EVAL_WINDOWS; w++)
         for (int t = 0; t < SEQ; t++)
             if (t < from || t >= to) b.targets[w * SEQ + t] = CROSS_ENTROPY_IGNORE;
-    bool previous = set_grad_enabled(false);
-    float loss = lm_loss(variant_logits(m, b.inputs, EVAL_WINDOWS, SEQ), b.targets)->data[0];
-    set_grad_enabled(previous);
-    tape_reset();
+    float loss = variant_loss(m, &b);
     batch_free(&b);
     return loss;
 }

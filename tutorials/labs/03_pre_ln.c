@@ -82,10 +82,7 @@ static float eval_loss(VariantModel *m, const TokenSequence *data) {
     Rng rng;
     rng_seed(&rng, 99);
     batch_sample(&b, data, &rng);
-    bool previous = set_grad_enabled(false);
-    float loss = lm_loss(variant_logits(m, b.inputs, EVAL_WINDOWS, SEQ), b.targets)->data[0];
-    set_grad_enabled(previous);
-    tape_reset();
+    float loss = variant_loss(m, &b);
     batch_free(&b);
     return loss;
 }

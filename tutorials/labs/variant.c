@@ -90,6 +90,14 @@ float variant_train_step(VariantModel *m, const Batch *batch, float lr) {
     return value;
 }
 
+float variant_loss(VariantModel *m, const Batch *batch) {
+    bool previous = set_grad_enabled(false);
+    float loss = lm_loss(variant_logits(m, batch->inputs, batch->batch, batch->seq), batch->targets)->data[0];
+    set_grad_enabled(previous);
+    tape_reset();
+    return loss;
+}
+
 const char LAB_TEXT[] =
     "A decoder block reads a sequence of vectors and returns a sequence of the same shape. "
     "First every position looks back at the positions before it and takes a weighted mix of "

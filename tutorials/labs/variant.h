@@ -35,6 +35,8 @@ Tensor *variant_hidden_states(VariantModel *m, const int *tokens, int batch, int
 Tensor *variant_logits(VariantModel *m, const int *tokens, int batch, int seq);
 // One SGD step on L1 over the model's and the extras' parameters; returns the loss.
 float variant_train_step(VariantModel *m, const Batch *batch, float lr);
+// L1 on the batch (targets CROSS_ENTROPY_IGNORE left out), with nothing recorded.
+float variant_loss(VariantModel *m, const Batch *batch);
 
 // The labs' training text: a few paragraphs of this project's own prose, as characters.
 extern const char LAB_TEXT[];
