@@ -566,7 +566,8 @@ START_TEST(test_file_rejects_corruption) {
     assert_rejected("gpt1.c-bpe 1\nlowercase 0\0\n", 26, (const char *[]){"line 2: lowercase", "NUL"}, 2);
     char long_line[1200];
     snprintf(long_line, sizeof long_line, "%smerges 1\n97 98 \"", head);
-    memset(long_line + strlen(long_line), 'x', 1100);
+    size_t start = strlen(long_line);
+    memset(long_line + start, 'x', sizeof long_line - 1 - start);  // the line runs to the end of the buffer
     long_line[sizeof long_line - 1] = '\0';
     REJECTS(long_line, "line 4: merge 0 of 1", "found a line longer than 1023 bytes");
 }
