@@ -32,7 +32,7 @@ LDLIBS := -lm
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
-LIB_SRCS := $(wildcard tensor/*.c autograd/*.c nn/*.c gpt/*.c)
+LIB_SRCS := $(wildcard tensor/*.c autograd/*.c nn/*.c gpt/*.c gpt/io/*.c gpt/tokenizer/*.c gpt/tasks/*.c gpt/pictures/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libgpt1.a
 TEST_SRCS := $(wildcard tests/*.c)
@@ -46,7 +46,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # The embedded default corpus: the project's own prose, in a fixed order.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run debug bench clean deps cli-reference
+.PHONY: all check test-run floors debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -100,8 +100,13 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(TEST_BIN) $(PROGRAMS)
+test-run: floors $(TEST_BIN) $(PROGRAMS)
 	$(TEST_BIN)
+
+# No file includes a floor above its own (the floors are listed in the script).
+floors:
+	@sh tests/check_floors.sh
+	@sh tests/check_floors.sh --self-test
 
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all

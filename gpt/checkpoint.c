@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpt/crc32.h"
-#include "gpt/replace_file.h"
+#include "gpt/io/crc32.h"
+#include "gpt/io/replace_file.h"
 
 // --- Writing: every field little-endian, through a writer that also counts bytes and
 // updates the CRC, so that one function both measures and writes the file. ---------

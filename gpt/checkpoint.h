@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "gpt/model.h"
-#include "gpt/tokenizer.h"
+#include "gpt/tokenizer/tokenizer.h"
 
 #define CHECKPOINT_MAGIC "GPT1CKPT"
 enum { CHECKPOINT_VERSION = 1 };

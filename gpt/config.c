@@ -63,19 +63,6 @@ int head_input_width(const GptConfig *c) {
     return concat ? 2 * c->d_model : c->d_model;
 }
 
-static const char *const TASK_NAMES[] = {"none", "classify", "entail", "similar", "choice"};
-
-const char *task_name(TaskKind task) { return task >= TASK_NONE && task <= TASK_CHOICE ? TASK_NAMES[task] : "?"; }
-
-bool task_from_name(const char *name, TaskKind *task) {
-    for (int i = TASK_NONE; i <= TASK_CHOICE; i++)
-        if (strcmp(name, TASK_NAMES[i]) == 0) {
-            *task = (TaskKind)i;
-            return true;
-        }
-    return false;
-}
-
 // Per block: c_attn d·3d + 3d, c_proj d·d + d, c_fc d·f + f, c_proj f·d + d, two LayerNorms 2·2d.
 long config_parameter_count(const GptConfig *c) {
     long d = c->d_model, f = c->d_ff;

@@ -5,10 +5,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "gpt/tasks/task_kind.h"
 #include "nn/feed_forward.h"
 
-// The supervised task a fine-tuned model has a head for (section 3.3 of the paper).
-typedef enum { TASK_NONE = 0, TASK_CLASSIFY, TASK_ENTAIL, TASK_SIMILAR, TASK_CHOICE } TaskKind;
 // Similarity reads two orderings of the pair: their extract vectors are concatenated
 // (this project's default) or added element-wise (the paper).
 typedef enum { COMBINE_CONCAT = 0, COMBINE_ADD = 1 } SimilarityCombine;
@@ -47,8 +46,6 @@ bool config_validate(const GptConfig *config, char *error, size_t error_len);
 long config_parameter_count(const GptConfig *config);
 bool config_equal(const GptConfig *a, const GptConfig *b);
 int head_input_width(const GptConfig *config);  // d_model, or 2·d_model for concatenated similarity
-const char *task_name(TaskKind task);           // "none", "classify", "entail", "similar", "choice"
-bool task_from_name(const char *name, TaskKind *task);
 void config_print(FILE *file, const GptConfig *config);
 
 #endif

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "autograd/tape.h"
-#include "gpt/clock.h"
-#include "gpt/log_file.h"
+#include "gpt/io/clock.h"
+#include "gpt/io/log_file.h"
 #include "gpt/task_heads.h"
 #include "tensor/kernels.h"
 

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "autograd/tape.h"
-#include "gpt/clock.h"
+#include "gpt/io/clock.h"
 #include "gpt/evaluate.h"
-#include "gpt/log_file.h"
+#include "gpt/io/log_file.h"
 
 float train_step(Gpt *model, const Batch *batch, const SgdOptions *sgd, float lr) {
     Tensor *logits = gpt_logits(model, batch->inputs, batch->batch, batch->seq);

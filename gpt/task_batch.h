@@ -10,17 +10,6 @@
 #include "gpt/config.h"
 #include "gpt/task_inputs.h"
 
-enum { MAX_TASK_FIELDS = 9 };  // multiple choice: a context and up to 8 options (TASK_MAX_TEXTS)
-
-// One example, tokenized. Fields: classify: text; entail: premise, hypothesis;
-// similar: a, b; choice: context, option 1, ..., option K.
-typedef struct EncodedExample {
-    int n_fields;
-    TokenSpan fields[MAX_TASK_FIELDS];
-    int label;     // the class, or the index of the right option
-    float target;  // the graded score (similarity regression)
-} EncodedExample;
-
 typedef struct TaskBatch {
     TaskKind task;
     int n_examples;

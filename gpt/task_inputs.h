@@ -5,13 +5,8 @@
 #ifndef GPT1_TASK_INPUTS_H
 #define GPT1_TASK_INPUTS_H
 
-#include "gpt/tokenizer.h"
-
-// One text field of an example, already tokenized.
-typedef struct TokenSpan {
-    const int *ids;
-    int n;
-} TokenSpan;
+#include "gpt/tasks/encoded_example.h"
+#include "gpt/tokenizer/tokenizer.h"
 
 typedef struct TaskTokens {
     int start, delimiter, extract;  // <s>, $, <e>

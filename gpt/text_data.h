@@ -6,17 +6,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gpt/tokenizer.h"
+#include "gpt/tokenizer/tokenizer.h"
 #include "tensor/rng.h"
 
 typedef struct TokenSequence {
     int *ids;
     long n;
 } TokenSequence;
-
-// Reads a whole file into a new NUL-terminated buffer (free it). NULL and a message
-// naming the file on failure.
-char *read_text_file(const char *path, size_t *len, char *error, size_t error_len);
 
 // The first (1 − val_fraction) of the ids for training, the rest for validation.
 void split_tokens(const TokenSequence *all, float val_fraction, TokenSequence *train, TokenSequence *val);

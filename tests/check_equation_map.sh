@@ -65,7 +65,7 @@ check() {
         fi
     done
     # rule 2: the tagged functions are in the map
-    sources=$(cd "$root" && ls tensor/*.c autograd/*.c nn/*.c gpt/*.c gpt/cli/*.c 2>/dev/null)
+    sources=$(cd "$root" && ls tensor/*.c autograd/*.c nn/*.c gpt/*.c gpt/*/*.c 2>/dev/null)
     tagged=$(cd "$root" && tagged_functions $sources)
     count=0
     for entry in $(echo "$tagged" | grep -v '^error:'); do

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpt/bpe.h"
+#include "gpt/tokenizer/bpe.h"
 #include "tensor/rng.h"
 #include "tests/helpers.h"
 

@@ -7,11 +7,11 @@
 
 #include "autograd/tape.h"
 #include "gpt/checkpoint.h"
-#include "gpt/crc32.h"
+#include "gpt/io/crc32.h"
 #include "gpt/evaluate.h"
-#include "gpt/log_file.h"
+#include "gpt/io/log_file.h"
 #include "gpt/pretrain.h"
-#include "gpt/replace_file.h"
+#include "gpt/io/replace_file.h"
 #include "gpt/sample.h"
 #include "tests/helpers.h"
 

@@ -14,9 +14,9 @@
 
 #include "autograd/tape.h"
 #include "gpt/checkpoint.h"
-#include "gpt/heatmap.h"
-#include "gpt/plot.h"
-#include "gpt/svg.h"
+#include "gpt/pictures/heatmap.h"
+#include "gpt/pictures/plot.h"
+#include "gpt/pictures/svg.h"
 #include "tests/helpers.h"
 
 // --- A small well-formedness checker: balanced tags, quoted attributes, known

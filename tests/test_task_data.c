@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gpt/task_data.h"
+#include "gpt/tasks/task_data.h"
 #include "tests/helpers.h"
 
 // Parses a NUL-terminated sample; the dataset must be freed by the caller.

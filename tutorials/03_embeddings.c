@@ -6,7 +6,7 @@
 
 #include "autograd/ops.h"
 #include "autograd/tape.h"
-#include "gpt/tokenizer.h"
+#include "gpt/tokenizer/tokenizer.h"
 #include "nn/embedding.h"
 #include "tutorials/tutorial.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
-#include "gpt/heatmap.h"
+#include "gpt/pictures/heatmap.h"
 
 static void check_layer_and_head(const Command *command, const GptConfig *c, int layer, int head) {
     if (layer < 0 || layer >= c->n_layers)

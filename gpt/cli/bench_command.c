@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
-#include "gpt/clock.h"
+#include "gpt/io/clock.h"
 #include "gpt/pretrain.h"
 
 // Multiply-adds of one forward pass, times 2 for FLOPs: the linear layers, the

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gpt/bpe.h"
+#include "gpt/tokenizer/bpe.h"
 #include "gpt/cli/commands.h"
-#include "gpt/clock.h"
+#include "gpt/io/clock.h"
 
 int bpe_train_command(int argc, char **argv) {
     const char *data = NULL, *out = NULL;

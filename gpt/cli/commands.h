@@ -7,7 +7,7 @@
 
 #include "gpt/checkpoint.h"
 #include "gpt/cli/options.h"
-#include "gpt/task_encode.h"
+#include "gpt/tasks/task_encode.h"
 #include "gpt/text_data.h"
 
 int pretrain_command(int argc, char **argv);
@@ -50,7 +50,7 @@ void load_task_data_or_exit(const Command *command, TaskDataset *data, const cha
 EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
                                       const char *path);
 // The file a picture command or eval --predictions writes (through PATH.tmp, see
-// gpt/replace_file.h): an unwritable path exits 2, a failed write exits 1.
+// gpt/io/replace_file.h): an unwritable path exits 2, a failed write exits 1.
 FILE *open_output_or_exit(const Command *command, const char *path);
 void close_output_or_exit(FILE *file, const char *path, bool written);
 // Before a long job: exits 2 now, not after the work, when PATH.tmp cannot be created.

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
+#include "gpt/io/text_file.h"
 
 char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
     if (path == NULL) {

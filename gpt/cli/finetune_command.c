@@ -7,7 +7,7 @@
 #include "autograd/tape.h"
 #include "gpt/cli/commands.h"
 #include "gpt/finetune.h"
-#include "gpt/task_encode.h"
+#include "gpt/tasks/task_encode.h"
 
 typedef struct FinetuneArgs {
     const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine;

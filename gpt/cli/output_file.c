@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
-#include "gpt/replace_file.h"
+#include "gpt/io/replace_file.h"
 
 FILE *open_output_or_exit(const Command *command, const char *path) {
     FILE *file = replace_file_open(path);

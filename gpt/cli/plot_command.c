@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
-#include "gpt/plot.h"
+#include "gpt/pictures/plot.h"
 
 // "runs/loss.csv" -> "loss.csv": the default title names the file, not the path.
 static const char *base_name(const char *path) {

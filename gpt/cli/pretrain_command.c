@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "autograd/tape.h"
-#include "gpt/bpe.h"
+#include "gpt/tokenizer/bpe.h"
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"

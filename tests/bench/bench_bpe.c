@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gpt/bpe.h"
+#include "gpt/tokenizer/bpe.h"
 #include "tensor/rng.h"
 
 static const char *DATA_PATH = "../shared/data/tinyshakespeare/input.txt";

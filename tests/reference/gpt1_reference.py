@@ -436,7 +436,7 @@ def read_checkpoint(path):
     if size != len(data):
         raise CheckpointError("%s: the header declares %d bytes, the file has %d" % (path, size, len(data)))
     (stored_crc,) = struct.unpack_from("<I", data, len(data) - 4)
-    if zlib.crc32(data[:-4]) != stored_crc:  # the same CRC-32 (reflected 0xEDB88320) as gpt/crc32.c
+    if zlib.crc32(data[:-4]) != stored_crc:  # the same CRC-32 (reflected 0xEDB88320) as gpt/io/crc32.c
         raise CheckpointError("%s: CRC mismatch" % path)
     at = 20
     ints = struct.unpack_from("<7i", data, at)
@@ -483,7 +483,7 @@ def read_checkpoint(path):
 
 
 def encode(tokenizer, text):
-    """gpt1.c's bytes and chars tokenizers (gpt/tokenizer.c)."""
+    """gpt1.c's bytes and chars tokenizers (gpt/tokenizer/tokenizer.c)."""
     if tokenizer["kind"] == 0:
         return list(text)
     if tokenizer["kind"] == 1:
@@ -493,4 +493,4 @@ def encode(tokenizer, text):
             raise CheckpointError("byte 0x%02x is not in the %d-character vocabulary" % (missing[0], len(ids)))
         return [ids[byte] for byte in text]
     raise CheckpointError("tokenizer kind %d (bpe) is not supported by this script: it would need a port "
-                          "of gpt/bpe_encode.c" % tokenizer["kind"])
+                          "of gpt/tokenizer/bpe_encode.c" % tokenizer["kind"])

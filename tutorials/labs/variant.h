@@ -8,7 +8,7 @@
 
 #include "gpt/model.h"
 #include "gpt/text_data.h"
-#include "gpt/tokenizer.h"
+#include "gpt/tokenizer/tokenizer.h"
 
 typedef struct Variant {
     bool no_mask;   // lab 1: attention may read every position, the future included
