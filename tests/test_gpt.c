@@ -13,9 +13,10 @@
 #include "gpt/pretrain.h"
 #include "gpt/io/replace_file.h"
 #include "gpt/sample.h"
+#include "gpt/task_model.h"
 #include "tests/helpers.h"
 
-static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f, {0}};
+static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f};
 
 static void teardown(void) { tape_reset(); }
 
@@ -52,9 +53,14 @@ START_TEST(test_config_validation) {
     c = SMALL;
     c.n_ctx = 2;  // a language model may be this short; <s> $ <e> do not fit
     ck_assert(config_validate(&c, error, sizeof error));
-    c.head = (TaskHeadConfig){.task = TASK_ENTAIL, .n_outputs = 3};
-    ck_assert(!config_validate(&c, error, sizeof error));
-    ck_assert_ptr_nonnull(strstr(error, "needs n_ctx of at least 3"));
+    TaskHeadConfig head = {.task = TASK_ENTAIL, .n_outputs = 3};
+    ck_assert(!task_head_validate(&c, &head, error, sizeof error));
+    ck_assert_str_eq(error, "the entail head needs n_ctx of at least 3 (for <s> $ <e>), got 2");
+    c.n_ctx = 3;
+    ck_assert(task_head_validate(&c, &head, error, sizeof error));
+    head.n_outputs = 0;
+    ck_assert(!task_head_validate(&c, &head, error, sizeof error));
+    ck_assert_str_eq(error, "the entail head needs at least one output, got 0");
 }
 END_TEST
 
