@@ -33,6 +33,7 @@ Suite *nn_suite(void);
 Suite *gpt_suite(void);
 Suite *cli_suite(void);
 Suite *finetune_suite(void);
+Suite *task_checkpoint_suite(void);
 Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
