@@ -7,6 +7,7 @@
 #include "autograd/tape.h"
 #include "gpt/finetune.h"
 #include "gpt/task_heads.h"
+#include "gpt/task_metrics.h"
 #include "tests/helpers.h"
 
 static void teardown(void) { tape_reset(); }
@@ -234,6 +235,37 @@ START_TEST(test_similarity_symmetry) {
 }
 END_TEST
 
+// Known values, worked out by hand (and with Python's floats for the correlations).
+START_TEST(test_task_metrics_known_values) {
+    // Binary classification: TP, TP, FN, FP, TN: accuracy 3/5, F1 = 2·2 / (2·2 + 1 + 1),
+    // mean loss −(ln .8 + ln .6 + ln .3 + ln .1 + ln .8) / 5.
+    EncodedExample e[5] = {{.label = 1}, {.label = 1}, {.label = 1}, {.label = 0}, {.label = 0}};
+    const float p[10] = {0.2f, 0.8f, 0.4f, 0.6f, 0.7f, 0.3f, 0.1f, 0.9f, 0.8f, 0.2f};
+    TaskHeadConfig classify = {TASK_CLASSIFY, 2, COMBINE_CONCAT, false};
+    TaskMetrics m = task_metrics(&classify, e, 5, p);
+    ck_assert_int_eq(m.n, 5);
+    ck_assert_double_eq_tol(m.accuracy, 0.6, 1e-12);
+    ck_assert_double_eq_tol(m.f1, 4.0 / 6.0, 1e-12);
+    ck_assert_double_eq_tol(m.mean_loss, 0.8927341247428784, 1e-6);
+    // Multiple choice with 2 options: no F1 (no class 1 to speak of).
+    for (int i = 0; i < 5; i++) e[i].n_fields = 3;
+    TaskHeadConfig choice = {TASK_CHOICE, 1, COMBINE_CONCAT, false};
+    m = task_metrics(&choice, e, 5, p);
+    ck_assert_double_eq_tol(m.accuracy, 0.6, 1e-12);
+    ck_assert_double_eq(m.f1, 0.0);
+    // Regression: predictions 0.5, 2, 3, 10 against targets 1, 4, 2, 2. Spearman ranks the
+    // targets 1, 4, 2.5, 2.5 (a tie shares its ranks' mean), so it differs from Pearson.
+    EncodedExample r[4] = {{.target = 1.0f}, {.target = 4.0f}, {.target = 2.0f}, {.target = 2.0f}};
+    const float scores[4] = {0.5f, 2.0f, 3.0f, 10.0f};
+    TaskHeadConfig graded = {TASK_SIMILAR, 1, COMBINE_CONCAT, true};
+    m = task_metrics(&graded, r, 4, scores);
+    ck_assert_double_eq_tol(m.pearson, -0.023592810216683916, 1e-12);
+    ck_assert_double_eq_tol(m.spearman, 0.31622776601683794, 1e-12);
+    ck_assert_double_eq_tol(m.mean_loss, 17.3125, 1e-12);
+    ck_assert_int_eq(task_metrics(&graded, r, 0, scores).n, 0);
+}
+END_TEST
+
 // --- Synthetic tasks, learned from random weights --------------------------------
 // From N(0, 0.02) weights these tasks sit at chance for a while and are then learned
 // quickly; the auxiliary LM loss (λ = 0.5) is what gets them off the plateau: with
@@ -325,6 +357,7 @@ Suite *finetune_suite(void) {
     tcase_add_test(tc, test_l3_is_l2_plus_lambda_l1);
     tcase_add_test(tc, test_padding_invariance);
     tcase_add_test(tc, test_similarity_symmetry);
+    tcase_add_test(tc, test_task_metrics_known_values);
     suite_add_tcase(s, tc);
     // Training runs: the code they use is covered by the cases above too, so the
     // valgrind run of CI leaves these out (CK_EXCLUDE_TAGS=slow).
