@@ -46,7 +46,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # The embedded default corpus: the project's own prose, in a fixed order.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run floors debug bench clean deps cli-reference
+.PHONY: all check test-run floors mutation debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -110,6 +110,12 @@ floors:
 
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all
+
+# Plants each mistake of tests/mutation/mutants.txt in a scratch copy and runs make check
+# on it: fails when a mutant survives (docs/mutation.md).
+mutation:
+	@sh tests/mutation/run.sh --self-test
+	@sh tests/mutation/run.sh -j 2
 
 # The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper.
 bench: $(BENCH_BINS) $(PROGRAMS)
