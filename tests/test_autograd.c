@@ -9,7 +9,7 @@
 #include "autograd/tape.h"
 #include "tests/helpers.h"
 
-static void teardown(void) { tape_reset(); }
+static void autograd_teardown(void) { tape_reset(); }
 
 // y = Σ (x ⊙ a + x ⊙ b): x is used by two ops, so dy/dx = a + b, both contributions.
 START_TEST(test_gradients_accumulate) {
@@ -214,7 +214,7 @@ END_TEST
 Suite *autograd_suite(void) {
     Suite *s = suite_create("autograd");
     TCase *tc = tcase_create("tape");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, autograd_teardown);
     tcase_add_test(tc, test_gradients_accumulate);
     tcase_add_test_raise_signal(tc, test_backward_needs_scalar, SIGABRT);
     tcase_add_test(tc, test_no_grad_records_nothing);
