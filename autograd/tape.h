@@ -2,8 +2,9 @@
 //
 // Every differentiable op (ops.h) computes its output and records a Node: the op's
 // description (its name and its backward function), the input tensors and the values
-// it saved for later. Nodes are recorded in creation order, which is already a topological
-// order, so backward(loss) simply runs the tape from the last node to the first.
+// it saved for later. Nodes are recorded in creation order, which is already a
+// topological order, so backward(loss) simply runs the tape from the last node to the
+// first.
 // All tensors, nodes and gradients made during a step live in the tape's arena and
 // are released together by tape_reset(): parameters (made elsewhere) survive it.
 #ifndef GPT1_TAPE_H
@@ -19,12 +20,14 @@ typedef struct Node Node;
 typedef void (*BackwardFn)(Node *node);
 
 // What the tape knows about an op, written once per op as a static constant in its
-// file (autograd/ops_*.c) and passed to op_output and record. Every node points at
-// its op's description: in gdb, `p *node->op` shows it.
+// file (autograd/ops_*.c), e.g.
+//     static const OpInfo MATMUL = {.name = "matmul", .backward = matmul_node_backward};
+// and passed to op_output (which names the output after it) and record (whose node
+// points at it: in gdb, `p *node->op` shows it).
 typedef struct OpInfo {
     const char *name;            // "matmul": names the op's outputs, its nodes and its errors
-    BackwardFn backward;         // "<name>_node_backward": reads out->grad, accumulates into the inputs' grads
-    bool allows_minus_infinity;  // −∞ is a legal output (the causal mask): check-finite lets it pass
+    BackwardFn backward;         // <name>_node_backward: reads out->grad, adds into the inputs' grads
+    bool allows_minus_infinity;  // −∞ is a legal output (the causal mask's): check-finite lets it pass
 } OpInfo;
 
 enum { NODE_MAX_INPUTS = 3 };

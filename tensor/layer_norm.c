@@ -23,15 +23,15 @@ void layer_norm_forward(float *out, float *mean, float *rstd, const float *x, co
     }
 }
 
-// forward, in each row r (j < cols): x̂_j = (x_j − mean)·rstd and out_j = gain_j·x̂_j + bias_j, so
-//   dbias_j += Σ_r dout_j  and  dgain_j += Σ_r dout_j·x̂_j  (summed over the rows that shared them),
+// forward: in each row r, x̂_j = (x_j − mean)·rstd and out_j = gain_j·x̂_j + bias_j (j < cols), so
+//   dbias_j += Σ_r dout_j   and   dgain_j += Σ_r dout_j·x̂_j   (every row used the same gain and bias),
 // and, with dx̂_j = dout_j·gain_j the gradient that reaches x̂_j (g in the code) and means over the row,
-//   dx_j += rstd·(dx̂_j − mean(dx̂) − x̂_j·mean(dx̂·x̂)),  one term for each way x_j moves x̂:
-//     dx̂_j              directly: x_j moves its own x̂_j, the mean and rstd held still;
-//     −mean(dx̂)         through the mean: x_j moves it by 1/cols, shifting every x̂_k by −rstd/cols
-//                       (g_mean in the code);
-//     −x̂_j·mean(dx̂·x̂)   through rstd: x_j moves the variance by 2·(x_j − mean)/cols, rescaling every
-//                       x̂_k (gx_mean in the code).
+//   dx_j += rstd·(dx̂_j − mean(dx̂) − x̂_j·mean(dx̂·x̂)),  one term per way x_j moves the x̂:
+//     dx̂_j               directly: x_j moves its own x̂_j, with the mean and rstd held still;
+//     −mean(dx̂)          through the mean: x_j raises it by 1/cols, which lowers every x̂_k by
+//                        rstd/cols (mean(dx̂) is g_mean in the code);
+//     −x̂_j·mean(dx̂·x̂)    through rstd: x_j changes the variance by 2·(x_j − mean)/cols, which
+//                        rescales every x̂_k (mean(dx̂·x̂) is gx_mean in the code).
 void layer_norm_backward(float *dx, float *dgain, float *dbias, const float *dout, const float *x,
                          const float *mean, const float *rstd, const float *gain, long rows, int cols) {
     for (long r = 0; r < rows; r++) {
