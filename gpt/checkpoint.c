@@ -157,7 +157,7 @@ static bool check_table_size(const char *path, Saved saved, char *error, size_t 
     return false;
 }
 
-static bool save(const char *path, Saved saved, const Tokenizer *tokenizer, const TrainingState *state, char *error,
+static bool save_checkpoint(const char *path, Saved saved, const Tokenizer *tokenizer, const TrainingState *state, char *error,
                  size_t error_len) {
     const Gpt *model = saved.model;
     if (!check_table_size(path, saved, error, error_len)) return false;
@@ -182,12 +182,12 @@ static bool save(const char *path, Saved saved, const Tokenizer *tokenizer, cons
 
 bool checkpoint_save(const char *path, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state,
                      char *error, size_t error_len) {
-    return save(path, (Saved){model, NULL}, tokenizer, state, error, error_len);
+    return save_checkpoint(path, (Saved){model, NULL}, tokenizer, state, error, error_len);
 }
 
 bool task_checkpoint_save(const char *path, const TaskModel *model, const Tokenizer *tokenizer,
                           const TrainingState *state, char *error, size_t error_len) {
-    return save(path, (Saved){model->gpt, model}, tokenizer, state, error, error_len);
+    return save_checkpoint(path, (Saved){model->gpt, model}, tokenizer, state, error, error_len);
 }
 
 // --- Reading: the checks come in the order that gives the most useful message:
@@ -333,7 +333,7 @@ static GptConfig get_config(Reader *r) {
     return c;
 }
 
-static void check_head(Reader *r, const GptConfig *config, const TaskHeadConfig *head, uint32_t task,
+static void check_task_head(Reader *r, const GptConfig *config, const TaskHeadConfig *head, uint32_t task,
                        uint32_t combine) {
     char what[200] = "";
     if (task > TASK_CHOICE)
@@ -358,7 +358,7 @@ static TaskHeadConfig get_head(Reader *r, const GptConfig *config) {
     uint32_t combine = get_u32(r, "head.combine");
     head.combine = (SimilarityCombine)combine;
     head.regression = get_u32(r, "head.regression") != 0;
-    check_head(r, config, &head, task, combine);
+    check_task_head(r, config, &head, task, combine);
     return head;
 }
 

@@ -6,7 +6,7 @@
 
 #include "tensor/kernels.h"
 
-static void *checked_malloc(size_t bytes) {
+static void *metrics_alloc(size_t bytes) {
     void *p = malloc(bytes ? bytes : 1);
     if (p == NULL) {
         fprintf(stderr, "task_metrics: out of memory for %zu bytes\n", bytes);
@@ -40,7 +40,7 @@ static int compare_ranked(const void *a, const void *b) {
 
 // Ranks from 1, ties sharing the mean of their ranks (as Spearman's rho needs).
 static void ranks(const double *values, int n, double *out) {
-    Ranked *r = checked_malloc(sizeof *r * (size_t)n);
+    Ranked *r = metrics_alloc(sizeof *r * (size_t)n);
     for (int i = 0; i < n; i++) r[i] = (Ranked){values[i], i};
     qsort(r, (size_t)n, sizeof *r, compare_ranked);
     for (int i = 0; i < n;) {
@@ -54,7 +54,7 @@ static void ranks(const double *values, int n, double *out) {
 
 // Spearman's rho is Pearson's r of the ranks; mean_loss is the mean squared error.
 static void regression_metrics(TaskMetrics *m, const EncodedExample *examples, int n, const float *outputs) {
-    double *x = checked_malloc(sizeof(double) * (size_t)n * 4), *y = x + n, *rx = x + 2 * n, *ry = x + 3 * n;
+    double *x = metrics_alloc(sizeof(double) * (size_t)n * 4), *y = x + n, *rx = x + 2 * n, *ry = x + 3 * n;
     for (int i = 0; i < n; i++) {
         x[i] = outputs[i], y[i] = examples[i].target;
         m->mean_loss += (x[i] - y[i]) * (x[i] - y[i]) / n;

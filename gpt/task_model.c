@@ -37,7 +37,7 @@ void task_head_create(Linear *w_y, ParameterTable *params, const GptConfig *conf
     linear_create(w_y, params, "head", head_input_width(config, head), head->n_outputs);
 }
 
-static void *checked_malloc(size_t bytes) {
+static void *task_model_alloc(size_t bytes) {
     void *p = malloc(bytes ? bytes : 1);
     if (p == NULL) {
         fprintf(stderr, "task model: out of memory for %zu bytes\n", bytes);
@@ -50,7 +50,7 @@ static void *checked_malloc(size_t bytes) {
 // table before it is allocated, so the whole task model has one buffer of values and one
 // of gradients, and the head comes last in it (and in a checkpoint's table).
 TaskModel *task_model_create(const GptConfig *config, const TaskHeadConfig *head) {
-    TaskModel *model = checked_malloc(sizeof *model);
+    TaskModel *model = task_model_alloc(sizeof *model);
     *model = (TaskModel){.head = *head};
     model->gpt = gpt_create_modules(config);
     task_head_create(&model->w_y, &model->gpt->params, config, head);  // last in the table
@@ -61,11 +61,11 @@ TaskModel *task_model_create(const GptConfig *config, const TaskHeadConfig *head
 void task_model_set_label_names(TaskModel *model, char *const *names, int n) {
     for (int i = 0; i < model->n_label_names; i++) free(model->label_names[i]);
     free(model->label_names);
-    model->label_names = n > 0 ? checked_malloc(sizeof *model->label_names * (size_t)n) : NULL;
+    model->label_names = n > 0 ? task_model_alloc(sizeof *model->label_names * (size_t)n) : NULL;
     model->n_label_names = n;
     for (int i = 0; i < n; i++) {
         size_t len = strlen(names[i]);
-        model->label_names[i] = checked_malloc(len + 1);
+        model->label_names[i] = task_model_alloc(len + 1);
         memcpy(model->label_names[i], names[i], len + 1);
     }
 }

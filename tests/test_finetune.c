@@ -10,7 +10,7 @@
 #include "gpt/task_metrics.h"
 #include "tests/helpers.h"
 
-static void teardown(void) { tape_reset(); }
+static void finetune_teardown(void) { tape_reset(); }
 
 // A text vocabulary of 5 tokens (ids 0-4); the task tokens are then 5, 6, 7.
 static Tokenizer task_tokenizer(void) {
@@ -69,21 +69,10 @@ END_TEST
 // One block, d 8, and a vocabulary of the 5 text tokens and the 3 task tokens.
 static const GptConfig TINY = {1, 8, 2, 16, 12, 8, ACTIVATION_GELU, 0.0f};
 
-// Every weight of the table (W_y included) their init (0 or 1) + N(0, std²).
-static void spread_weights(ParameterTable *params, uint64_t seed, float std) {
-    Rng rng;
-    rng_seed(&rng, seed);
-    for (int i = 0; i < params->count; i++) {
-        Parameter *p = params->items[i];
-        for (long j = 0; j < p->tensor.size; j++)
-            p->tensor.data[j] = (p->init == INIT_ONES ? 1.0f : 0.0f) + rng_normal(&rng, 0.0f, std);
-    }
-}
-
 static TaskModel *task_model(TaskHeadConfig head, uint64_t seed, float std) {
     TaskModel *model = task_model_create(&TINY, &head);
     gpt_init_weights(model->gpt, seed);
-    spread_weights(&model->gpt->params, seed + 1, std);
+    spread_parameters(&model->gpt->params, seed + 1, std);  // W_y included
     return model;
 }
 
@@ -349,7 +338,7 @@ END_TEST
 Suite *finetune_suite(void) {
     Suite *s = suite_create("finetune");
     TCase *tc = tcase_create("tasks");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, finetune_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_transformations_exact_sequences);
     tcase_add_test(tc, test_truncation_rule);
@@ -363,7 +352,7 @@ Suite *finetune_suite(void) {
     // valgrind run of CI leaves these out (CK_EXCLUDE_TAGS=slow).
     TCase *training = tcase_create("synthetic tasks");
     tcase_set_tags(training, "slow");
-    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_add_checked_fixture(training, NULL, finetune_teardown);
     tcase_set_timeout(training, 120);
     tcase_add_test(training, test_synthetic_classification);
     tcase_add_test(training, test_synthetic_similarity);

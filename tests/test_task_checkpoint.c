@@ -14,25 +14,14 @@
 static void teardown(void) { tape_reset(); }
 
 // Characters "abcde" (ids 0-4), then the task tokens <s> $ <e> (5, 6, 7).
-static Tokenizer task_tokenizer(void) {
+static Tokenizer abcde_task_tokenizer(void) {
     Tokenizer t;
     tokenizer_init_chars(&t, "abcde", 5);
     t.n_task_tokens = N_TASK_TOKENS;
     return t;
 }
 
-// The whole table (W_y included) at its init (0 or 1) + N(0, 0.3²).
-static void spread_weights(ParameterTable *params, uint64_t seed) {
-    Rng rng;
-    rng_seed(&rng, seed);
-    for (int i = 0; i < params->count; i++) {
-        Parameter *p = params->items[i];
-        for (long j = 0; j < p->tensor.size; j++)
-            p->tensor.data[j] = (p->init == INIT_ONES ? 1.0f : 0.0f) + rng_normal(&rng, 0.0f, 0.3f);
-    }
-}
-
-static char *read_all(const char *path, long *len) {
+static char *read_file_bytes(const char *path, long *len) {
     FILE *f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "%s: cannot open", path);
     fseek(f, 0, SEEK_END);
@@ -47,7 +36,7 @@ static char *read_all(const char *path, long *len) {
 
 static void assert_same_bytes(const char *path, const char *expected_path) {
     long n, expected_n;
-    char *bytes = read_all(path, &n), *expected = read_all(expected_path, &expected_n);
+    char *bytes = read_file_bytes(path, &n), *expected = read_file_bytes(expected_path, &expected_n);
     ck_assert_msg(n == expected_n && memcmp(bytes, expected, (size_t)n) == 0, "%s (%ld bytes) differs from %s (%ld bytes)",
                   path, n, expected_path, expected_n);
     free(bytes);
@@ -69,10 +58,10 @@ START_TEST(test_task_checkpoint_round_trip) {
     TaskHeadConfig head = {TASK_ENTAIL, 3, COMBINE_CONCAT, false};
     TaskModel *model = task_model_create(&config, &head);
     gpt_init_weights(model->gpt, 8);
-    spread_weights(&model->gpt->params, 9);
+    spread_parameters(&model->gpt->params, 9, 0.3f);
     char *labels[] = {"entailment", "neutral", "contradiction"};
     task_model_set_label_names(model, labels, 3);
-    Tokenizer tokenizer = task_tokenizer();
+    Tokenizer tokenizer = abcde_task_tokenizer();
     TrainingState state = {.step = 3};
     char error[256];
     const char *path = temp_file("task.ckpt"), *lm_path = temp_file("lm.ckpt");
@@ -119,7 +108,7 @@ END_TEST
 // tests/data/checkpoint_v1_*.bin were written by checkpoint_save when GptConfig still held
 // the head and Gpt held W_y and the class names (format version 1, which is unchanged):
 // one block, d 8, 2 heads, d_ff 16, n_ctx 12, the characters "abcde"; weights drawn by
-// gpt_init_weights(seed) and then spread as spread_weights(params, seed + 1) does; step 5
+// gpt_init_weights(seed) and then spread as spread_parameters(params, seed + 1, 0.3) does; step 5
 // or 9. The expected numbers are the outputs that code gave for these files.
 
 typedef struct OldCheckpoint {

@@ -86,7 +86,7 @@ static double dev_accuracy(TaskModel *model, const Tokenizer *tokenizer, const E
     return task_metrics(&model->head, dev, n, probs).accuracy;
 }
 
-static void shuffle(EncodedExample *examples, int n, Rng *rng) {
+static void shuffle_examples(EncodedExample *examples, int n, Rng *rng) {
     for (int i = n - 1; i > 0; i--) {
         int j = rng_below(rng, i + 1);
         EncodedExample t = examples[i];
@@ -105,7 +105,7 @@ static bool fine_tune(TaskModel *model, const Tokenizer *tokenizer, EncodedExamp
     bool l3_adds_up = true;
     gpt_set_training(model->gpt, true);
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
-        shuffle(train, n_train, &rng);
+        shuffle_examples(train, n_train, &rng);
         TaskLosses sum = {0};
         int steps = 0;
         for (int start = 0; start < n_train; start += BATCH, steps++) {
