@@ -179,6 +179,13 @@ START_TEST(test_finetune_eval_predict) {
              lm, train_path, train_path, task);
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_nonnull(strstr(gpt_output, "best dev accuracy"));
+    snprintf(args, sizeof args, "inspect --ckpt %s", task);  // the whole task model
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "task head: classify, 2 outputs"));
+    ck_assert_ptr_nonnull(strstr(gpt_output, "head.weight"));
+    snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the ' --tokens 5", task);  // the language model under it
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert(strncmp(gpt_output, "the ", 4) == 0);
     snprintf(args, sizeof args, "eval --task classify --ckpt %s --data %s", task, train_path);
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_nonnull(strstr(gpt_output, "accuracy: "));

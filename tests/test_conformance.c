@@ -225,7 +225,7 @@ static const char *short_name(const char *path) {
 
 static GptConfig golden_config(const Golden *g) {
     const int *c = golden_get(g, "config")->ints;
-    GptConfig config = {c[0], c[1], c[2], c[3], c[4], c[5], c[6] == 1 ? ACTIVATION_GELU : ACTIVATION_RELU, 0.0f, {0}};
+    GptConfig config = {c[0], c[1], c[2], c[3], c[4], c[5], c[6] == 1 ? ACTIVATION_GELU : ACTIVATION_RELU, 0.0f};
     return config;
 }
 
@@ -461,13 +461,14 @@ static TaskHeadConfig golden_head_config(const GoldenRecord *r) {
     return (TaskHeadConfig){(TaskKind)h[0], h[1], h[2] == 1 ? COMBINE_ADD : COMBINE_CONCAT, h[3] != 0};
 }
 
-// The pre-trained nano's config with the task tokens and the case's head.
-static GptConfig heads_config(const Golden *g, const char *c) {
+// The pre-trained nano's config with the task tokens; the case's head.
+static GptConfig heads_config(const Golden *g, const char *c, TaskHeadConfig *head) {
     GptConfig config = golden_config(g);
     config.vocab_size += N_TASK_TOKENS;
-    config.head = golden_head_config(case_record(g, c, "head"));
+    *head = golden_head_config(case_record(g, c, "head"));
     char error[128] = "";
     ck_assert_msg(config_validate(&config, error, sizeof error), "%s: %s", c, error);
+    ck_assert_msg(task_head_validate(&config, head, error, sizeof error), "%s: %s", c, error);
     return config;
 }
 
@@ -495,8 +496,9 @@ static void heads_batch(const Golden *g, const char *c, TaskBatch *b) {
     EncodedExample examples[MAX_HEAD_EXAMPLES];
     int m = heads_examples(g, c, examples);
     Tokenizer tokenizer = heads_tokenizer(g, true);
-    GptConfig config = heads_config(g, c);
-    task_batch_init(b, config.head.task, m * task_views(config.head.task, &examples[0]), config.n_ctx);
+    TaskHeadConfig head;
+    GptConfig config = heads_config(g, c, &head);
+    task_batch_init(b, head.task, m * task_views(head.task, &examples[0]), config.n_ctx);
     task_batch_fill(b, task_tokens(&tokenizer), examples, m);
     tokenizer_free(&tokenizer);
 }
@@ -532,8 +534,9 @@ START_TEST(test_task_model_from_pretrained) {
     Gpt *pretrained = golden_model(&g);
     Tokenizer text = heads_tokenizer(&g, false), task;
     uint64_t seed = (uint64_t)golden_get(&g, "finetune.seed")->ints[0];
-    Gpt *model = task_model_from_pretrained(pretrained, &text, &task,
-                                            golden_head_config(golden_get(&g, "finetune.head")), false, seed);
+    TaskModel *task_model = task_model_from_pretrained(pretrained, &text, &task,
+                                                       golden_head_config(golden_get(&g, "finetune.head")), false, seed);
+    Gpt *model = task_model->gpt;  // its table holds W_y too, last
     TaskTokens t = task_tokens(&task);
     compare_ints((const int[]){t.start, t.delimiter, t.extract}, golden_get(&g, "task_tokens"));
     ck_assert_int_eq(model->config.vocab_size, pretrained->config.vocab_size + N_TASK_TOKENS);
@@ -560,7 +563,7 @@ START_TEST(test_task_model_from_pretrained) {
     }
     tokenizer_free(&text);
     tokenizer_free(&task);
-    gpt_free(model);
+    task_model_free(task_model);
     gpt_free(pretrained);
     golden_free(&g);
 }
@@ -593,13 +596,15 @@ END_TEST
 START_TEST(test_task_head) {
     Golden g = golden_load(HEADS_FILE);
     const char *c = HEAD_CASES[_i], *file = short_name(HEADS_FILE);
-    GptConfig config = heads_config(&g, c);
-    Gpt *model = gpt_create(&config);
-    spread_weights(&g, model);
+    TaskHeadConfig head;
+    GptConfig config = heads_config(&g, c, &head);
+    TaskModel *task_model = task_model_create(&config, &head);
+    Gpt *model = task_model->gpt;
+    spread_weights(&g, model);  // over the whole table, W_y last
     TaskBatch b;
     heads_batch(&g, c, &b);
     float lambda = (float)case_record(&g, c, "lambda")->values[0];
-    TaskOutput out = task_forward(model, &b, lambda);
+    TaskOutput out = task_forward(task_model, &b, lambda);
 
     char name[TENSOR_NAME_LEN + 32];
     const GoldenRecord *logits = case_record(&g, c, "logits");
@@ -627,7 +632,7 @@ START_TEST(test_task_head) {
         compare(file, grad, t->grad, golden_get(&g, grad), GRADIENT_TOLERANCE);
     }
     task_batch_free(&b);
-    gpt_free(model);
+    task_model_free(task_model);
     golden_free(&g);
 }
 END_TEST

@@ -351,7 +351,7 @@ END_TEST
 
 // Every row of a causal attention map sums to 1 and the masked cells are exactly 0.
 START_TEST(test_attention_weights_rows) {
-    GptConfig config = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.1f, {0}};
+    GptConfig config = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.1f};
     Gpt *model = gpt_create(&config);
     gpt_init_weights(model, 3);
     gpt_set_training(model, true);  // attention_weights must switch dropout off by itself
