@@ -11,6 +11,10 @@
 // The k-th largest logit: tokens below it are left out (ties at the threshold stay in).
 static float top_k_threshold(const float *logits, int n, int k) {
     float *sorted = malloc(sizeof(float) * (size_t)n);
+    if (sorted == NULL) {
+        fprintf(stderr, "sample: out of memory for %d logits\n", n);
+        abort();
+    }
     memcpy(sorted, logits, sizeof(float) * (size_t)n);
     for (int i = 0; i < k; i++) {  // partial selection sort: k is small
         int best = i;
@@ -47,6 +51,10 @@ int choose_next_token(const float *logits, int vocab, const SampleOptions *o, Rn
 int *generate(Gpt *model, const int *prompt, long n_prompt, const SampleOptions *o, Rng *rng, long *n_out) {
     long n = n_prompt + o->n_tokens;
     int *ids = malloc(sizeof(int) * (size_t)n);
+    if (ids == NULL) {
+        fprintf(stderr, "generate: out of memory for %ld tokens\n", n);
+        abort();
+    }
     memcpy(ids, prompt, sizeof(int) * (size_t)n_prompt);
     EvaluationMode saved = gpt_begin_evaluation(model);
     int vocab = model->config.vocab_size;

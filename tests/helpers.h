@@ -43,5 +43,7 @@ Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
 Suite *pictures_suite(void);
+Suite *hostile_files_suite(void);
+Suite *hostile_cli_suite(void);
 
 #endif

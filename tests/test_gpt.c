@@ -1,9 +1,13 @@
 // gpt/: the whole model, pre-training, sampling, evaluation and checkpoints.
+// getpid is POSIX.
+#define _POSIX_C_SOURCE 200809L
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "autograd/tape.h"
 #include "gpt/checkpoint.h"
@@ -340,7 +344,7 @@ static void assert_file_holds(const char *path, const char *expected) {
 START_TEST(test_replace_file_is_all_or_nothing) {
     const char *path = temp_file("replaced");
     char tmp[512];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
     FILE *f = replace_file_open(path);
     fputs("first", f);
     ck_assert(replace_file_commit(f, path, true));

@@ -39,9 +39,11 @@ static void draw(const Command *command, Gpt *model, const Tokenizer *tokenizer,
                  int layer, int head, const char *out) {
     int n = (int)tokens->n;
     float *weights = malloc(sizeof(float) * (size_t)n * (size_t)n);
-    char **labels = malloc(sizeof(char *) * (size_t)n);
+    char **labels = calloc((size_t)n, sizeof(char *));
+    if (weights == NULL || labels == NULL) runtime_error("out of memory for the weights of %d tokens", n);
     for (int i = 0; i < n; i++) {
         labels[i] = malloc(64);
+        if (labels[i] == NULL) runtime_error("out of memory for the labels of %d tokens", n);
         heatmap_token_label(tokenizer, tokens->ids[i], labels[i], 64);
     }
     attention_weights(model, tokens->ids, n, layer, head, weights);
@@ -77,6 +79,7 @@ int attention_command(int argc, char **argv) {
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
     check_layer_and_head(&command, &model->config, layer, head);
     TokenSequence tokens = text_tokens(&command, &tokenizer, text, model->config.n_ctx);
+    check_step_memory_or_exit(&command, &model->config, 1, tokens.n, false);
     draw(&command, model, &tokenizer, &tokens, layer, head, out);
     free(tokens.ids);
     gpt_free(model);

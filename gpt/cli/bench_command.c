@@ -32,6 +32,8 @@ static double peak_rss_mb(void) {
     return kb / 1024.0;
 }
 
+enum { BENCH_MAX_STEPS = 100000 };
+
 static int compare_doubles(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -44,7 +46,7 @@ int bench_command(int argc, char **argv) {
         {"preset", OPTION_STRING, &preset_name, "nano, tiny, small or gpt1", 0},
         {"batch", OPTION_INT, &batch, "sequences per step", 0},
         {"seq", OPTION_INT, &seq, "tokens per sequence (0: n_ctx)", 0},
-        {"steps", OPTION_INT, &steps, "timed steps (after 2 warm-up steps); the median is printed", 0},
+        {"steps", OPTION_INT, &steps, "timed steps (after 2 warm-up steps, at most 100000); the median is printed", 0},
         {"vocab", OPTION_INT, &vocab, "vocabulary size (0: the preset's)", 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
@@ -58,8 +60,12 @@ int bench_command(int argc, char **argv) {
     GptConfig config = preset->config;
     if (vocab > 0) config.vocab_size = vocab;
     if (seq == 0) seq = config.n_ctx;
-    if (batch < 1 || steps < 1 || seq > config.n_ctx)
-        usage_error(&command, "--batch and --steps must be at least 1, --seq at most n_ctx (%d)", config.n_ctx);
+    if (batch < 1 || steps < 1 || steps > BENCH_MAX_STEPS || seq > config.n_ctx)
+        usage_error(&command, "--batch must be at least 1, --steps from 1 to %d, --seq at most n_ctx (%d)",
+                    BENCH_MAX_STEPS, config.n_ctx);
+    char error[256];
+    if (!config_validate(&config, error, sizeof error)) usage_error(&command, "%s", error);
+    check_step_memory_or_exit(&command, &config, batch, seq, true);
     Gpt *model = gpt_create(&config);
     gpt_init_weights(model, 1);
     gpt_set_training(model, true);
@@ -70,6 +76,7 @@ int bench_command(int argc, char **argv) {
         b.inputs[i] = rng_below(&rng, config.vocab_size), b.targets[i] = rng_below(&rng, config.vocab_size);
     SgdOptions sgd = {.lr = 1e-4f};
     double *ms = malloc(sizeof(double) * (size_t)steps);
+    if (ms == NULL) runtime_error("out of memory for the times of %d steps", steps);
     for (int i = -2; i < steps; i++) {
         double t0 = seconds_now();
         train_step(model, &b, &sgd, sgd.lr);

@@ -48,6 +48,8 @@ int eval_command(int argc, char **argv) {
     char *text = load_text_or_exit(&command, data, &len);
     TokenSequence tokens = encode_or_exit(&command, &tokenizer, text, len, data);
     if (tokens.n < 2) usage_error(&command, "%s: at least 2 tokens are needed, found %ld", data, tokens.n);
+    long windows = evaluation_windows(tokens.n, model->config.n_ctx);
+    check_step_memory_or_exit(&command, &model->config, windows < batch ? windows : batch, model->config.n_ctx, false);
     long scored;
     double loss = evaluate_lm_loss(model, &tokens, batch, 0, &scored);
     printf("loss: %.6f\n", loss);

@@ -17,6 +17,7 @@ static TokenSequence graph_tokens(const Command *command, const Tokenizer *token
     if (text == NULL) {
         tokens.n = n_ctx + 1 < DEFAULT_TOKENS ? n_ctx + 1 : DEFAULT_TOKENS;
         tokens.ids = malloc(sizeof(int) * (size_t)tokens.n);
+        if (tokens.ids == NULL) runtime_error("out of memory for %ld tokens", tokens.n);
         for (long i = 0; i < tokens.n; i++) tokens.ids[i] = (int)(i % vocab);
         return tokens;
     }
@@ -41,6 +42,7 @@ int graph_command(int argc, char **argv) {
     Tokenizer tokenizer;
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
     TokenSequence tokens = graph_tokens(&command, &tokenizer, text, model->config.n_ctx, model->config.vocab_size);
+    check_step_memory_or_exit(&command, &model->config, 1, tokens.n - 1, true);  // the tape and its saved values
     FILE *file = open_output_or_exit(&command, out);
     set_grad_enabled(true);  // the tape records only while gradients are on
     int seq = (int)tokens.n - 1;

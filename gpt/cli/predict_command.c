@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
+#include "gpt/step_memory.h"
+#include "gpt/task_batch.h"
 #include "gpt/task_heads.h"
 
 enum { MAX_LINE_FIELDS = TASK_MAX_TEXTS };  // a context and TASK_MAX_OPTIONS options
@@ -91,6 +93,12 @@ static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *lin
     }
     char *fields[MAX_LINE_FIELDS];
     split_tabs(line, fields);
+    for (int i = 0; i < n; i++)
+        if (fields[i][0] == '\0') {  // as in a data file: every text has something in it
+            if (n == 1) fprintf(stderr, "stdin:%ld: an empty line: expected %s\n", line_number, expected_fields(task));
+            else fprintf(stderr, "stdin:%ld: field %d is empty: expected some text\n", line_number, i + 1);
+            return false;
+        }
     TaskExample example = {.n_texts = n};
     for (int i = 0; i < n; i++) example.text[i] = fields[i];
     TaskDataset one = {.task = task, .examples = &example, .n_examples = 1};
@@ -100,8 +108,17 @@ static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *lin
         fprintf(stderr, "stdin:%ld: %s\n", line_number, error);
         return false;
     }
+    char why[256];
+    int views = task_views(task, &encoded.examples[0]);
+    int longest = task_longest_sequence(task, encoded.examples, 1, model->gpt->config.n_ctx);
+    if (!step_memory_fits(&model->gpt->config, views, longest, false, why, sizeof why)) {
+        fprintf(stderr, "stdin:%ld: %s\n", line_number, why);
+        encoded_dataset_free(&encoded);
+        return false;
+    }
     int width = output_width(&model->head, &encoded.examples[0]);
     float *p = malloc(sizeof(float) * (size_t)width);
+    if (p == NULL) runtime_error("out of memory for %d outputs", width);
     task_predict(model, tokenizer, encoded.examples, 1, 1, p);
     print_answer(model, p, width);
     fflush(stdout);
