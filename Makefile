@@ -3,6 +3,7 @@
 #   make check      the unit tests (installs the Check library first when it is missing)
 #   make debug      everything again in build/debug with -O0 -g3 and Address/UB sanitizers
 #   make bench      speed and memory measurements
+#   make fuzz       hostile inputs for the sanitizer build, about two minutes (tests/fuzz)
 #   make clean
 #   make tutorials, make exercise N=04, make exercises-check, make gdb-check: the teaching
 #                   targets, in tutorials/tutorials.mk
@@ -38,6 +39,8 @@ LIB := $(BUILD)/libgpt1.a
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(BUILD)/tests/run_tests
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/obj/%.o)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 TUTORIALS := $(patsubst tutorials/%.c,$(BUILD)/tutorials/%,$(wildcard tutorials/*.c))
@@ -46,7 +49,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # The embedded default corpus: the project's own prose, in a fixed order.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run floors function-names mutation debug bench clean deps cli-reference
+.PHONY: all check test-run floors function-names mutation debug bench fuzz clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -87,6 +90,10 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $^ -o $@ $(CHECK_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz/fuzz: $(FUZZ_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
@@ -124,6 +131,15 @@ mutation:
 	@sh tests/mutation/run.sh --self-test
 	@sh tests/mutation/run.sh -j 2
 
+# Generated hostile inputs (mutated checkpoints, vocabularies, task files, extreme option
+# values) run against the sanitizer build's gpt program (tests/fuzz/fuzz.h). Seeded:
+# `make fuzz FUZZ_SEED=7 FUZZ_CASES=5000` tries other cases.
+FUZZ_SEED ?= 1
+FUZZ_CASES ?= 1000
+fuzz:
+	@$(MAKE) --no-print-directory MODE=debug $(BUILD_ROOT)/debug/gpt $(BUILD_ROOT)/debug/fuzz/fuzz
+	$(BUILD_ROOT)/debug/fuzz/fuzz --gpt $(BUILD_ROOT)/debug/gpt --seed $(FUZZ_SEED) --cases $(FUZZ_CASES)
+
 # The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper.
 bench: $(BENCH_BINS) $(PROGRAMS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
@@ -144,7 +160,7 @@ cli-reference: $(BUILD)/gpt
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
 
 # Tutorials, labs, exercises and the debugger check: see the top of tutorials/tutorials.mk.
 include tutorials/tutorials.mk

@@ -22,6 +22,10 @@ static struct {
 // lstat, not stat: a symbolic link is not followed. Renaming over it would replace the
 // link, not the file it points to, which is never what was meant.
 bool replace_file_allowed(const char *path, char *why, size_t why_len) {
+    if (path[0] == '\0') {
+        snprintf(why, why_len, "an empty path names no file");
+        return false;
+    }
     const char *kind = non_regular_file_kind(path, false);
     if (kind == NULL) return true;  // a regular file, or nothing there yet
     snprintf(why, why_len, "%s is %s, not a regular file: it is never replaced", path, kind);
@@ -46,7 +50,7 @@ static int create_temporary(const char *path, char *name) {
 }
 
 FILE *replace_file_open(const char *path) {
-    if (non_regular_file_kind(path, false) != NULL) {
+    if (path[0] == '\0' || non_regular_file_kind(path, false) != NULL) {
         errno = EEXIST;
         return NULL;
     }
