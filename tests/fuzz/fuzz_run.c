@@ -3,6 +3,7 @@
 // fork, execv, setpgid, dup2, opendir and clock_gettime are POSIX.
 #define _POSIX_C_SOURCE 200809L
 
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -95,6 +96,15 @@ static int count_lines(const char *text) {
     return n;
 }
 
+// "loss: nan", "p=-nan": the word nan, not "preset=nano".
+static bool holds_nan(const char *text) {
+    for (const char *at = strstr(text, "nan"); at != NULL; at = strstr(at + 1, "nan")) {
+        bool word_start = at == text || !isalpha((unsigned char)at[-1]);
+        if (word_start && !isalpha((unsigned char)at[3])) return true;
+    }
+    return false;
+}
+
 // What a run that exits 0 must have shown.
 static bool judge_success(const Case *c, const char *out, const char *err, char *why, size_t size) {
     if (strncmp(out, "usage: gpt", 10) == 0) return true;  // --help, wherever it was
@@ -106,7 +116,7 @@ static bool judge_success(const Case *c, const char *out, const char *err, char 
         snprintf(why, size, "exit 0, but stderr lacks '%s'", e->stderr_has);
     else if (file != NULL && !file_has_bytes(c, file))
         snprintf(why, size, "exit 0, but %s was not written", file);
-    else if (strstr(out, ": nan") != NULL || strstr(out, ": -nan") != NULL || strstr(out, "=nan") != NULL)
+    else if (holds_nan(out))
         snprintf(why, size, "exit 0 with a NaN in the output: %.80s", out);
     else if (e->stdout_lines > 0 && count_lines(out) != e->stdout_lines)
         snprintf(why, size, "exit 0 with %d lines of answers for %d lines", count_lines(out), e->stdout_lines);
