@@ -132,13 +132,16 @@ mutation:
 	@sh tests/mutation/run.sh -j 2
 
 # Generated hostile inputs (mutated checkpoints, vocabularies, task files, extreme option
-# values) run against the sanitizer build's gpt program (tests/fuzz/fuzz.h). Seeded:
-# `make fuzz FUZZ_SEED=7 FUZZ_CASES=5000` tries other cases.
+# values) run against the sanitizer build's gpt program (tests/fuzz/fuzz.h): FUZZ_CASES
+# cases, none started after FUZZ_SECONDS. Seeded: `make fuzz FUZZ_SEED=7 FUZZ_CASES=5000
+# FUZZ_SECONDS=0` tries 5000 other cases, however long they take.
 FUZZ_SEED ?= 1
 FUZZ_CASES ?= 1000
+FUZZ_SECONDS ?= 120
 fuzz:
 	@$(MAKE) --no-print-directory MODE=debug $(BUILD_ROOT)/debug/gpt $(BUILD_ROOT)/debug/fuzz/fuzz
-	$(BUILD_ROOT)/debug/fuzz/fuzz --gpt $(BUILD_ROOT)/debug/gpt --seed $(FUZZ_SEED) --cases $(FUZZ_CASES)
+	$(BUILD_ROOT)/debug/fuzz/fuzz --gpt $(BUILD_ROOT)/debug/gpt --seed $(FUZZ_SEED) --cases $(FUZZ_CASES) \
+	  --seconds $(FUZZ_SECONDS)
 
 # The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper.
 bench: $(BENCH_BINS) $(PROGRAMS)

@@ -217,8 +217,8 @@ int pretrain_command(int argc, char **argv) {
         {"save-every", OPTION_LONG, &a.save_every, "steps between checkpoints (0: at the end)", 0},
         {"out", OPTION_STRING, &a.out, "checkpoint file", 0},
         {"log", OPTION_STRING, &a.log, "CSV log: step, train_loss, val_loss, lr, tokens_per_s", 0},
-        {"resume", OPTION_STRING, &a.resume, "continue the run saved in this checkpoint up to --steps in all; its model "
-                                             "and tokenizer are kept (the flags that set them are refused)", 0},
+        {"resume", OPTION_STRING, &a.resume, "continue the run saved in this checkpoint up to --steps in all: its model "
+                                             "and tokenizer (the flags that set them are refused) on --data's text", 0},
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},

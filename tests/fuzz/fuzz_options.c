@@ -192,14 +192,30 @@ static const char *copy_of(Case *c, const char *seed, const char *name) {
     return path;
 }
 
+// A device. As root, a node of the case's own (dev_zero, dev_null, dev_full in its
+// directory): a program that wrongly writes over it (as root, a rename replaces even
+// /dev/null) harms nothing else, and the verdict sees that it did. Otherwise the
+// system's, which an unprivileged process cannot replace.
+static const char *device(Case *c, int which) {
+    static const char *const names[] = {"zero", "null", "full"}, *const devices[] = {"/dev/zero", "/dev/null", "/dev/full"};
+    static const int minors[] = {5, 3, 7};
+    char path[FUZZ_PATH], command[2 * FUZZ_PATH];
+    if (geteuid() != 0) return devices[which];
+    snprintf(path, sizeof path, "dev_%s", names[which]);
+    const char *node = case_path(c, path);
+    snprintf(command, sizeof command, "mknod -m 666 %s c 1 %d", node, minors[which]);
+    if (system(command) != 0) return "/nonexistent/device";  // root without the right to make devices
+    return node;
+}
+
 // A path for an option that names a file: nothing, a device, a FIFO, a directory, a
 // symbolic link, an empty name, a very long one, or a small file of the wrong kind.
 static const char *hostile_path(Case *c, const Seeds *seeds) {
     switch (pick(c, 12)) {
     case 0: return "/nonexistent/dir/file";
-    case 1: return "/dev/zero";
-    case 2: return "/dev/null";
-    case 3: return "/dev/full";
+    case 1: return device(c, 0);
+    case 2: return device(c, 1);
+    case 3: return device(c, 2);
     case 4: {
         const char *fifo = case_path(c, "fifo");
         mkfifo(fifo, 0600);
@@ -212,7 +228,7 @@ static const char *hostile_path(Case *c, const Seeds *seeds) {
     }
     case 6: {
         const char *link = case_path(c, "link");
-        if (symlink("/dev/null", link) != 0) return "/dev/null";
+        if (symlink("/dev/null", link) != 0) return "/nonexistent/link";
         return link;
     }
     case 7: return "";
@@ -228,15 +244,15 @@ static const char *hostile_path(Case *c, const Seeds *seeds) {
     }
 }
 
-// Just above the largest model (gpt/config.h): refused at once. (Values below such limits
-// can be legitimately slow: --sample-tokens 65537 is a long sample, not a hang.)
-static const char *const JUST_TOO_BIG[] = {"1025", "16385", "65537", "4194305"};
-
-static bool is_a_size(const char *option) {
-    static const char *const sizes[] = {"layers", "d-model", "heads", "d-ff", "ctx", "vocab"};
+// Each size just above its largest value (gpt/config.h): refused at once. (A value
+// below a limit can be legitimately slow: --vocab 65537 trains a large embedding under
+// the sanitizers, --sample-tokens 65537 is a long sample; neither is a hang.)
+static const char *just_too_big(const char *option) {
+    static const char *const sizes[][2] = {{"layers", "1025"}, {"d-model", "16385"}, {"heads", "16385"},
+                                           {"d-ff", "65537"},  {"ctx", "65537"},     {"vocab", "4194305"}};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
-        if (strcmp(option, sizes[i]) == 0) return true;
-    return false;
+        if (strcmp(option, sizes[i][0]) == 0) return sizes[i][1];
+    return NULL;
 }
 
 static bool names_a_file(const char *option) {
@@ -266,7 +282,7 @@ void add_hostile_option(Case *c, const Seeds *seeds, const char *command) {
         return;
     }
     const char *value = names_a_file(o->name) && chance(c, 0.8) ? hostile_path(c, seeds)
-                        : is_a_size(o->name) && chance(c, 0.3)    ? JUST_TOO_BIG[pick(c, 4)]
+                        : just_too_big(o->name) && chance(c, 0.3) ? just_too_big(o->name)
                         : chance(c, 0.6)                          ? NUMBERS[pick(c, sizeof NUMBERS / sizeof *NUMBERS)]
                                                                   : WORDS[pick(c, sizeof WORDS / sizeof *WORDS)];
     if (chance(c, 0.2)) {

@@ -90,7 +90,7 @@ static bool file_has_bytes(const Case *c, const char *path) {
     return stat(full, &info) == 0 && info.st_size > 0;
 }
 
-static int count_lines(const char *text) {
+static int count_output_lines(const char *text) {
     int n = 0;
     for (; *text; text++) n += *text == '\n';
     return n;
@@ -118,8 +118,8 @@ static bool judge_success(const Case *c, const char *out, const char *err, char 
         snprintf(why, size, "exit 0, but %s was not written", file);
     else if (holds_nan(out))
         snprintf(why, size, "exit 0 with a NaN in the output: %.80s", out);
-    else if (e->stdout_lines > 0 && count_lines(out) != e->stdout_lines)
-        snprintf(why, size, "exit 0 with %d lines of answers for %d lines", count_lines(out), e->stdout_lines);
+    else if (e->stdout_lines > 0 && count_output_lines(out) != e->stdout_lines)
+        snprintf(why, size, "exit 0 with %d lines of answers for %d lines", count_output_lines(out), e->stdout_lines);
     else
         return true;
     return false;
@@ -146,6 +146,25 @@ static const char *temporary_left(const Case *c) {
     }
     closedir(dir);
     return found;
+}
+
+// The special files a case may make (tests/fuzz/fuzz_options.c) must still be what they
+// were: an output path that is not a regular file is never replaced.
+static bool special_file_replaced(const Case *c, char *why, size_t size) {
+    static const struct { const char *name; mode_t type; const char *kind; } made[] = {
+        {"dev_zero", S_IFCHR, "a device node"}, {"dev_null", S_IFCHR, "a device node"},
+        {"dev_full", S_IFCHR, "a device node"}, {"fifo", S_IFIFO, "a FIFO"},
+        {"dir", S_IFDIR, "a directory"},        {"link", S_IFLNK, "a symbolic link"},
+    };
+    for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
+        char path[2 * FUZZ_PATH];
+        snprintf(path, sizeof path, "%s/%s", c->dir, made[i].name);
+        struct stat info;
+        if (lstat(path, &info) != 0 || (info.st_mode & S_IFMT) == made[i].type) continue;
+        snprintf(why, size, "%s, %s, was replaced by a regular file", made[i].name, made[i].kind);
+        return true;
+    }
+    return false;
 }
 
 static const char *sanitizer_report(const char *err) {
@@ -175,7 +194,7 @@ static void find_fault(const Case *c, int status, bool timed_out, const char *ou
         snprintf(why, size, "exit status %d without a message", code);
     else if (left != NULL)
         snprintf(why, size, "a temporary file was left behind: %s", left);
-    else if (code == 0 && judge_success(c, out, err, why, size))
+    else if (!special_file_replaced(c, why, size) && code == 0 && judge_success(c, out, err, why, size))
         checkpoint_claim_holds(c, err, why, size);
 }
 
