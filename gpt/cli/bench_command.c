@@ -39,6 +39,25 @@ static int compare_doubles(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+// The preset with --vocab, and --seq (0: n_ctx); every size checked before any work.
+static GptConfig bench_config_or_exit(const Command *command, const char *preset_name, int vocab, int batch, int *seq,
+                                      int steps) {
+    const Preset *preset = preset_find(preset_name);
+    if (preset == NULL) usage_error(command, "no preset named '%s'", preset_name);
+    if (vocab < 0) usage_error(command, "--vocab must not be negative (0: the preset's), got %d", vocab);
+    if (*seq < 0) usage_error(command, "--seq must not be negative (0: n_ctx), got %d", *seq);
+    GptConfig config = preset->config;
+    if (vocab > 0) config.vocab_size = vocab;
+    if (*seq == 0) *seq = config.n_ctx;
+    if (batch < 1 || steps < 1 || steps > BENCH_MAX_STEPS || *seq > config.n_ctx)
+        usage_error(command, "--batch must be at least 1, --steps from 1 to %d, --seq at most n_ctx (%d)",
+                    BENCH_MAX_STEPS, config.n_ctx);
+    char error[256];
+    if (!config_validate(&config, error, sizeof error)) usage_error(command, "%s", error);
+    check_step_memory_or_exit(command, &config, batch, *seq, true);
+    return config;
+}
+
 int bench_command(int argc, char **argv) {
     const char *preset_name = "tiny";
     int batch = 8, seq = 0, steps = 10, vocab = 0;
@@ -53,19 +72,7 @@ int bench_command(int argc, char **argv) {
     Command command = {"bench", "Times training steps (forward, backward, SGD) on random tokens.",
                        "bench [--preset P] [--batch B] [--seq T] [--steps N]", options};
     parse_options(&command, argc, argv);
-    const Preset *preset = preset_find(preset_name);
-    if (preset == NULL) usage_error(&command, "no preset named '%s'", preset_name);
-    if (vocab < 0) usage_error(&command, "--vocab must not be negative (0: the preset's), got %d", vocab);
-    if (seq < 0) usage_error(&command, "--seq must not be negative (0: n_ctx), got %d", seq);
-    GptConfig config = preset->config;
-    if (vocab > 0) config.vocab_size = vocab;
-    if (seq == 0) seq = config.n_ctx;
-    if (batch < 1 || steps < 1 || steps > BENCH_MAX_STEPS || seq > config.n_ctx)
-        usage_error(&command, "--batch must be at least 1, --steps from 1 to %d, --seq at most n_ctx (%d)",
-                    BENCH_MAX_STEPS, config.n_ctx);
-    char error[256];
-    if (!config_validate(&config, error, sizeof error)) usage_error(&command, "%s", error);
-    check_step_memory_or_exit(&command, &config, batch, seq, true);
+    GptConfig config = bench_config_or_exit(&command, preset_name, vocab, batch, &seq, steps);
     Gpt *model = gpt_create(&config);
     gpt_init_weights(model, 1);
     gpt_set_training(model, true);

@@ -140,6 +140,25 @@ static void print_sample(Gpt *model, const Tokenizer *tokenizer, int n_tokens, l
     free(ids);
 }
 
+// The validation windows (as many in a batch as there are, up to --batch) and the sample
+// read n_ctx tokens whatever --seq is: their forward passes must fit too.
+static void check_evaluation_memory(const Command *command, const PretrainArgs *a, const GptConfig *config,
+                                    const TokenSequence *val) {
+    long windows = evaluation_windows(val->n, config->n_ctx);
+    check_step_memory_or_exit(command, config, windows < a->batch ? windows : a->batch, config->n_ctx, false);
+    if (a->sample_tokens > 0) check_step_memory_or_exit(command, config, 1, config->n_ctx, false);
+}
+
+// "checkpoint: PATH (step N)" only when a step was taken, and so a checkpoint written.
+static void report_checkpoint(const PretrainArgs *a, const PretrainReport *report, long first_step) {
+    if (report->interrupted) fprintf(stderr, "interrupted at step %ld\n", report->steps_done);
+    if (report->steps_done == first_step)
+        fprintf(stderr, "nothing trained: the run is at step %ld and --steps is %ld; no checkpoint written\n",
+                report->steps_done, a->steps);
+    else if (a->out)
+        fprintf(stderr, "checkpoint: %s (step %ld)\n", a->out, report->steps_done);
+}
+
 static int run_pretrain(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
     if (a->out != NULL) check_output_or_exit(command, a->out);
     size_t len;
@@ -154,10 +173,7 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
     if (train.n < seq + 1)
         usage_error(command, "the training text has %ld tokens; a window needs %d (use a longer text or a smaller --seq)",
                     train.n, seq + 1);
-    long val_windows = evaluation_windows(val.n, model->config.n_ctx);
-    check_step_memory_or_exit(command, &model->config, val_windows < a->batch ? val_windows : a->batch,
-                              model->config.n_ctx, false);
-    if (a->sample_tokens > 0) check_step_memory_or_exit(command, &model->config, 1, model->config.n_ctx, false);
+    check_evaluation_memory(command, a, &model->config, &val);
     config_print(stderr, &model->config);
     fprintf(stderr, "data: %s, %ld tokens (%s): %ld train, %ld validation\n", a->data ? a->data : "embedded corpus",
             all.n, tokenizer_kind_name(tokenizer.kind), train.n, val.n);
@@ -172,12 +188,7 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
     long first_step = state.step;
     bool ok = pretrain(model, &tokenizer, &state, &train, &val, &options, &report, error, sizeof error);
     if (ok) {
-        if (report.interrupted) fprintf(stderr, "interrupted at step %ld\n", report.steps_done);
-        if (report.steps_done == first_step)
-            fprintf(stderr, "nothing trained: the run is at step %ld and --steps is %ld; no checkpoint written\n",
-                    report.steps_done, a->steps);
-        else if (a->out)
-            fprintf(stderr, "checkpoint: %s (step %ld)\n", a->out, report.steps_done);
+        report_checkpoint(a, &report, first_step);
         if (a->sample_tokens > 0) print_sample(model, &tokenizer, a->sample_tokens, a->seed);
     }
     gpt_free(model);

@@ -182,59 +182,75 @@ static Outcome finish_one(Slot *slots, int n_slots, double timeout, Slot **finis
     }
 }
 
+// What the run came to: the cases tried and failed, how each kind ended.
+typedef struct Run {
+    int first, last, next, done, failed;
+    Tally tally;
+    double start;
+} Run;
+
+// Judges a finished case: reports a failure (its files kept), removes a case that passed.
+static void account(Run *run, const Settings *s, const Slot *slot, const Outcome *o) {
+    run->done++;
+    count_outcome(&run->tally, slot->c.kind, o->exit_status);
+    if (o->failed) {
+        run->failed++;
+        report_failure(&slot->c, o, s);
+    } else if (!s->keep && s->only < 0) {
+        remove_tree(slot->c.dir);
+    }
+    if (run->done % 100 == 0) {
+        printf("fuzz: %d cases, %d failed, %.0f s\n", run->done, run->failed, fuzz_now() - run->start);
+        fflush(stdout);
+    }
+}
+
+// Keeps s->jobs cases running until all are done, or the time budget stops new ones.
+static void run_cases(Run *run, const Settings *s, const Seeds *seeds) {
+    Slot *slots = calloc((size_t)s->jobs, sizeof *slots);
+    if (slots == NULL) usage("out of memory");
+    for (;;) {
+        bool out_of_time = s->budget > 0 && fuzz_now() - run->start > s->budget;
+        for (int i = 0; i < s->jobs && run->next < run->last && !out_of_time; i++) {
+            if (slots[i].busy) continue;
+            make_case(&slots[i].c, s, seeds, run->next++);
+            slots[i].run = start_case(&slots[i].c);
+            slots[i].busy = true;
+        }
+        if (run->done == run->next - run->first) break;  // nothing running, nothing more to start
+        Slot *slot;
+        Outcome o = finish_one(slots, s->jobs, s->timeout, &slot);
+        account(run, s, slot, &o);
+    }
+    free(slots);
+}
+
 int main(int argc, char **argv) {
     Settings s = read_settings(argc, argv);
     // Checked allocations must see NULL (not an ASan report) for an impossible size; a
     // report or an exit status of 86/87 is then a real fault.
     setenv("ASAN_OPTIONS", "allocator_may_return_null=1:max_allocation_size_mb=4096:detect_leaks=1:exitcode=86", 1);
     setenv("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:exitcode=87", 1);
-    char error[1024];
-    Seeds seeds;
-    char seed_dir[FUZZ_PATH + 8];
+    Run run = {.first = s.only >= 0 ? s.only : 0, .last = s.only >= 0 ? s.only + 1 : s.cases, .start = fuzz_now()};
+    run.next = run.first;
+    char error[1024], seed_dir[FUZZ_PATH + 8];
     snprintf(seed_dir, sizeof seed_dir, "%s/seeds", s.dir);
-    double start = fuzz_now();
+    Seeds seeds;
     if (mkdir(s.dir, 0700) != 0 || mkdir(seed_dir, 0700) != 0) usage("cannot make the work directory (--dir)");
     if (!learn_commands(s.gpt, error, sizeof error) || !make_seeds(&seeds, seed_dir, s.gpt, error, sizeof error)) {
         fprintf(stderr, "fuzz: %s\n", error);
         return 2;
     }
-    int first = s.only >= 0 ? s.only : 0, last = s.only >= 0 ? s.only + 1 : s.cases;
     printf("fuzz: seed %llu, cases %d to %d, %d at a time, %.0f s each at most, %d commands; program %s\n",
-           (unsigned long long)s.seed, first, last - 1, s.jobs, s.timeout, fuzz_command_count(), s.gpt);
+           (unsigned long long)s.seed, run.first, run.last - 1, s.jobs, s.timeout, fuzz_command_count(), s.gpt);
     fflush(stdout);
-    Slot *slots = calloc((size_t)s.jobs, sizeof *slots);
-    int next = first, done = 0, failed = 0;
-    Tally tally = {0};
-    for (;;) {
-        bool out_of_time = s.budget > 0 && fuzz_now() - start > s.budget;
-        for (int i = 0; i < s.jobs && next < last && !out_of_time; i++) {
-            if (slots[i].busy) continue;
-            make_case(&slots[i].c, &s, &seeds, next++);
-            slots[i].run = start_case(&slots[i].c);
-            slots[i].busy = true;
-        }
-        if (done == next - first) break;  // nothing running, nothing more to start
-        Slot *slot;
-        Outcome o = finish_one(slots, s.jobs, s.timeout, &slot);
-        done++;
-        count_outcome(&tally, slot->c.kind, o.exit_status);
-        if (o.failed) {
-            failed++;
-            report_failure(&slot->c, &o, &s);
-        } else if (!s.keep && s.only < 0) {
-            remove_tree(slot->c.dir);
-        }
-        if (done % 100 == 0) {
-            printf("fuzz: %d cases, %d failed, %.0f s\n", done, failed, fuzz_now() - start);
-            fflush(stdout);
-        }
-    }
-    free(slots);
-    if (failed == 0 && !s.keep && s.only < 0) remove_tree(s.dir);
-    print_tally(&tally);
-    if (next < last)
-        printf("fuzz: the time budget of %.0f s ran out: cases %d to %d were not tried\n", s.budget, next, last - 1);
-    printf("fuzz: %d cases in %.1f s (seed %llu, seeds included): %d failed\n", done, fuzz_now() - start,
-           (unsigned long long)s.seed, failed);
-    return failed > 0 ? 1 : 0;
+    run_cases(&run, &s, &seeds);
+    if (run.failed == 0 && !s.keep && s.only < 0) remove_tree(s.dir);
+    print_tally(&run.tally);
+    if (run.next < run.last)
+        printf("fuzz: the time budget of %.0f s ran out: cases %d to %d were not tried\n", s.budget, run.next,
+               run.last - 1);
+    printf("fuzz: %d cases in %.1f s (seed %llu, seeds included): %d failed\n", run.done, fuzz_now() - run.start,
+           (unsigned long long)s.seed, run.failed);
+    return run.failed > 0 ? 1 : 0;
 }
