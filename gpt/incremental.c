@@ -61,7 +61,7 @@ size_t gpt_kv_cache_bytes(const GptKVCache *cache) {
     return sizeof(float) * 2 * (size_t)cache->n_layers * (size_t)b->capacity * (size_t)(b->n_heads * b->d_head);
 }
 
-static void check_tokens(const Gpt *model, const GptKVCache *cache, const int *tokens, int n) {
+static void check_tokens_fit_window(const Gpt *model, const GptKVCache *cache, const int *tokens, int n) {
     int length = gpt_kv_cache_length(cache), n_ctx = model->config.n_ctx, vocab = model->config.vocab_size;
     if (n < 1 || length + n > n_ctx) {
         fprintf(stderr, "gpt_decode_step: %d more tokens after %d do not fit the context window (n_ctx = %d)\n", n,
@@ -93,7 +93,7 @@ static void embed_rows(float *h0, const Embedding *e, const int *tokens, int n, 
 // block reading the earlier rows' keys and values from its cache. Then the tied output
 // layer, logits = h_n·Weᵀ, for the last `rows` of them only: logits [rows, vocab].
 static void read_tokens(Gpt *model, GptKVCache *cache, const int *tokens, int n, float *logits, int rows) {
-    check_tokens(model, cache, tokens, n);
+    check_tokens_fit_window(model, cache, tokens, n);
     memcpy(cache->tokens + gpt_kv_cache_length(cache), tokens, sizeof(int) * (size_t)n);
     Arena *scratch = step_arena();
     ArenaMark mark = arena_mark(scratch);

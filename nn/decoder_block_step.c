@@ -20,7 +20,7 @@ static void linear_rows(float *y, const Linear *layer, const float *x, int n) {
 static void layer_norm_rows(float *y, const LayerNorm *ln, const float *x, int n, Arena *scratch) {
     int d = ln->gain->shape.dims[0];
     float *mean = scratch_floats(scratch, n), *rstd = scratch_floats(scratch, n);  // not needed after: no backward
-    layernorm_forward(y, mean, rstd, x, ln->gain->data, ln->bias->data, n, d);
+    layer_norm_forward(y, mean, rstd, x, ln->gain->data, ln->bias->data, n, d);
 }
 
 // FFN(X) = act(X·W1 + b1)·W2 + b2 over n rows (nn/feed_forward.c:feed_forward without the tape or dropout).

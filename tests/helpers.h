@@ -31,6 +31,7 @@ Suite *ops_suite(void);
 Suite *autograd_suite(void);
 Suite *nn_suite(void);
 Suite *gpt_suite(void);
+Suite *training_suite(void);
 Suite *kv_cache_suite(void);
 Suite *cli_suite(void);
 Suite *finetune_suite(void);

@@ -280,7 +280,7 @@ static Gpt *golden_model_with(const Golden *g, int weights) {
     return model;
 }
 
-static void teardown(void) { tape_reset(); }
+static void conformance_teardown(void) { tape_reset(); }
 
 // --- The tests ---------------------------------------------------------------------------
 
@@ -456,7 +456,7 @@ static Tokenizer heads_tokenizer(const Golden *g, bool with_task_tokens) {
     return t;
 }
 
-static TaskHeadConfig head_config(const GoldenRecord *r) {
+static TaskHeadConfig golden_head_config(const GoldenRecord *r) {
     const int *h = r->ints;
     return (TaskHeadConfig){(TaskKind)h[0], h[1], h[2] == 1 ? COMBINE_ADD : COMBINE_CONCAT, h[3] != 0};
 }
@@ -465,7 +465,7 @@ static TaskHeadConfig head_config(const GoldenRecord *r) {
 static GptConfig heads_config(const Golden *g, const char *c) {
     GptConfig config = golden_config(g);
     config.vocab_size += N_TASK_TOKENS;
-    config.head = head_config(case_record(g, c, "head"));
+    config.head = golden_head_config(case_record(g, c, "head"));
     char error[128] = "";
     ck_assert_msg(config_validate(&config, error, sizeof error), "%s: %s", c, error);
     return config;
@@ -532,8 +532,8 @@ START_TEST(test_task_model_from_pretrained) {
     Gpt *pretrained = golden_model(&g);
     Tokenizer text = heads_tokenizer(&g, false), task;
     uint64_t seed = (uint64_t)golden_get(&g, "finetune.seed")->ints[0];
-    Gpt *model = task_model_from_pretrained(pretrained, &text, &task, head_config(golden_get(&g, "finetune.head")),
-                                            false, seed);
+    Gpt *model = task_model_from_pretrained(pretrained, &text, &task,
+                                            golden_head_config(golden_get(&g, "finetune.head")), false, seed);
     TaskTokens t = task_tokens(&task);
     compare_ints((const int[]){t.start, t.delimiter, t.extract}, golden_get(&g, "task_tokens"));
     ck_assert_int_eq(model->config.vocab_size, pretrained->config.vocab_size + N_TASK_TOKENS);
@@ -655,7 +655,7 @@ static double loss_in_double(const Tensor *logits, const int *targets) {
     return total / (double)rows;
 }
 
-static double loss_at(Gpt *model, const GoldenRecord *inputs, const int *targets) {
+static double current_loss(Gpt *model, const GoldenRecord *inputs, const int *targets) {
     bool previous = set_grad_enabled(false);
     double loss = loss_in_double(gpt_logits(model, inputs->ints, inputs->shape.dims[0], inputs->shape.dims[1]),
                                  targets);
@@ -701,9 +701,9 @@ START_TEST(test_directional_derivative) {
     for (int direction = 0; direction < DIRECTIONS; direction++) {
         random_unit_direction(u, p->total, 1000 + (uint64_t)direction);
         double up = perturb(p, theta, u, epsilon, +1.0);
-        double loss_plus = loss_at(model, inputs, targets);
+        double loss_plus = current_loss(model, inputs, targets);
         double down = perturb(p, theta, u, epsilon, -1.0);
-        double loss_minus = loss_at(model, inputs, targets);
+        double loss_minus = current_loss(model, inputs, targets);
         double analytic = (up - down) / (2 * epsilon), numeric = (loss_plus - loss_minus) / (2 * epsilon);
         double error = fabs(numeric - analytic) / grad_norm;
         if (report_requested())
@@ -727,7 +727,7 @@ END_TEST
 Suite *conformance_suite(void) {
     Suite *s = suite_create("conformance");
     TCase *tc = tcase_create("pytorch");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, conformance_teardown);
     tcase_add_test(tc, test_initial_weights);
     tcase_add_loop_test(tc, test_logits_and_loss, 0, 2 * N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_gradients, 0, 2 * N_GOLDEN_FILES);
@@ -738,7 +738,7 @@ Suite *conformance_suite(void) {
     tcase_add_loop_test(tc, test_directional_derivative, 0, 2 * N_GOLDEN_FILES);
     suite_add_tcase(s, tc);
     TCase *heads = tcase_create("heads");
-    tcase_add_checked_fixture(heads, NULL, teardown);
+    tcase_add_checked_fixture(heads, NULL, conformance_teardown);
     tcase_add_test(heads, test_task_model_from_pretrained);
     tcase_add_loop_test(heads, test_task_batch, 0, N_HEAD_CASES);
     tcase_add_loop_test(heads, test_task_head, 0, N_HEAD_CASES);

@@ -9,7 +9,7 @@
 #include "gpt/task_heads.h"
 #include "tests/helpers.h"
 
-static void teardown(void) { tape_reset(); }
+static void finetune_teardown(void) { tape_reset(); }
 
 // A text vocabulary of 5 tokens (ids 0-4); the task tokens are then 5, 6, 7.
 static Tokenizer task_tokenizer(void) {
@@ -315,7 +315,7 @@ END_TEST
 Suite *finetune_suite(void) {
     Suite *s = suite_create("finetune");
     TCase *tc = tcase_create("tasks");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, finetune_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_transformations_exact_sequences);
     tcase_add_test(tc, test_truncation_rule);
@@ -328,7 +328,7 @@ Suite *finetune_suite(void) {
     // valgrind run of CI leaves these out (CK_EXCLUDE_TAGS=slow).
     TCase *training = tcase_create("synthetic tasks");
     tcase_set_tags(training, "slow");
-    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_add_checked_fixture(training, NULL, finetune_teardown);
     tcase_set_timeout(training, 120);
     tcase_add_test(training, test_synthetic_classification);
     tcase_add_test(training, test_synthetic_similarity);

@@ -17,7 +17,7 @@
 
 static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f, {0}};
 
-static void teardown(void) { tape_reset(); }
+static void gpt_teardown(void) { tape_reset(); }
 
 static Gpt *small_model(GptConfig config, uint64_t seed) {
     Gpt *model = gpt_create(&config);
@@ -428,7 +428,7 @@ END_TEST
 Suite *gpt_suite(void) {
     Suite *s = suite_create("gpt");
     TCase *tc = tcase_create("model");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, gpt_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_gpt1_parameter_count);
     tcase_add_test(tc, test_config_validation);
@@ -447,7 +447,7 @@ Suite *gpt_suite(void) {
     suite_add_tcase(s, tc);
     TCase *training = tcase_create("training");
     tcase_set_tags(training, "slow");  // left out of the valgrind run of CI
-    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_add_checked_fixture(training, NULL, gpt_teardown);
     tcase_set_timeout(training, 120);
     tcase_add_test(training, test_overfits_repeated_text);
     suite_add_tcase(s, training);

@@ -84,7 +84,7 @@ static double dev_accuracy(Gpt *model, const Tokenizer *tokenizer, const Encoded
     return task_metrics(&model->config, dev, n, probs).accuracy;
 }
 
-static void shuffle(EncodedExample *examples, int n, Rng *rng) {
+static void shuffle_examples(EncodedExample *examples, int n, Rng *rng) {
     for (int i = n - 1; i > 0; i--) {
         int j = rng_below(rng, i + 1);
         EncodedExample t = examples[i];
@@ -103,7 +103,7 @@ static bool fine_tune(Gpt *model, const Tokenizer *tokenizer, EncodedExample *tr
     bool l3_adds_up = true;
     gpt_set_training(model, true);
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
-        shuffle(train, n_train, &rng);
+        shuffle_examples(train, n_train, &rng);
         float sums[3] = {0}, losses[3];
         int steps = 0;
         for (int start = 0; start < n_train; start += BATCH, steps++) {

@@ -51,7 +51,7 @@ static TaskHeadConfig head_config(const Command *command, const FinetuneArgs *a,
     return head;
 }
 
-static int run(const Command *command, const FinetuneArgs *a) {
+static int run_finetune(const Command *command, const FinetuneArgs *a) {
     TaskReadOptions read = read_options_or_exit(command, a->task, a->format, a->regression, a->skip_bad);
     Tokenizer pretrained_tokenizer, tokenizer;
     Gpt *pretrained = load_checkpoint_or_exit(command, a->ckpt, &pretrained_tokenizer, NULL);
@@ -129,5 +129,5 @@ int finetune_command(int argc, char **argv) {
         usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
     if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
     set_check_finite(a.check_finite);
-    return run(&command, &a);
+    return run_finetune(&command, &a);
 }
