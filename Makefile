@@ -102,7 +102,7 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: floors function-names $(TEST_BIN) $(PROGRAMS)
+test-run: floors doc-quotes function-names $(TEST_BIN) $(PROGRAMS)
 	$(TEST_BIN)
 
 # Every code block of the docs marked "<!-- quoted from FILE -->" is still in FILE.
