@@ -27,6 +27,8 @@ typedef void (*Gpt1WordFn)(const char *word, size_t length, void *user);
 // Cuts the cleaned text (gpt1_clean_text) into the words spaCy's English tokenizer
 // would make, in order; "\n" is a word of its own. False: out of memory.
 bool gpt1_split_words(const char *text, size_t len, Gpt1WordFn emit, void *user);
+// Whether the splitter keeps this word whole as a special case (mr., u.s., j., n't, ...).
+bool gpt1_is_special_word(const char *word, size_t length);
 
 struct Gpt1Vocab {
     int n_tokens;                 // ids 0 .. n_tokens - 1

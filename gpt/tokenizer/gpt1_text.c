@@ -22,6 +22,10 @@
 #include "gpt/tokenizer/gpt1_internal.h"
 
 uint32_t gpt1_utf8_next(const unsigned char *s, size_t available, size_t *length) {
+    if (s[0] < 0x80) {
+        *length = 1;
+        return s[0];
+    }
     uint32_t code;
     *length = bpe_utf8_decode(s, available, &code);
     if (*length > 0) return code;
@@ -104,7 +108,15 @@ static int fix_character(uint32_t c, uint32_t out[3]) {
 }
 
 // The characters that text_standardize surrounds with spaces, a run of one at a time.
-static bool is_padded(uint32_t c) { return c < 0x80 && c != 0 && strchr("-~!\";?+,)(\\/*[]}{|_", (int)c) != NULL; }
+static bool is_padded(uint32_t c) {
+    switch (c) {
+    case '-': case '~': case '!': case '"': case ';': case '?': case '+': case ',': case ')': case '(':
+    case '\\': case '/': case '*': case '[': case ']': case '}': case '{': case '|': case '_':
+        return true;
+    default:
+        return false;
+    }
+}
 
 typedef struct Cleaner {
     char *out;
@@ -114,6 +126,11 @@ typedef struct Cleaner {
 } Cleaner;
 
 static void feed(Cleaner *c, uint32_t code) {
+    bool plain = (code >= 'a' && code <= 'z') || (code >= 'A' && code <= 'Z');
+    if (plain && c->padded_run == 0 && !c->space_pending && !c->newline_pending) {  // most characters
+        c->out[c->n++] = (char)code;
+        return;
+    }
     if (gpt1_is_space(code)) {
         if (code == '\n') c->newline_pending = true;
         else c->space_pending = true;

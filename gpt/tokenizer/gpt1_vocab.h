@@ -40,7 +40,8 @@ Gpt1Vocab *gpt1_vocab_copy(const Gpt1Vocab *vocab);  // NULL: out of memory
 
 int gpt1_vocab_size(const Gpt1Vocab *vocab);
 int gpt1_merge_count(const Gpt1Vocab *vocab);
-// A token's text as the encoder has it ("the</w>", "\n</w>"); NULL when id is out of range.
+// A token's text as the encoder has it ("the</w>", "\n</w>"), not NUL-terminated; NULL
+// when id is out of range.
 const char *gpt1_token_text(const Gpt1Vocab *vocab, int id, size_t *length);
 int gpt1_token_id(const Gpt1Vocab *vocab, const char *text, size_t length);  // -1: no such token
 int gpt1_newline_id(const Gpt1Vocab *vocab);  // "\n</w>" (40477 in the release), or 0

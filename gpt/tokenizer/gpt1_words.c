@@ -8,17 +8,19 @@
 //
 //   prefix:  a punctuation character at the start; ".." "--" "''" "``" runs as one
 //   suffix:  a punctuation character at the end; "..." runs; "''"; the contractions
-//            n't 's 'm 'd 're 've 'll after a letter (don't -> do n't, can't -> ca n't)
+//            n't 'm 'd 're 've 'll after a letter (don't -> do n't, can't -> ca n't), 's
+//            after anything (1920's -> 1920 's, jr.'s -> jr. 's)
 //   special: 's n't ... alone, o'clock c'mon y'all ma'am 'em 'cause 'bout, titles and
 //            months with their period (mr. dr. st. jan. ...), single letters with
-//            periods (u.s. e.g. a.m.), a capital and a period (J.)
-//   infix:   ".." runs inside a word; : < > = between a letter or digit and a letter;
-//            a period between a small and a capital letter (end.Start)
+//            periods (J. u.s. e.g. a.m.)
+//   infix:   ".." runs inside a word; : < > = between a letter or digit and a letter
 //
 // Where it can differ from spaCy (docs/gpt1_weights.md): spaCy's lists of special
 // cases are longer (every state abbreviation, emoticons, ...), it recognises URLs and
-// e-mail addresses, and some of its rules depend on the word's shape in ways that are
-// not copied here. Those differences change the ids of rare words only.
+// e-mail addresses, it cuts "end.Start" at the period (a rule that looks at the case of
+// the letters: decoded text is lower-case and could not come back), and some of its
+// rules depend on the word's shape in ways that are not copied here. Those differences
+// change the ids of rare words only.
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,24 +77,38 @@ static bool same_ascii_lower(const char *text, size_t start, size_t end, const c
 static bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_letter(uint32_t c) { return gpt1_is_alnum(c) && !(c >= '0' && c <= '9'); }
 
-// u.s., e.g., a.m.: two or more single letters each followed by a period; or J.
+// J., u.s., e.g., a.m.: single letters, each followed by a period (spaCy lists a. to z.
+// as special cases and never splits the period after a single capital).
 static bool is_dotted_letters(const char *text, size_t start, size_t end) {
     size_t n = end - start;
-    if (n == 2 && text[start] >= 'A' && text[start] <= 'Z' && text[start + 1] == '.') return true;
-    if (n < 4 || n % 2 != 0) return false;
+    if (n < 2 || n % 2 != 0) return false;
     for (size_t i = start; i < end; i += 2)
         if (!is_ascii_letter(text[i]) || text[i + 1] != '.') return false;
     return true;
 }
 
-static bool is_special(const char *text, size_t start, size_t end) {
-    if (start >= end) return false;
-    for (size_t i = 0; i < sizeof SPECIAL / sizeof *SPECIAL; i++)
-        if (same_ascii_lower(text, start, end, SPECIAL[i])) return true;
-    for (size_t i = 0; i < sizeof TWO_WORDS / sizeof *TWO_WORDS; i++)
-        if (same_ascii_lower(text, start, end, TWO_WORDS[i].word)) return true;
-    return is_dotted_letters(text, start, end);
+static bool in_list(const char *text, size_t start, size_t end, const char *const *list, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (same_ascii_lower(text, start, end, list[i])) return true;
+    return false;
 }
+
+// Every special case but gonna, gotta, wanna and cannot has a period or an apostrophe,
+// and none but the dotted letters is longer than 7 bytes: most words are refused at once.
+static bool is_special(const char *text, size_t start, size_t end) {
+    size_t n = end - start;
+    if (n < 2) return false;
+    bool marked = memchr(text + start, '.', n) != NULL || memchr(text + start, '\'', n) != NULL;
+    if (!marked) {
+        for (size_t i = 0; (n == 5 || n == 6) && i < sizeof TWO_WORDS / sizeof *TWO_WORDS; i++)
+            if (same_ascii_lower(text, start, end, TWO_WORDS[i].word)) return true;
+        return false;
+    }
+    return (n <= 7 && in_list(text, start, end, SPECIAL, sizeof SPECIAL / sizeof *SPECIAL)) ||
+           is_dotted_letters(text, start, end);
+}
+
+bool gpt1_is_special_word(const char *word, size_t length) { return is_special(word, 0, length); }
 
 // Words are passed on at most GPT1_MAX_WORD_BYTES long, cut at character boundaries.
 static void emit_word(Splitter *s, size_t start, size_t end) {
@@ -136,12 +152,13 @@ static size_t prefix_length(const char *text, size_t start, size_t end) {
 static size_t suffix_length(const char *text, size_t start, size_t end) {
     size_t length;
     uint32_t c = char_before(text, start, end, &length);
-    for (size_t i = 0; i < sizeof CONTRACTIONS / sizeof *CONTRACTIONS; i++) {
+    bool apostrophe = end - start >= 3 && memchr(text + end - 3, '\'', 2) != NULL;  // where every contraction has one
+    for (size_t i = 0; apostrophe && i < sizeof CONTRACTIONS / sizeof *CONTRACTIONS; i++) {
         size_t n = strlen(CONTRACTIONS[i]);
-        size_t before;
-        if (end - start > n && same_ascii_lower(text, end - n, end, CONTRACTIONS[i]) &&
-            is_letter(char_before(text, start, end - n, &before)))
-            return n;
+        size_t before = 0;
+        uint32_t c_before = end - start > n ? char_before(text, start, end - n, &before) : 0;
+        bool after_word = i == 1 || is_letter(c_before);  // 's after anything: 1920's, jr.'s
+        if (before > 0 && after_word && same_ascii_lower(text, end - n, end, CONTRACTIONS[i])) return n;
     }
     if (gpt1_is_alnum(c)) return 0;
     if (c == '.') {
@@ -180,8 +197,7 @@ static bool infix_at(const char *text, size_t start, size_t end, size_t at, size
     size_t length;
     bool alnum_before = gpt1_is_alnum(char_before(text, start, at, &length));
     bool letter_after = is_ascii_letter(text[at + 1]) || (unsigned char)text[at + 1] >= 0x80;
-    bool splits = (strchr(":<>=", c) != NULL && c != '\0' && alnum_before && letter_after) ||
-                  (c == '.' && text[at - 1] >= 'a' && text[at - 1] <= 'z' && text[at + 1] >= 'A' && text[at + 1] <= 'Z');
+    bool splits = c != '\0' && strchr(":<>=", c) != NULL && alnum_before && letter_after;
     *infix_end = at + 1;
     return splits;
 }

@@ -202,8 +202,8 @@ void tokenizer_token_label(const Tokenizer *t, int id, char *buf, size_t len) {
         size_t length;
         const char *text = gpt1_token_text(t->gpt1, id, &length);
         if (text == NULL) snprintf(buf, len, "?");
-        else if (text[0] == '\n') snprintf(buf, len, "\\n%s", text + 1);
-        else snprintf(buf, len, "%s", text);
+        else if (text[0] == '\n') snprintf(buf, len, "\\n%.*s", (int)length - 1, text + 1);
+        else snprintf(buf, len, "%.*s", (int)length, text);
         return;
     }
     unsigned char byte = t->id_to_byte[id & 255];
