@@ -26,6 +26,8 @@ static const Subcommand SUBCOMMANDS[] = {
     {"graph", graph_command, "write the autograd graph of one forward pass and its loss in Graphviz DOT"},
     {"encode", encode_command, "print the token ids of a text"},
     {"decode", decode_command, "print the text of token ids"},
+    {"import", import_command, "read GPT-1's released weights (or a Hugging Face folder) into a checkpoint"},
+    {"export", export_command, "write a checkpoint as a Hugging Face-style folder (model.safetensors, config.json)"},
 };
 enum { N_SUBCOMMANDS = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0] };
 

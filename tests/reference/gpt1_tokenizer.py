@@ -176,13 +176,18 @@ def get_pairs(word):
 
 
 class Gpt1Tokenizer:
-    def __init__(self, folder):
-        names = ("encoder_bpe_40000.json", "vocab_40000.bpe")
-        if not os.path.exists(os.path.join(folder, names[0])):
-            names = ("vocab.json", "merges.txt")
-        self.encoder = json.load(open(os.path.join(folder, names[0]), encoding="utf-8"))
+    """From a folder (the release's file names, or Hugging Face's), or from the two texts."""
+
+    def __init__(self, folder=None, encoder_text=None, merges_text=None):
+        if folder is not None:
+            names = ("encoder_bpe_40000.json", "vocab_40000.bpe")
+            if not os.path.exists(os.path.join(folder, names[0])):
+                names = ("vocab.json", "merges.txt")
+            encoder_text = open(os.path.join(folder, names[0]), encoding="utf-8").read()
+            merges_text = open(os.path.join(folder, names[1]), encoding="utf-8").read()
+        self.encoder = json.loads(encoder_text)
         self.decoder = {v: k for k, v in self.encoder.items()}
-        merges = open(os.path.join(folder, names[1]), encoding="utf-8").read().split('\n')[1:-1]
+        merges = merges_text.split('\n')[1:-1]
         merges = [tuple(merge.split()) for merge in merges]
         self.bpe_ranks = dict(zip(merges, range(len(merges))))
         self.cache = {}
