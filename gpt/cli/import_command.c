@@ -38,16 +38,19 @@ int import_command(int argc, char **argv) {
     char error[640];
     Gpt *model = gpt_import(from, &o, &tokenizer, &report, error, sizeof error);
     if (model == NULL) usage_error(&command, "%s", error);
+    double read_seconds = seconds_now() - start;
     rng_seed(&model->dropout_rng, (uint64_t)seed ^ 0xD0D0D0D0ull);
     TrainingState state = {.step = 0};
     rng_seed(&state.data_rng, (uint64_t)seed ^ 0xDA7Aull);
     bool saved = checkpoint_save(out, model, &tokenizer, &state, error, sizeof error);
+    double write_seconds = seconds_now() - start - read_seconds;
     fprintf(stderr, "%s: %s, %d arrays from %d file%s%s%s\n", from, FORMAT_NAMES[report.format], report.n_arrays,
             report.n_files, report.n_files == 1 ? "" : "s", report.n_ignored ? " (mask buffers ignored)" : "",
             report.tied_head_checked ? ", lm_head.weight equal to the token embedding" : "");
     config_print(stderr, &model->config);
     fprintf(stderr, "tokenizer: %s, %d tokens\n", tokenizer_kind_name(tokenizer.kind), tokenizer.n_text_tokens);
-    fprintf(stderr, "import: %.2f s, peak memory %.0f MB\n", seconds_now() - start, peak_resident_mb());
+    fprintf(stderr, "import: %.2f s reading, %.2f s writing the checkpoint, peak memory %.0f MB\n", read_seconds,
+            write_seconds, peak_resident_mb());
     gpt_free(model);
     tokenizer_free(&tokenizer);
     if (!saved) runtime_error("%s", error);

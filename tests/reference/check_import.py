@@ -5,8 +5,8 @@ formats of GPT-1's two distributions (the weights themselves cannot be downloade
     /usr/bin/python3 tests/reference/check_import.py --gpt build/gpt [--work DIR]
     /usr/bin/python3 tests/reference/check_import.py --gpt build/gpt --full-size --vocab ../shared/data/gpt1
 
-1. Draws a random model (weights N(0, 0.3²), LayerNorm gains 1 + N(0, 0.1²), biases
-   N(0, 0.1²): far from the initialisation, so that errors show) and a vocabulary.
+1. Draws a random model (weights N(0, 0.3²) at width 32, LayerNorm gains 1 + N(0, 0.1²),
+   biases N(0, 0.1²): far from the initialisation, so that errors show) and a vocabulary.
 2. Writes it as the original release (params_shapes.json and three uneven .npy shards
    made by numpy's own np.save, encoder_bpe_40000.json, vocab_40000.bpe) and as a
    Hugging Face folder (model.safetensors written here, in another tensor order, with
@@ -73,10 +73,12 @@ def made_up_vocabulary():
 
 
 def random_weights(config, seed):
+    """Weights N(0, σ²) with σ = 0.3 at width 32, shrinking as 1/√d (so that a full-size
+    model's logits stay in the range of a trained one's); biases N(0, 0.1²), gains 1 + N(0, 0.1²)."""
     rng = np.random.default_rng(seed)
     weights = {}
     for name, shape, init in ref.parameter_table(config):
-        std = 0.3 if init == ref.NORMAL else 0.1
+        std = 0.3 * (32 / config["d_model"]) ** 0.5 if init == ref.NORMAL else 0.1
         base = 1.0 if init == ref.ONES else 0.0
         weights[name] = (base + std * rng.standard_normal(shape)).astype(np.float32)
     return weights
