@@ -7,11 +7,12 @@
 #include "autograd/tape.h"
 #include "gpt/cli/commands.h"
 #include "gpt/finetune.h"
+#include "gpt/transfer.h"
 #include "gpt/tasks/task_encode.h"
 
 typedef struct FinetuneArgs {
     const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine;
-    int epochs, batch, dev_split, max_train;
+    int epochs, batch, dev_split, max_train, transfer_layers;
     long seed;
     float lr, lambda, clip;
     bool regression, no_pretrain, skip_bad, quiet, check_finite;
@@ -64,6 +65,11 @@ static int run(const Command *command, const FinetuneArgs *a) {
     if (!config_validate(&task_config, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
     Gpt *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
                                             (uint64_t)a->seed);
+    if (option_given(command, "transfer-layers")) {  // Figure 2, left: the later blocks start afresh
+        if (a->transfer_layers > model->config.n_layers)
+            usage_error(command, "--transfer-layers %d: %s has %d blocks", a->transfer_layers, a->ckpt, model->config.n_layers);
+        reinitialize_blocks_from(model, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full);
+    }
     gpt_set_label_names(model, train_data.label_names, train_data.n_labels);
     gpt_free(pretrained);
     tokenizer_free(&pretrained_tokenizer);
@@ -111,6 +117,8 @@ int finetune_command(int argc, char **argv) {
         {"max-train", OPTION_INT, &a.max_train, "use only the first N training examples (0: all)", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the new weights, example order, dropout and --dev-split", 0},
         {"no-pretrain", OPTION_FLAG, &a.no_pretrain, "start from random weights (the paper's ablation)", 0},
+        {"transfer-layers", OPTION_INT, &a.transfer_layers, "keep the embeddings and the first N blocks of the "
+                                                            "pre-trained model, start the others afresh (default: all)", 0},
         {"skip-bad", OPTION_FLAG, &a.skip_bad, "skip malformed rows (and count them) instead of stopping", 0},
         {"out", OPTION_STRING, &a.out, "checkpoint of the best dev epoch", 0},
         {"log", OPTION_STRING, &a.log, "CSV log: step, epoch, l2, l1, l3, dev_metric", 0},
@@ -128,6 +136,8 @@ int finetune_command(int argc, char **argv) {
     if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)
         usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
     if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
+    if (option_given(&command, "transfer-layers") && (a.transfer_layers < 0 || a.no_pretrain))
+        usage_error(&command, "--transfer-layers must be at least 0, and cannot go with --no-pretrain");
     set_check_finite(a.check_finite);
     return run(&command, &a);
 }

@@ -27,6 +27,7 @@ static const Subcommand SUBCOMMANDS[] = {
     {"encode", encode_command, "print the token ids of a text"},
     {"decode", decode_command, "print the text of token ids"},
     {"import", import_command, "read GPT-1's released weights (or a Hugging Face folder) into a checkpoint"},
+    {"zeroshot", zeroshot_command, "the paper's zero-shot heuristics (sentiment, choice, acceptability) on a language model"},
     {"export", export_command, "write a checkpoint as a Hugging Face-style folder (model.safetensors, config.json)"},
 };
 enum { N_SUBCOMMANDS = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0] };
