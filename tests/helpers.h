@@ -40,5 +40,6 @@ Suite *pictures_suite(void);
 Suite *gpt1_tokenizer_suite(void);
 Suite *formats_suite(void);
 Suite *import_suite(void);
+Suite *zeroshot_suite(void);
 
 #endif

@@ -177,10 +177,13 @@ START_TEST(test_tokenizer_kind_gpt1) {
     int *encoded = tokenizer_encode(&loaded, "the cat", 7, &n, error, sizeof error);
     ck_assert_int_eq(n, 2);
     ck_assert_int_eq(encoded[1], id_of(loaded.gpt1, "cat</w>"));
+    tokenizer_free(&loaded);
     ck_assert(!tokenizer_from_payload(&loaded, TOKENIZER_GPT1, 110, 0, payload, len, error, sizeof error));
     ck_assert_ptr_nonnull(strstr(error, "111 tokens, the header says 110"));
     ck_assert(!tokenizer_from_payload(&loaded, TOKENIZER_GPT1, 111, 0, payload, len - 1, error, sizeof error));
     ck_assert_ptr_nonnull(strstr(error, "'end' and nothing after it"));
+    ck_assert(!tokenizer_from_payload(&loaded, TOKENIZER_GPT1, 111, 2, payload, len, error, sizeof error));
+    ck_assert_ptr_nonnull(strstr(error, "2 task tokens, expected 0 or 3"));
     free(encoded), free(payload);
     tokenizer_free(&loaded), tokenizer_free(&copy), tokenizer_free(&t);
 }

@@ -67,7 +67,8 @@ static int run(const Command *command, const FinetuneArgs *a) {
                                             (uint64_t)a->seed);
     if (option_given(command, "transfer-layers")) {  // Figure 2, left: the later blocks start afresh
         if (a->transfer_layers > model->config.n_layers)
-            usage_error(command, "--transfer-layers %d: %s has %d blocks", a->transfer_layers, a->ckpt, model->config.n_layers);
+            usage_error(command, "--transfer-layers %d: %s has %d decoder block%s", a->transfer_layers, a->ckpt,
+                        model->config.n_layers, model->config.n_layers == 1 ? "" : "s");
         reinitialize_blocks_from(model, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full);
     }
     gpt_set_label_names(model, train_data.label_names, train_data.n_labels);
@@ -83,6 +84,9 @@ static int run(const Command *command, const FinetuneArgs *a) {
     fprintf(stderr, "fine-tuning: %d epochs of %d examples in batches of %d, %s, lambda %g%s\n", a->epochs, train.n,
             a->batch, sgd_describe(&o.sgd, sgd_text, sizeof sgd_text), a->lambda,
             a->no_pretrain ? ", without pre-training" : "");
+    if (option_given(command, "transfer-layers"))
+        fprintf(stderr, "transfer: the embeddings and %d of %d blocks transferred, the others start afresh\n",
+                a->transfer_layers, model->config.n_layers);
     FinetuneReport report;
     char error[512];
     bool ok = finetune(model, &tokenizer, train.examples, train.n, dev.examples, dev.n, &o, &report, error, sizeof error);

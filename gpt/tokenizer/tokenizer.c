@@ -270,6 +270,7 @@ bool tokenizer_from_payload(Tokenizer *t, TokenizerKind kind, int n_text_tokens,
     }
     if (n_task_tokens != 0 && n_task_tokens != N_TASK_TOKENS) {
         snprintf(error, error_len, "tokenizer: %d task tokens, expected 0 or %d", n_task_tokens, N_TASK_TOKENS);
+        tokenizer_free(t);  // the merges or the vocabulary read above
         return false;
     }
     t->n_task_tokens = n_task_tokens;
