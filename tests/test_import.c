@@ -289,6 +289,8 @@ START_TEST(test_import_export_commands) {
     ck_assert_int_eq(run_gpt(args), 0);
     ck_assert_ptr_nonnull(strstr(gpt_output, "tokenizer: gpt1, 111 text tokens"));
     ck_assert_ptr_nonnull(strstr(gpt_output, "parameters: 8464"));
+    snprintf(args, sizeof args, "sample --ckpt %s --tokens 3 --temperature 0", ckpt);  // the default prompt "\n"
+    ck_assert_msg(run_gpt(args) == 0, "GPT-1's tokenizer makes no tokens of a blank prompt: %s", gpt_output);
     snprintf(args, sizeof args, "decode --ckpt %s --ids \"97 104\"", ckpt);
     ck_assert_int_eq(run_gpt(args), 0);
     ck_assert_str_eq(gpt_output, "the cat\n");
