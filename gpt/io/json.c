@@ -28,12 +28,13 @@ static const char *found_here(const Parser *p, char *out, size_t size) {
     return out;
 }
 
-static void fail(Parser *p, const char *expected) {
-    if (p->failed) return;
+static bool fail(Parser *p, const char *expected) {
+    if (p->failed) return false;
     char found[32];
     snprintf(p->error, p->error_len, "%s: line %d, column %zu: expected %s, found %s", p->json->name, p->line,
              p->at - p->line_start + 1, expected, found_here(p, found, sizeof found));
     p->failed = true;
+    return false;
 }
 
 static int peek(const Parser *p) { return p->at < p->len ? p->text[p->at] : -1; }
@@ -122,14 +123,14 @@ static long hex4(Parser *p) {
 // "\uXXXX", with a surrogate pair as one code point; p->at is just after the 'u'.
 static bool unicode_escape(Parser *p, unsigned char *out, int *n) {
     long c = hex4(p);
-    if (c < 0) return fail(p, "four hex digits after \\u"), false;
-    if (c >= 0xDC00 && c <= 0xDFFF) return fail(p, "a \\u escape that is not a lone low surrogate"), false;
+    if (c < 0) return fail(p, "four hex digits after \\u");
+    if (c >= 0xDC00 && c <= 0xDFFF) return fail(p, "a \\u escape that is not a lone low surrogate");
     if (c >= 0xD800 && c <= 0xDBFF) {
         if (p->len - p->at < 2 || p->text[p->at] != '\\' || p->text[p->at + 1] != 'u')
-            return fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate"), false;
+            return fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate");
         p->at += 2;
         long low = hex4(p);
-        if (low < 0xDC00 || low > 0xDFFF) return fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate"), false;
+        if (low < 0xDC00 || low > 0xDFFF) return fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate");
         c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
     }
     put_utf8(out, n, (uint32_t)c);
@@ -170,22 +171,22 @@ static size_t utf8_length(const unsigned char *s, size_t available) {
 
 // A string at p->at ('"'); its decoded bytes go to the pool, NUL-terminated.
 static bool parse_string(Parser *p, size_t *start, size_t *length) {
-    if (peek(p) != '"') return fail(p, "a string"), false;
+    if (peek(p) != '"') return fail(p, "a string");
     p->at++;
     *start = p->json->strings_used;
     for (;;) {
         int c = peek(p);
         unsigned char buf[8];
         int n = 0;
-        if (c < 0) return fail(p, "the closing '\"' of the string"), false;
+        if (c < 0) return fail(p, "the closing '\"' of the string");
         if (c == '"') break;
-        if (c < 0x20) return fail(p, "a string without control characters (escape them)"), false;
+        if (c < 0x20) return fail(p, "a string without control characters (escape them)");
         if (c == '\\') {
             p->at++;
             if (!escape(p, buf, &n)) return false;
         } else {
             size_t seq = utf8_length(p->text + p->at, p->len - p->at);
-            if (seq == 0) return fail(p, "valid UTF-8 in the string"), false;
+            if (seq == 0) return fail(p, "valid UTF-8 in the string");
             memcpy(buf, p->text + p->at, seq);
             n = (int)seq;
             p->at += seq;
@@ -203,48 +204,54 @@ static size_t digits(const Parser *p, size_t at) {
     return at;
 }
 
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-static bool parse_number(Parser *p, JsonNode *node) {
-    size_t start = p->at, at = p->at;
+// Where the number at p->at ends, by the grammar -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?;
+// 0 when it breaks the grammar. *integer: no fraction and no exponent.
+static size_t number_end(const Parser *p, bool *integer) {
+    size_t at = p->at;
     if (at < p->len && p->text[at] == '-') at++;
     size_t int_start = at;
     at = digits(p, at);
-    bool fraction = false, exponent = false;
-    if (at == int_start || (p->text[int_start] == '0' && at - int_start > 1)) goto bad;
+    if (at == int_start || (p->text[int_start] == '0' && at - int_start > 1)) return 0;
+    *integer = true;
     if (at < p->len && p->text[at] == '.') {
-        fraction = true;
         size_t frac_start = ++at;
-        if ((at = digits(p, at)) == frac_start) goto bad;
+        if ((at = digits(p, at)) == frac_start) return 0;
+        *integer = false;
     }
     if (at < p->len && (p->text[at] == 'e' || p->text[at] == 'E')) {
-        exponent = true;
         if (++at < p->len && (p->text[at] == '+' || p->text[at] == '-')) at++;
         size_t exp_start = at;
-        if ((at = digits(p, at)) == exp_start) goto bad;
+        if ((at = digits(p, at)) == exp_start) return 0;
+        *integer = false;
     }
-    if (at - start > MAX_NUMBER_CHARS) return fail(p, "a number of at most 320 characters"), false;
-    char text[MAX_NUMBER_CHARS + 1];
-    memcpy(text, p->text + start, at - start);
-    text[at - start] = '\0';
-    node->number = strtod(text, NULL);
-    if (!isfinite(node->number)) return fail(p, "a number within the range of a double"), false;
-    if (!fraction && !exponent) {
-        bool negative = text[0] == '-';
-        uint64_t v = 0, limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-        bool fits = true;
-        for (const char *d = text + negative; *d && fits; d++) {
-            fits = v <= (limit - (uint64_t)(*d - '0')) / 10;
-            v = v * 10 + (uint64_t)(*d - '0');
-        }
-        node->is_integer = fits;
-        if (fits) node->integer = negative ? (int64_t)(0 - v) : (int64_t)v;
+    return at;
+}
+
+// The decimal integer text as an int64, when it fits.
+static bool int64_value(const char *text, int64_t *value) {
+    bool negative = text[0] == '-';
+    uint64_t v = 0, limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (const char *d = text + negative; *d; d++) {
+        if (v > (limit - (uint64_t)(*d - '0')) / 10) return false;
+        v = v * 10 + (uint64_t)(*d - '0');
     }
-    p->at = at;
+    *value = negative ? (int64_t)(0 - v) : (int64_t)v;
     return true;
-bad:
-    p->at = at;
-    fail(p, "a number such as 12, -3, 0.5 or 1e-5");
-    return false;
+}
+
+static bool parse_number(Parser *p, JsonNode *node) {
+    bool integer = false;
+    size_t end = number_end(p, &integer);
+    if (end == 0) return fail(p, "a number such as 12, -3, 0.5 or 1e-5");
+    if (end - p->at > MAX_NUMBER_CHARS) return fail(p, "a number of at most 320 characters");
+    char text[MAX_NUMBER_CHARS + 1];
+    memcpy(text, p->text + p->at, end - p->at);
+    text[end - p->at] = '\0';
+    node->number = strtod(text, NULL);
+    if (!isfinite(node->number)) return fail(p, "a number within the range of a double");
+    node->is_integer = integer && int64_value(text, &node->integer);
+    p->at = end;
+    return true;
 }
 
 static bool literal(Parser *p, const char *word) {
@@ -287,7 +294,7 @@ static bool check_unique_keys(Parser *p, int object) {
     int n = j->nodes[object].n_children;
     if (n < 2) return true;
     KeyRef *keys = malloc(sizeof *keys * (size_t)n);
-    if (keys == NULL) return fail(p, "a smaller file (out of memory)"), false;
+    if (keys == NULL) return fail(p, "a smaller file (out of memory)");
     int i = 0;
     for (int c = j->nodes[object].first_child; c >= 0; c = j->nodes[c].next, i++)
         keys[i] = (KeyRef){j->strings + j->nodes[c].key, j->nodes[c].key_length, c};
@@ -312,7 +319,10 @@ static int parse_members(Parser *p, int object, int depth) {
         size_t key, key_length;
         if (!parse_string(p, &key, &key_length)) return -1;
         skip_space(p);
-        if (peek(p) != ':') return fail(p, "':' after the object key"), -1;
+        if (peek(p) != ':') {
+            fail(p, "':' after the object key");
+            return -1;
+        }
         p->at++;
         int child = parse_value(p, depth + 1);
         if (child < 0) return -1;
@@ -320,7 +330,10 @@ static int parse_members(Parser *p, int object, int depth) {
         link_child(p->json, object, child, &last);
         skip_space(p);
         if (peek(p) == '}') break;
-        if (peek(p) != ',') return fail(p, "',' or '}' after an object member"), -1;
+        if (peek(p) != ',') {
+            fail(p, "',' or '}' after an object member");
+            return -1;
+        }
         p->at++;
     }
     p->at++;
@@ -355,7 +368,10 @@ static int parse_array(Parser *p, int depth) {
         link_child(p->json, array, child, &last);
         skip_space(p);
         if (peek(p) == ']') break;
-        if (peek(p) != ',') return fail(p, "',' or ']' after an array element"), -1;
+        if (peek(p) != ',') {
+            fail(p, "',' or ']' after an array element");
+            return -1;
+        }
         p->at++;
     }
     p->at++;
@@ -388,7 +404,10 @@ static int parse_scalar(Parser *p, int c) {
 
 static int parse_value(Parser *p, int depth) {
     skip_space(p);
-    if (depth > JSON_MAX_DEPTH) return fail(p, "at most 64 levels of nested arrays and objects"), -1;
+    if (depth > JSON_MAX_DEPTH) {
+        fail(p, "at most 64 levels of nested arrays and objects");
+        return -1;
+    }
     int c = peek(p);
     if (c == '{') return parse_object(p, depth);
     if (c == '[') return parse_array(p, depth);

@@ -1,5 +1,6 @@
 #include "gpt/io/safetensors.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,16 @@ typedef struct Problem {
     char *error;
     size_t error_len;
 } Problem;
+
+// A message about the whole file: "<file>: <what>".
+static bool file_problem(Problem *p, const char *format, ...) {
+    int n = snprintf(p->error, p->error_len, "%s: ", p->file);
+    va_list args;
+    va_start(args, format);
+    if (n >= 0 && (size_t)n < p->error_len) vsnprintf(p->error + n, p->error_len - (size_t)n, format, args);
+    va_end(args);
+    return false;
+}
 
 static bool fail(Problem *p, const char *tensor, const char *what) {
     snprintf(p->error, p->error_len, "%s: tensor \"%.80s\": %s", p->file, tensor, what);
@@ -91,7 +102,7 @@ static int compare_begin(const void *a, const void *b) {
 // The tensors, in the order of their data, must tile [0, data_size) exactly.
 static bool check_coverage(Safetensors *st, uint64_t data_size, Problem *p) {
     const SafetensorsEntry **order = malloc(sizeof *order * (size_t)(st->count + 1));
-    if (order == NULL) return snprintf(p->error, p->error_len, "%s: out of memory", p->file), false;
+    if (order == NULL) return file_problem(p, "out of memory");
     for (int i = 0; i < st->count; i++) order[i] = &st->entries[i];
     qsort(order, (size_t)st->count, sizeof *order, compare_begin);
     uint64_t at = 0;
@@ -117,7 +128,7 @@ static bool read_json_header(FILE *file, int64_t file_size, Safetensors *st, Pro
     unsigned char size_bytes[8];
     uint64_t n = 0;
     if (file_size < 8 || fread(size_bytes, 1, 8, file) != 8)
-        return snprintf(p->error, p->error_len, "%s: too short for a safetensors file (8-byte header length)", p->file), false;
+        return file_problem(p, "too short for a safetensors file (8-byte header length)");
     for (int i = 7; i >= 0; i--) n = n << 8 | size_bytes[i];
     if (n < 2 || n > SAFETENSORS_MAX_HEADER || n > (uint64_t)file_size - 8) {
         snprintf(p->error, p->error_len, "%s: header length: expected 2 to %llu bytes that the file holds, found %llu",
@@ -125,7 +136,7 @@ static bool read_json_header(FILE *file, int64_t file_size, Safetensors *st, Pro
         return false;
     }
     char *text = malloc((size_t)n);
-    if (text == NULL) return snprintf(p->error, p->error_len, "%s: out of memory for the header", p->file), false;
+    if (text == NULL) return file_problem(p, "out of memory for the header");
     bool ok = fread(text, 1, (size_t)n, file) == n;
     if (!ok) snprintf(p->error, p->error_len, "%s: cannot read the header", p->file);
     else if (text[0] != '{') ok = false, snprintf(p->error, p->error_len, "%s: the header must start with '{'", p->file);
@@ -138,9 +149,9 @@ static bool read_json_header(FILE *file, int64_t file_size, Safetensors *st, Pro
 static bool read_entries(Safetensors *st, Problem *p) {
     const JsonNode *root = json_root(&st->header);
     if (root->n_children > SAFETENSORS_MAX_TENSORS)
-        return snprintf(p->error, p->error_len, "%s: more than %d tensors", p->file, SAFETENSORS_MAX_TENSORS), false;
+        return file_problem(p, "more than %d tensors", SAFETENSORS_MAX_TENSORS);
     st->entries = calloc((size_t)root->n_children + 1, sizeof *st->entries);
-    if (st->entries == NULL) return snprintf(p->error, p->error_len, "%s: out of memory", p->file), false;
+    if (st->entries == NULL) return file_problem(p, "out of memory");
     for (const JsonNode *m = json_first(&st->header, root); m != NULL; m = json_next(&st->header, m)) {
         if (strcmp(json_key(&st->header, m, NULL), "__metadata__") == 0) {
             if (!check_metadata(&st->header, m, p)) return false;

@@ -23,6 +23,11 @@ typedef struct Problem {
     size_t error_len;
 } Problem;
 
+static bool out_of_memory(Problem *p, const char *name) {
+    snprintf(p->error, p->error_len, "%s: out of memory", name);
+    return false;
+}
+
 // The symbol index of bytes, added when new (its id 0 until a token claims it); -1: out of memory.
 static int symbol_add(Gpt1Vocab *v, const char *bytes, size_t length) {
     bool added;
@@ -67,7 +72,7 @@ static bool add_token(Gpt1Vocab *v, const Json *json, const JsonNode *member, Pr
         return false;
     }
     int symbol = symbol_add(v, token, length);
-    if (symbol < 0) return snprintf(p->error, p->error_len, "%s: out of memory", json->name), false;
+    if (symbol < 0) return out_of_memory(p, json->name);
     v->token_symbol[id] = symbol;
     v->symbol_id[symbol] = id;
     return true;
@@ -126,7 +131,7 @@ static bool add_merge(Gpt1Vocab *v, const char *s, size_t n, int line, const cha
     memcpy(joined + left_n, space + 1, right_n);
     int left = symbol_add(v, s, left_n), right = symbol_add(v, space + 1, right_n);
     int result = symbol_add(v, joined, left_n + right_n);
-    if (left < 0 || right < 0 || result < 0) return snprintf(p->error, p->error_len, "%s: out of memory", name), false;
+    if (left < 0 || right < 0 || result < 0) return out_of_memory(p, name);
     int earlier = pair_map_get(&v->merge_rank, left, right);
     if (earlier >= 0) {
         snprintf(p->error, p->error_len, "%s: line %d: the merge '%.*s' repeats line %d", name, line, (int)n, s,
@@ -135,7 +140,7 @@ static bool add_merge(Gpt1Vocab *v, const char *s, size_t n, int line, const cha
     }
     int k = v->n_merges;
     if (!grow_merges(v) || !pair_map_put(&v->merge_rank, left, right, k))
-        return snprintf(p->error, p->error_len, "%s: out of memory", name), false;
+        return out_of_memory(p, name);
     v->merge_left[k] = left, v->merge_right[k] = right, v->merge_result[k] = result;
     v->n_merges++;
     return true;
