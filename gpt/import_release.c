@@ -106,6 +106,11 @@ static bool read_shard_headers(Importer *im, Shards *shards, uint64_t needed) {
         if (file == NULL) snprintf(im->error, im->error_len, "%s: cannot open", path);
         if (file != NULL) fclose(file);
         if (!ok) return false;
+        if (header.count > needed - shards->total) {  // also keeps the sum from overflowing
+            snprintf(im->error, im->error_len, "%s: params_0.npy to params_%d.npy hold more than the %llu floats that "
+                     "params_shapes.json needs (shards of another model?)", im->dir, k, (unsigned long long)needed);
+            return false;
+        }
         shards->floats[k] = header.count, shards->offset[k] = header.data_offset;
         shards->total += header.count;
         shards->count++;

@@ -136,7 +136,7 @@ static void replace_in_file(const char *path, const char *from, const char *to) 
 // Each wrong file of the release is one line naming the file and the field.
 START_TEST(test_release_errors) {
     const char *dir = fresh_dir("release_bad");
-    char path[4096];
+    char path[4096], args_dir_copy[8300];
     GptConfig config = small_config();
     Gpt *written = fixture_model(&config, 11);
     write_fixture_vocab(dir, false);
@@ -160,6 +160,11 @@ START_TEST(test_release_errors) {
     fclose(f);
     assert_import_error(dir, 4, "holds a non-finite value");
     write_release_weights(dir, written, 3);
+    snprintf(path, sizeof path, "%s/params_3.npy", dir);  // a fourth shard: more floats than the shapes need
+    snprintf(args_dir_copy, sizeof args_dir_copy, "cp %s/params_0.npy %s", dir, path);
+    ck_assert_int_eq(system(args_dir_copy), 0);
+    assert_import_error(dir, 4, "params_0.npy to params_3.npy hold more than the 8464 floats");
+    remove(path);
     snprintf(path, sizeof path, "%s/params_shapes.json", dir);
     write_text_file(path, "[[8, 16], [111, 16]]");
     assert_import_error(dir, 4, "expected an array of 2 + 12·n_layers shapes");
@@ -259,6 +264,19 @@ START_TEST(test_encode_decode_commands) {
     ck_assert_str_eq(gpt_output, "2 0 1\n");
     snprintf(args, sizeof args, "encode --tokenizer chars:%s --text cxb", chars);
     assert_usage_error(args, "byte 0x78 at offset 1 is not in the 3-character vocabulary");
+    const char *bpe_text = temp_file("bpe_text.txt"), *vocab = temp_file("cli.bpe");
+    write_text_file(bpe_text, "the cat sat on the mat. the cat sat on the hat. the cat sat.");
+    snprintf(args, sizeof args, "bpe-train --data %s --merges 8 --out %s --quiet", bpe_text, vocab);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    snprintf(args, sizeof args, "encode --tokenizer bpe:%s --text \"the cat sat\"", vocab);
+    ck_assert_int_eq(run_gpt(args), 0);
+    char ids[256], decode[512];
+    snprintf(ids, sizeof ids, "%.*s", (int)strcspn(gpt_output, "\n"), gpt_output);
+    ck_assert_msg(strchr(ids, ' ') != NULL && strlen(ids) < 20, "merged tokens expected: %s", ids);  // 11 bytes, fewer ids
+    snprintf(decode, sizeof decode, "decode --tokenizer bpe:%s --ids \"%s\"", vocab, ids);
+    ck_assert_int_eq(run_gpt(decode), 0);
+    ck_assert_str_eq(gpt_output, "the cat sat\n");
+    remove(bpe_text), remove(vocab);
     assert_usage_error("decode --tokenizer bytes --ids \"1 256\"", "--ids: '256' is not a token id from 0 to 255");
     assert_usage_error("decode --tokenizer bytes --ids \"1 x2\"", "--ids: 'x2' is not a token id");
     assert_usage_error("decode --tokenizer bytes --ids \"-1\"", "'-1' is not a token id");
