@@ -164,12 +164,13 @@ static bool check_tied_head(Importer *im, FILE *file, const Safetensors *st, con
         return false;
     }
     float *values = malloc(sizeof(float) * head->count);
-    bool ok = values != NULL && read_tensor(file, st, head, values);
+    bool no_memory = values == NULL, ok = !no_memory && read_tensor(file, st, head, values);
     long differs = -1;
     for (long i = 0; ok && i < wte->size && differs < 0; i++)
         if (memcmp(&values[i], &wte->data[i], sizeof(float)) != 0) differs = i;
     free(values);
-    if (!ok) snprintf(im->error, im->error_len, "%s: cannot read \"%s\"", path, head->name);
+    if (!ok) snprintf(im->error, im->error_len, "%s: cannot read \"%s\"%s", path, head->name,
+                      no_memory ? " (out of memory)" : "");
     else if (differs >= 0)
         snprintf(im->error, im->error_len, "%s: \"%s\" differs from tokens_embed.weight at element %ld: gpt1.c ties "
                  "the output layer to the token embedding, as GPT-1 does", path, head->name, differs);
@@ -245,6 +246,7 @@ Gpt *import_hugging_face(Importer *im, Tokenizer *tokenizer) {
     if (ok && t.count == 0)
         ok = false, snprintf(im->error, im->error_len, "%s/config.json: n_layer: expected 1 to %d", im->dir, IMPORT_MAX_LAYERS);
     t.by_index = ok ? calloc((size_t)t.count, sizeof *t.by_index) : NULL;
+    if (ok && t.by_index == NULL) ok = false, snprintf(im->error, im->error_len, "%s: out of memory", path);
     for (int i = 0; ok && i < st.count; i++) ok = map_entry(im, &st.entries[i], &t, path);
     ok = ok && hf_model_config(im, &c, &t, &config, path) && hf_tokenizer(im, c.tokenizer, tokenizer);
     if (ok && tokenizer_vocab_size(tokenizer) != config.vocab_size) {

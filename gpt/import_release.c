@@ -158,6 +158,7 @@ static bool stream_shards(Importer *im, const Shards *shards, Gpt *model) {
 Gpt *import_release(Importer *im, Tokenizer *tokenizer) {
     char path[4096];
     Shapes *shapes = malloc(sizeof *shapes);
+    if (shapes == NULL) snprintf(im->error, im->error_len, "%s: out of memory for the shapes", im->dir);
     GptConfig config;
     Shards shards;
     bool ok = shapes != NULL && read_shapes(im, shapes, path) && config_from_shapes(im, shapes, path, &config) &&

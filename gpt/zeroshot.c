@@ -1,6 +1,7 @@
 #include "gpt/zeroshot.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,10 @@ double continuation_log_prob(Gpt *model, const int *context, int n_context, cons
     *n_scored = 0;
     if (total < 2 || n_continuation == 0) return 0.0;
     int *sequence = malloc(sizeof(int) * (size_t)total);
+    if (sequence == NULL) {
+        fprintf(stderr, "continuation_log_prob: out of memory\n");
+        abort();
+    }
     if (keep > 0) memcpy(sequence, context + n_context - keep, sizeof(int) * (size_t)keep);
     memcpy(sequence + keep, continuation, sizeof(int) * (size_t)n_continuation);
     EvaluationMode saved = gpt_begin_evaluation(model);

@@ -105,6 +105,7 @@ static double acceptability(const Command *command, Gpt *model, const Tokenizer 
     if (data->n_labels != 2) usage_error(command, "acceptability needs two classes (0 unacceptable, 1 acceptable)");
     int start = t->byte_to_id['\n'] >= 0 ? t->byte_to_id['\n'] : 0;  // the sentence follows a line break
     Scored *s = malloc(sizeof *s * (size_t)n);
+    if (s == NULL) runtime_error("out of memory for %d scores", n);
     for (int i = 0; i < n; i++) {
         TokenSequence x = encode_text(command, t, "", data->examples[i].text[0], "");
         s[i] = (Scored){mean_log_prob(model, &start, 1, x.ids, (int)x.n), data->examples[i].label == 1};
