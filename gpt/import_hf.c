@@ -6,6 +6,7 @@
 #include "gpt/gpt1_names.h"
 #include "gpt/import_internal.h"
 #include "gpt/io/float_file.h"
+#include "gpt/io/printable.h"
 #include "gpt/io/safetensors.h"
 #include "gpt/io/small_file.h"
 #include "gpt/tokenizer/bpe.h"
@@ -96,7 +97,9 @@ static bool map_entry(Importer *im, const SafetensorsEntry *e, Tensors *t, const
     else if (head ? t->lm_head != NULL : t->by_index[index] != NULL)
         problem = "given twice (with and without \"transformer.\"?)";
     if (problem != NULL) {
-        snprintf(im->error, im->error_len, "%s: tensor \"%s\": %s", path, e->name, problem);
+        char shown[PRINTABLE_SIZE];
+        snprintf(im->error, im->error_len, "%s: tensor \"%s\": %s", path, printable(e->name, strlen(e->name), 64, shown,
+                 sizeof shown), problem);
         return false;
     }
     if (head) t->lm_head = e;

@@ -1,6 +1,8 @@
 // A recursive-descent JSON parser into a flat node array (json.h says what it accepts).
 #include "gpt/io/json.h"
 
+#include "gpt/io/printable.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,8 +305,9 @@ static bool check_unique_keys(Parser *p, int object) {
     for (i = 1; i < n && ok; i++) {
         if (keys[i].length != keys[i - 1].length || memcmp(keys[i].key, keys[i - 1].key, keys[i].length) != 0) continue;
         const JsonNode *second = &j->nodes[keys[i].node];
-        snprintf(p->error, p->error_len, "%s: line %d, column %d: the key \"%.60s\" appears twice in one object",
-                 j->name, second->line, second->column, keys[i].key);
+        char key[PRINTABLE_SIZE];
+        snprintf(p->error, p->error_len, "%s: line %d, column %d: the key \"%s\" appears twice in one object",
+                 j->name, second->line, second->column, printable(keys[i].key, keys[i].length, 60, key, sizeof key));
         p->failed = true;
         ok = false;
     }

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "gpt/io/printable.h"
+
 static const int64_t MAX_DIM = (int64_t)1 << 40;
 
 typedef struct Header {
@@ -15,9 +17,9 @@ typedef struct Header {
 
 static bool fail(Header *h, const char *expected) {
     if (!h->failed) {
-        size_t shown = h->at < h->len ? h->len - h->at : 0;
-        snprintf(h->error, h->error_len, "%s: header: expected %s, found '%.*s'", h->name, expected,
-                 (int)(shown < 24 ? shown : 24), h->text + h->at);
+        char shown[PRINTABLE_SIZE];
+        printable(h->text + h->at, h->at < h->len ? h->len - h->at : 0, 24, shown, sizeof shown);
+        snprintf(h->error, h->error_len, "%s: header: expected %s, found '%s'", h->name, expected, shown);
     }
     h->failed = true;
     return false;

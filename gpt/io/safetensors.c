@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gpt/io/float_file.h"
+#include "gpt/io/printable.h"
 
 static const struct { const char *name; int bytes; } DTYPES[] = {
     {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8}, {"I32", 4}, {"I16", 2}, {"I8", 1},
@@ -28,7 +29,9 @@ static bool file_problem(Problem *p, const char *format, ...) {
 }
 
 static bool fail(Problem *p, const char *tensor, const char *what) {
-    snprintf(p->error, p->error_len, "%s: tensor \"%.80s\": %s", p->file, tensor, what);
+    char name[PRINTABLE_SIZE];
+    snprintf(p->error, p->error_len, "%s: tensor \"%s\": %s", p->file, printable(tensor, strlen(tensor), 64, name, sizeof name),
+             what);
     return false;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gpt/io/json.h"
+#include "gpt/io/printable.h"
 #include "gpt/io/small_file.h"
 #include "gpt/tokenizer/gpt1_internal.h"
 
@@ -60,15 +61,17 @@ static bool add_token(Gpt1Vocab *v, const Json *json, const JsonNode *member, Pr
     if (length == 0 || length > GPT1_MAX_TOKEN_BYTES) what = "a token of 1 to 255 bytes";
     else if (member->type != JSON_NUMBER || !member->is_integer) what = "an integer id";
     else if (member->integer < 0 || member->integer >= n) what = "an id from 0 to the number of tokens - 1";
+    char shown[PRINTABLE_SIZE];
+    printable(token, length, 40, shown, sizeof shown);
     if (what != NULL) {
-        snprintf(p->error, p->error_len, "%s: line %d, column %d: token \"%.40s\": expected %s (%d tokens)", json->name,
-                 member->line, member->column, token, what, n);
+        snprintf(p->error, p->error_len, "%s: line %d, column %d: token \"%s\": expected %s (%d tokens)", json->name,
+                 member->line, member->column, shown, what, n);
         return false;
     }
     int id = (int)member->integer;
     if (v->token_symbol[id] >= 0) {
-        snprintf(p->error, p->error_len, "%s: line %d, column %d: id %d is given to two tokens, the second \"%.40s\"",
-                 json->name, member->line, member->column, id, token);
+        snprintf(p->error, p->error_len, "%s: line %d, column %d: id %d is given to two tokens, the second \"%s\"",
+                 json->name, member->line, member->column, id, shown);
         return false;
     }
     int symbol = symbol_add(v, token, length);
@@ -120,10 +123,11 @@ static bool add_merge(Gpt1Vocab *v, const char *s, size_t n, int line, const cha
     size_t left_n = space ? (size_t)(space - s) : 0, right_n = space ? n - left_n - 1 : 0;
     bool shape_ok = space != NULL && left_n > 0 && right_n > 0 && memchr(space + 1, ' ', right_n) == NULL &&
                     memchr(s, '\t', n) == NULL && left_n + right_n <= GPT1_MAX_TOKEN_BYTES && utf8_valid(s, n);
+    char shown[PRINTABLE_SIZE];
+    printable(s, n, 60, shown, sizeof shown);
     if (!shape_ok) {
         snprintf(p->error, p->error_len, "%s: line %d: expected 'left right' (two symbols of valid UTF-8, one space "
-                 "between, together at most %d bytes), found '%.*s'", name, line, GPT1_MAX_TOKEN_BYTES,
-                 (int)(n < 60 ? n : 60), s);
+                 "between, together at most %d bytes), found '%s'", name, line, GPT1_MAX_TOKEN_BYTES, shown);
         return false;
     }
     char joined[GPT1_MAX_TOKEN_BYTES];
@@ -134,8 +138,7 @@ static bool add_merge(Gpt1Vocab *v, const char *s, size_t n, int line, const cha
     if (left < 0 || right < 0 || result < 0) return out_of_memory(p, name);
     int earlier = pair_map_get(&v->merge_rank, left, right);
     if (earlier >= 0) {
-        snprintf(p->error, p->error_len, "%s: line %d: the merge '%.*s' repeats line %d", name, line, (int)n, s,
-                 earlier + 2);
+        snprintf(p->error, p->error_len, "%s: line %d: the merge '%s' repeats line %d", name, line, shown, earlier + 2);
         return false;
     }
     int k = v->n_merges;
@@ -148,8 +151,9 @@ static bool add_merge(Gpt1Vocab *v, const char *s, size_t n, int line, const cha
 
 static bool read_merges(Gpt1Vocab *v, const char *text, size_t len, const char *name, Problem *p) {
     if (len < 8 || memcmp(text, "#version", 8) != 0) {
-        snprintf(p->error, p->error_len, "%s: line 1: expected a first line '#version: 0.2', found '%.20s'", name,
-                 text);
+        char shown[PRINTABLE_SIZE];
+        snprintf(p->error, p->error_len, "%s: line 1: expected a first line '#version: 0.2', found '%s'", name,
+                 printable(text, strcspn(text, "\n"), 20, shown, sizeof shown));
         return false;
     }
     const char *end = text + len, *line = memchr(text, '\n', len);
