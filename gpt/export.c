@@ -19,7 +19,7 @@
 typedef bool (*WriteFn)(FILE *file, const void *what);
 
 // DIR/name written by write() through DIR/name.tmp.
-static bool write_file(const char *dir, const char *name, WriteFn write, const void *what, char *error, size_t error_len) {
+static bool write_folder_file(const char *dir, const char *name, WriteFn write, const void *what, char *error, size_t error_len) {
     char path[4096];
     if (!join_path(path, sizeof path, dir, name)) {
         snprintf(error, error_len, "%s: the path is too long", dir);
@@ -80,7 +80,7 @@ typedef struct Text {
     size_t len;
 } Text;
 
-static bool write_text(FILE *file, const void *what) {
+static bool write_text_bytes(FILE *file, const void *what) {
     const Text *t = what;
     return t->data != NULL && fwrite(t->data, 1, t->len, file) == t->len;
 }
@@ -90,8 +90,8 @@ static bool write_tokenizer_files(const char *dir, const Tokenizer *t, char *err
         Text vocab = {0}, merges = {0};
         vocab.data = gpt1_vocab_json(t->gpt1, &vocab.len);
         merges.data = gpt1_merges_text(t->gpt1, &merges.len);
-        bool ok = write_file(dir, "vocab.json", write_text, &vocab, error, error_len) &&
-                  write_file(dir, "merges.txt", write_text, &merges, error, error_len);
+        bool ok = write_folder_file(dir, "vocab.json", write_text_bytes, &vocab, error, error_len) &&
+                  write_folder_file(dir, "merges.txt", write_text_bytes, &merges, error, error_len);
         free(vocab.data);
         free(merges.data);
         return ok;
@@ -99,18 +99,18 @@ static bool write_tokenizer_files(const char *dir, const Tokenizer *t, char *err
     if (t->kind == TOKENIZER_BPE) {
         Text text = {0};
         text.data = bpe_serialize(t->bpe, &text.len);
-        bool ok = write_file(dir, "vocab.bpe", write_text, &text, error, error_len);
+        bool ok = write_folder_file(dir, "vocab.bpe", write_text_bytes, &text, error, error_len);
         free(text.data);
         return ok;
     }
     Text chars = {(char *)t->id_to_byte, (size_t)t->n_text_tokens};
-    return t->kind != TOKENIZER_CHARS || write_file(dir, "chars.txt", write_text, &chars, error, error_len);
+    return t->kind != TOKENIZER_CHARS || write_folder_file(dir, "chars.txt", write_text_bytes, &chars, error, error_len);
 }
 
 bool gpt_export(const char *dir, const Gpt *model, const Tokenizer *tokenizer, char *error, size_t error_len) {
-    if (model->config.head.task != TASK_NONE || tokenizer->n_task_tokens != 0) {
-        snprintf(error, error_len, "the model has a %s head and task tokens: only language models are exported "
-                 "(export the pre-trained checkpoint)", task_name(model->config.head.task));
+    if (tokenizer->n_task_tokens != 0) {
+        snprintf(error, error_len, "the model has task tokens (it was fine-tuned): only language models are exported "
+                 "(export the pre-trained checkpoint)");
         return false;
     }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -118,7 +118,7 @@ bool gpt_export(const char *dir, const Gpt *model, const Tokenizer *tokenizer, c
         return false;
     }
     ConfigFile config = {&model->config, tokenizer_kind_name(tokenizer->kind)};
-    return write_file(dir, "model.safetensors", write_weights, model, error, error_len) &&
-           write_file(dir, "config.json", write_config, &config, error, error_len) &&
+    return write_folder_file(dir, "model.safetensors", write_weights, model, error, error_len) &&
+           write_folder_file(dir, "config.json", write_config, &config, error, error_len) &&
            write_tokenizer_files(dir, tokenizer, error, error_len);
 }

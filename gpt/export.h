@@ -8,8 +8,9 @@
 //   vocab.json, merges.txt   for a model with GPT-1's tokenizer; vocab.bpe (bpe) or
 //                       chars.txt (chars) for the project's own tokenizers
 //
-// gpt import reads the folder back, weights bit for bit. A fine-tuned model (a task
-// head, task tokens) is not exported: Hugging Face's heads are laid out differently.
+// gpt import reads the folder back, weights bit for bit. The language model of a
+// fine-tuned checkpoint (its vocabulary holds the task tokens) is not exported:
+// Hugging Face's heads and special tokens are laid out differently.
 #ifndef GPT1_EXPORT_H
 #define GPT1_EXPORT_H
 

@@ -39,7 +39,7 @@ bool import_config(Importer *im, const char *source, const int64_t sizes[5], int
             return false;
         }
     *config = (GptConfig){(int)sizes[0], (int)sizes[1], heads, (int)sizes[2], (int)sizes[3], (int)sizes[4],
-                          activation, dropout, {0}};
+                          activation, dropout};
     char why[200];
     if (!config_validate(config, why, sizeof why)) {
         snprintf(im->error, im->error_len, "%s: %s", source, why);

@@ -62,3 +62,8 @@ const char *sgd_describe(const SgdOptions *o, char *buf, size_t len) {
     if (o->decay != LR_CONSTANT && at < len) snprintf(buf + at, len - at, ", %s decay", lr_decay_name(o->decay));
     return buf;
 }
+
+void describe_divergence(char *error, size_t error_len, long step, float loss, float lr) {
+    snprintf(error, error_len, "step %ld: the training loss became %g: the weights diverged. Try a smaller learning "
+             "rate than --lr %g; the last good checkpoint is left in place", step, (double)loss, (double)lr);
+}

@@ -8,7 +8,8 @@ void gather_rows_forward(float *out, const float *table, const int *ids, long n,
     for (long i = 0; i < n; i++) memcpy(out + i * cols, table + (long)ids[i] * cols, sizeof(float) * (size_t)cols);
 }
 
-// A row used several times (a repeated token) receives the sum of its gradients.
+// forward: out[i, :] = table[ids[i], :], so dtable[ids[i], :] += dout[i, :]: a row used several
+// times (a repeated token) receives the sum of its gradients, a row never used receives nothing
 void gather_rows_backward(float *dtable, const float *dout, const int *ids, long n, int cols) {
     for (long i = 0; i < n; i++) {
         float *row = dtable + (long)ids[i] * cols;

@@ -25,7 +25,7 @@ static const char CHARACTERS[] = "abcdefghijklmnopqrstuvwxyz.,'!?\"-():$01234567
 static char encoder[8192], merges[1024];
 static int vocab_size;
 
-static void add_token(size_t *n, const char *token) {
+static void fixture_add_token(size_t *n, const char *token) {
     if (vocab_size > 0) *n += (size_t)snprintf(encoder + *n, sizeof encoder - *n, ", ");
     char escaped[32];
     size_t e = 0;
@@ -41,19 +41,19 @@ static void add_token(size_t *n, const char *token) {
 static void build(void) {
     if (vocab_size > 0) return;
     size_t n = (size_t)snprintf(encoder, sizeof encoder, "{");
-    add_token(&n, "<unk>");
+    fixture_add_token(&n, "<unk>");
     for (const char *c = CHARACTERS; *c; c++) {
         char alone[2] = {*c, 0}, last[8];
         snprintf(last, sizeof last, "%c</w>", *c);
-        add_token(&n, alone);
-        add_token(&n, last);
+        fixture_add_token(&n, alone);
+        fixture_add_token(&n, last);
     }
-    add_token(&n, "\n</w>");
+    fixture_add_token(&n, "\n</w>");
     size_t m = (size_t)snprintf(merges, sizeof merges, "#version: 0.2\n");
     for (int k = 0; k < N_MERGES; k++) {
         char joined[32];
         snprintf(joined, sizeof joined, "%s%s", MERGES[k][0], MERGES[k][1]);
-        add_token(&n, joined);
+        fixture_add_token(&n, joined);
         m += (size_t)snprintf(merges + m, sizeof merges - m, "%s %s\n", MERGES[k][0], MERGES[k][1]);
     }
     snprintf(encoder + n, sizeof encoder - n, "}");

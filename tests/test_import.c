@@ -17,7 +17,7 @@
 #include "tests/helpers.h"
 
 static GptConfig small_config(void) {
-    return (GptConfig){2, 16, 4, 64, 8, fixture_vocab_size(), ACTIVATION_GELU, 0.1f, {0}};
+    return (GptConfig){2, 16, 4, 64, 8, fixture_vocab_size(), ACTIVATION_GELU, 0.1f};
 }
 
 static const char *fresh_dir(const char *name) {
@@ -103,7 +103,7 @@ START_TEST(test_export_import_round_trip) {
     ck_assert(same_weights(again, written) && config_equal(&again->config, &config));
     ck_assert(back.kind == TOKENIZER_GPT1 && back.n_text_tokens == tokenizer.n_text_tokens);
     gpt_free(again), tokenizer_free(&back);
-    GptConfig bytes_config = {1, 8, 2, 32, 4, 256, ACTIVATION_RELU, 0.0f, {0}};
+    GptConfig bytes_config = {1, 8, 2, 32, 4, 256, ACTIVATION_RELU, 0.0f};
     Gpt *bytes_model = fixture_model(&bytes_config, 10);
     Tokenizer bytes;
     tokenizer_init_bytes(&bytes);

@@ -128,7 +128,6 @@ static int run(const Command *command, const ZeroshotArgs *a) {
     TaskReadOptions read = read_options_or_exit(command, is_choice ? "choice" : "classify", a->format, false, false);
     Tokenizer tokenizer;
     Gpt *model = load_checkpoint_or_exit(command, a->ckpt, &tokenizer, NULL);
-    if (model->config.head.task != TASK_NONE) usage_error(command, "%s is fine-tuned: zeroshot wants a language model", a->ckpt);
     TaskDataset data;
     load_task_data_or_exit(command, &data, a->data, &read);
     int n = a->max_examples > 0 && a->max_examples < data.n_examples ? a->max_examples : data.n_examples;

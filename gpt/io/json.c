@@ -30,7 +30,7 @@ static const char *found_here(const Parser *p, char *out, size_t size) {
     return out;
 }
 
-static bool fail(Parser *p, const char *expected) {
+static bool json_fail(Parser *p, const char *expected) {
     if (p->failed) return false;
     char found[32];
     snprintf(p->error, p->error_len, "%s: line %d, column %zu: expected %s, found %s", p->json->name, p->line,
@@ -39,7 +39,7 @@ static bool fail(Parser *p, const char *expected) {
     return false;
 }
 
-static int peek(const Parser *p) { return p->at < p->len ? p->text[p->at] : -1; }
+static int peek_byte(const Parser *p) { return p->at < p->len ? p->text[p->at] : -1; }
 
 static void skip_space(Parser *p) {
     while (p->at < p->len) {
@@ -69,7 +69,7 @@ static int new_node(Parser *p, JsonType type) {
     size_t capacity = (size_t)j->capacity;
     if ((size_t)j->count + 1 > (size_t)INT32_MAX ||
         !grow((void **)&j->nodes, &capacity, (size_t)j->count + 1, sizeof *j->nodes)) {
-        fail(p, "a smaller file (out of memory for its values)");
+        json_fail(p, "a smaller file (out of memory for its values)");
         return -1;
     }
     j->capacity = capacity > (size_t)INT32_MAX ? INT32_MAX : (int)capacity;
@@ -85,7 +85,7 @@ static int new_node(Parser *p, JsonType type) {
 static bool pool_append(Parser *p, const void *bytes, size_t n) {
     Json *j = p->json;
     if (!grow((void **)&j->strings, &j->strings_capacity, j->strings_used + n + 1, 1)) {
-        fail(p, "a smaller file (out of memory for its strings)");
+        json_fail(p, "a smaller file (out of memory for its strings)");
         return false;
     }
     memcpy(j->strings + j->strings_used, bytes, n);
@@ -125,14 +125,14 @@ static long hex4(Parser *p) {
 // "\uXXXX", with a surrogate pair as one code point; p->at is just after the 'u'.
 static bool unicode_escape(Parser *p, unsigned char *out, int *n) {
     long c = hex4(p);
-    if (c < 0) return fail(p, "four hex digits after \\u");
-    if (c >= 0xDC00 && c <= 0xDFFF) return fail(p, "a \\u escape that is not a lone low surrogate");
+    if (c < 0) return json_fail(p, "four hex digits after \\u");
+    if (c >= 0xDC00 && c <= 0xDFFF) return json_fail(p, "a \\u escape that is not a lone low surrogate");
     if (c >= 0xD800 && c <= 0xDBFF) {
         if (p->len - p->at < 2 || p->text[p->at] != '\\' || p->text[p->at + 1] != 'u')
-            return fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate");
+            return json_fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate");
         p->at += 2;
         long low = hex4(p);
-        if (low < 0xDC00 || low > 0xDFFF) return fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate");
+        if (low < 0xDC00 || low > 0xDFFF) return json_fail(p, "a low surrogate \\uDC00-\\uDFFF after a high surrogate");
         c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
     }
     put_utf8(out, n, (uint32_t)c);
@@ -140,7 +140,7 @@ static bool unicode_escape(Parser *p, unsigned char *out, int *n) {
 }
 
 static bool escape(Parser *p, unsigned char *out, int *n) {
-    int c = peek(p);
+    int c = peek_byte(p);
     const char *simple = "\"\\/bfnrt", *meaning = "\"\\/\b\f\n\r\t";
     const char *found = c > 0 ? strchr(simple, c) : NULL;
     p->at++;
@@ -150,7 +150,7 @@ static bool escape(Parser *p, unsigned char *out, int *n) {
     }
     if (c == 'u') return unicode_escape(p, out, n);
     p->at--;
-    fail(p, "an escape \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX");
+    json_fail(p, "an escape \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX");
     return false;
 }
 
@@ -173,22 +173,22 @@ static size_t utf8_length(const unsigned char *s, size_t available) {
 
 // A string at p->at ('"'); its decoded bytes go to the pool, NUL-terminated.
 static bool parse_string(Parser *p, size_t *start, size_t *length) {
-    if (peek(p) != '"') return fail(p, "a string");
+    if (peek_byte(p) != '"') return json_fail(p, "a string");
     p->at++;
     *start = p->json->strings_used;
     for (;;) {
-        int c = peek(p);
+        int c = peek_byte(p);
         unsigned char buf[8];
         int n = 0;
-        if (c < 0) return fail(p, "the closing '\"' of the string");
+        if (c < 0) return json_fail(p, "the closing '\"' of the string");
         if (c == '"') break;
-        if (c < 0x20) return fail(p, "a string without control characters (escape them)");
+        if (c < 0x20) return json_fail(p, "a string without control characters (escape them)");
         if (c == '\\') {
             p->at++;
             if (!escape(p, buf, &n)) return false;
         } else {
             size_t seq = utf8_length(p->text + p->at, p->len - p->at);
-            if (seq == 0) return fail(p, "valid UTF-8 in the string");
+            if (seq == 0) return json_fail(p, "valid UTF-8 in the string");
             memcpy(buf, p->text + p->at, seq);
             n = (int)seq;
             p->at += seq;
@@ -241,16 +241,16 @@ static bool int64_value(const char *text, int64_t *value) {
     return true;
 }
 
-static bool parse_number(Parser *p, JsonNode *node) {
+static bool json_number(Parser *p, JsonNode *node) {
     bool integer = false;
     size_t end = number_end(p, &integer);
-    if (end == 0) return fail(p, "a number such as 12, -3, 0.5 or 1e-5");
-    if (end - p->at > MAX_NUMBER_CHARS) return fail(p, "a number of at most 320 characters");
+    if (end == 0) return json_fail(p, "a number such as 12, -3, 0.5 or 1e-5");
+    if (end - p->at > MAX_NUMBER_CHARS) return json_fail(p, "a number of at most 320 characters");
     char text[MAX_NUMBER_CHARS + 1];
     memcpy(text, p->text + p->at, end - p->at);
     text[end - p->at] = '\0';
     node->number = strtod(text, NULL);
-    if (!isfinite(node->number)) return fail(p, "a number within the range of a double");
+    if (!isfinite(node->number)) return json_fail(p, "a number within the range of a double");
     node->is_integer = integer && int64_value(text, &node->integer);
     p->at = end;
     return true;
@@ -262,7 +262,7 @@ static bool literal(Parser *p, const char *word) {
         p->at += n;
         return true;
     }
-    fail(p, "a value: an object, an array, a string, a number, true, false or null");
+    json_fail(p, "a value: an object, an array, a string, a number, true, false or null");
     return false;
 }
 
@@ -296,7 +296,7 @@ static bool check_unique_keys(Parser *p, int object) {
     int n = j->nodes[object].n_children;
     if (n < 2) return true;
     KeyRef *keys = malloc(sizeof *keys * (size_t)n);
-    if (keys == NULL) return fail(p, "a smaller file (out of memory)");
+    if (keys == NULL) return json_fail(p, "a smaller file (out of memory)");
     int i = 0;
     for (int c = j->nodes[object].first_child; c >= 0; c = j->nodes[c].next, i++)
         keys[i] = (KeyRef){j->strings + j->nodes[c].key, j->nodes[c].key_length, c};
@@ -322,8 +322,8 @@ static int parse_members(Parser *p, int object, int depth) {
         size_t key, key_length;
         if (!parse_string(p, &key, &key_length)) return -1;
         skip_space(p);
-        if (peek(p) != ':') {
-            fail(p, "':' after the object key");
+        if (peek_byte(p) != ':') {
+            json_fail(p, "':' after the object key");
             return -1;
         }
         p->at++;
@@ -332,9 +332,9 @@ static int parse_members(Parser *p, int object, int depth) {
         p->json->nodes[child].key = key, p->json->nodes[child].key_length = key_length;
         link_child(p->json, object, child, &last);
         skip_space(p);
-        if (peek(p) == '}') break;
-        if (peek(p) != ',') {
-            fail(p, "',' or '}' after an object member");
+        if (peek_byte(p) == '}') break;
+        if (peek_byte(p) != ',') {
+            json_fail(p, "',' or '}' after an object member");
             return -1;
         }
         p->at++;
@@ -348,7 +348,7 @@ static int parse_object(Parser *p, int depth) {
     if (object < 0) return -1;
     p->at++;
     skip_space(p);
-    if (peek(p) == '}') {
+    if (peek_byte(p) == '}') {
         p->at++;
         return object;
     }
@@ -360,7 +360,7 @@ static int parse_array(Parser *p, int depth) {
     if (array < 0) return -1;
     p->at++;
     skip_space(p);
-    if (peek(p) == ']') {
+    if (peek_byte(p) == ']') {
         p->at++;
         return array;
     }
@@ -370,9 +370,9 @@ static int parse_array(Parser *p, int depth) {
         if (child < 0) return -1;
         link_child(p->json, array, child, &last);
         skip_space(p);
-        if (peek(p) == ']') break;
-        if (peek(p) != ',') {
-            fail(p, "',' or ']' after an array element");
+        if (peek_byte(p) == ']') break;
+        if (peek_byte(p) != ',') {
+            json_fail(p, "',' or ']' after an array element");
             return -1;
         }
         p->at++;
@@ -394,7 +394,7 @@ static int parse_scalar(Parser *p, int c) {
         node->string = start, node->string_length = length;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
         node->type = JSON_NUMBER;
-        ok = parse_number(p, node);
+        ok = json_number(p, node);
     } else if (c == 't' || c == 'f') {
         node->type = JSON_BOOL;
         node->boolean = c == 't';
@@ -408,10 +408,10 @@ static int parse_scalar(Parser *p, int c) {
 static int parse_value(Parser *p, int depth) {
     skip_space(p);
     if (depth > JSON_MAX_DEPTH) {
-        fail(p, "at most 64 levels of nested arrays and objects");
+        json_fail(p, "at most 64 levels of nested arrays and objects");
         return -1;
     }
-    int c = peek(p);
+    int c = peek_byte(p);
     if (c == '{') return parse_object(p, depth);
     if (c == '[') return parse_array(p, depth);
     return parse_scalar(p, c);
@@ -422,10 +422,10 @@ bool json_parse(Json *json, const char *name, const char *text, size_t len, char
     json->name = name;
     Parser p = {.json = json, .text = (const unsigned char *)text, .len = text ? len : 0, .line = 1,
                 .error = error, .error_len = error_len};
-    if (p.len >= 3 && memcmp(p.text, "\xEF\xBB\xBF", 3) == 0) fail(&p, "JSON text (not a byte-order mark)");
+    if (p.len >= 3 && memcmp(p.text, "\xEF\xBB\xBF", 3) == 0) json_fail(&p, "JSON text (not a byte-order mark)");
     if (!p.failed && parse_value(&p, 1) >= 0) {
         skip_space(&p);
-        if (p.at < p.len) fail(&p, "nothing after the JSON value");
+        if (p.at < p.len) json_fail(&p, "nothing after the JSON value");
     }
     if (p.failed) {
         json_free(json);

@@ -15,7 +15,7 @@ typedef struct Header {
     bool failed;
 } Header;
 
-static bool fail(Header *h, const char *expected) {
+static bool header_fail(Header *h, const char *expected) {
     if (!h->failed) {
         char shown[PRINTABLE_SIZE];
         printable(h->text + h->at, h->at < h->len ? h->len - h->at : 0, 24, shown, sizeof shown);
@@ -39,15 +39,15 @@ static bool accept(Header *h, char c) {
 }
 
 // A Python string literal in quotes ' or " without escapes, into out (at most size - 1 bytes).
-static bool quoted(Header *h, char *out, size_t size) {
+static bool python_string(Header *h, char *out, size_t size) {
     skip_spaces(h);
     char quote = h->at < h->len ? h->text[h->at] : 0;
-    if (quote != '\'' && quote != '"') return fail(h, "a quoted string");
+    if (quote != '\'' && quote != '"') return header_fail(h, "a quoted string");
     size_t start = ++h->at;
     while (h->at < h->len && h->text[h->at] != quote && h->text[h->at] != '\\') h->at++;
     if (h->at >= h->len || h->text[h->at] != quote || h->at - start >= size) {
         h->at = start - 1;
-        return fail(h, "a short quoted string without escapes");
+        return header_fail(h, "a short quoted string without escapes");
     }
     memcpy(out, h->text + start, h->at - start);
     out[h->at - start] = '\0';
@@ -65,7 +65,7 @@ static bool boolean(Header *h, bool *value) {
             return true;
         }
     }
-    return fail(h, "True or False");
+    return header_fail(h, "True or False");
 }
 
 // A dimension: decimal digits (a Python 2 long's L allowed), at most 2^40.
@@ -77,7 +77,7 @@ static bool dimension(Header *h, int64_t *value) {
         v = 10 * v + (h->text[h->at++] - '0');
     if (h->at == start || v > MAX_DIM) {
         h->at = start;
-        return fail(h, "a dimension from 0 to 2^40");
+        return header_fail(h, "a dimension from 0 to 2^40");
     }
     if (h->at < h->len && h->text[h->at] == 'L') h->at++;
     *value = v;
@@ -86,19 +86,19 @@ static bool dimension(Header *h, int64_t *value) {
 
 // "()", "(5,)", "(2, 3)": the shape; the number of elements must fit in 2^62 bytes.
 static bool shape(Header *h, NpyHeader *out) {
-    if (!accept(h, '(')) return fail(h, "a shape such as (768,) or (1, 768, 2304)");
+    if (!accept(h, '(')) return header_fail(h, "a shape such as (768,) or (1, 768, 2304)");
     out->ndim = 0;
     out->count = 1;
     while (!accept(h, ')')) {
-        if (out->ndim == NPY_MAX_DIMS) return fail(h, "at most 8 dimensions");
+        if (out->ndim == NPY_MAX_DIMS) return header_fail(h, "at most 8 dimensions");
         int64_t d = 0;
         if (!dimension(h, &d)) return false;
-        if (d > 0 && out->count > ((uint64_t)1 << 60) / (uint64_t)d) return fail(h, "fewer than 2^60 elements");
+        if (d > 0 && out->count > ((uint64_t)1 << 60) / (uint64_t)d) return header_fail(h, "fewer than 2^60 elements");
         out->shape[out->ndim++] = d;
         out->count *= (uint64_t)d;
         if (!accept(h, ',')) {
             if (accept(h, ')')) break;
-            return fail(h, "',' or ')' in the shape");
+            return header_fail(h, "',' or ')' in the shape");
         }
     }
     return true;
@@ -107,38 +107,38 @@ static bool shape(Header *h, NpyHeader *out) {
 // One "key: value" of the dict; seen[] records which of the three keys came.
 static bool member(Header *h, NpyHeader *out, bool seen[3]) {
     char key[32], descr[32];
-    if (!quoted(h, key, sizeof key)) return false;
-    if (!accept(h, ':')) return fail(h, "':' after the key");
+    if (!python_string(h, key, sizeof key)) return false;
+    if (!accept(h, ':')) return header_fail(h, "':' after the key");
     static const char *const keys[] = {"descr", "fortran_order", "shape"};
     int k = 0;
     while (k < 3 && strcmp(key, keys[k]) != 0) k++;
-    if (k == 3 || seen[k]) return fail(h, "the keys 'descr', 'fortran_order' and 'shape', each once");
+    if (k == 3 || seen[k]) return header_fail(h, "the keys 'descr', 'fortran_order' and 'shape', each once");
     seen[k] = true;
     if (k == 0) {
-        if (!quoted(h, descr, sizeof descr)) return false;
-        if (strcmp(descr, "<f4") != 0) return fail(h, "descr '<f4' (little-endian float32)");
+        if (!python_string(h, descr, sizeof descr)) return false;
+        if (strcmp(descr, "<f4") != 0) return header_fail(h, "descr '<f4' (little-endian float32)");
         return true;
     }
     if (k == 1) {
         bool fortran = true;
         if (!boolean(h, &fortran)) return false;
-        return !fortran || fail(h, "fortran_order False (C order)");
+        return !fortran || header_fail(h, "fortran_order False (C order)");
     }
     return shape(h, out);
 }
 
 static bool parse_dict(Header *h, NpyHeader *out) {
     bool seen[3] = {false, false, false};
-    if (!accept(h, '{')) return fail(h, "'{'");
+    if (!accept(h, '{')) return header_fail(h, "'{'");
     while (!accept(h, '}')) {
         if (!member(h, out, seen)) return false;
         if (accept(h, ',')) continue;
         skip_spaces(h);
-        if (h->at >= h->len || h->text[h->at] != '}') return fail(h, "',' or '}' after a value");
+        if (h->at >= h->len || h->text[h->at] != '}') return header_fail(h, "',' or '}' after a value");
     }
-    if (!seen[0] || !seen[1] || !seen[2]) return fail(h, "all of 'descr', 'fortran_order' and 'shape'");
+    if (!seen[0] || !seen[1] || !seen[2]) return header_fail(h, "all of 'descr', 'fortran_order' and 'shape'");
     skip_spaces(h);
-    if (h->at + 1 != h->len || h->text[h->at] != '\n') return fail(h, "spaces and a final newline after '}'");
+    if (h->at + 1 != h->len || h->text[h->at] != '\n') return header_fail(h, "spaces and a final newline after '}'");
     return true;
 }
 

@@ -28,7 +28,7 @@ static bool file_problem(Problem *p, const char *format, ...) {
     return false;
 }
 
-static bool fail(Problem *p, const char *tensor, const char *what) {
+static bool tensor_problem(Problem *p, const char *tensor, const char *what) {
     char name[PRINTABLE_SIZE];
     snprintf(p->error, p->error_len, "%s: tensor \"%s\": %s", p->file, printable(tensor, strlen(tensor), 64, name, sizeof name),
              what);
@@ -57,33 +57,33 @@ static bool read_entry(const Json *json, const JsonNode *member, SafetensorsEntr
     size_t name_length;
     e->name = json_key(json, member, &name_length);
     if (name_length == 0 || name_length > SAFETENSORS_MAX_NAME || strlen(e->name) != name_length)
-        return fail(p, e->name, "a name of 1 to 255 bytes (none of them NUL) expected");
+        return tensor_problem(p, e->name, "a name of 1 to 255 bytes (none of them NUL) expected");
     const JsonNode *dtype = json_member(json, member, "dtype"), *shape = json_member(json, member, "shape");
     const JsonNode *offsets = json_member(json, member, "data_offsets");
     if (member->type != JSON_OBJECT || member->n_children != 3 || dtype == NULL || shape == NULL || offsets == NULL)
-        return fail(p, e->name, "expected an object with exactly \"dtype\", \"shape\" and \"data_offsets\"");
+        return tensor_problem(p, e->name, "expected an object with exactly \"dtype\", \"shape\" and \"data_offsets\"");
     size_t dtype_length;
     const char *dtype_text = dtype->type == JSON_STRING ? json_string(json, dtype, &dtype_length) : "";
     if (dtype->type != JSON_STRING || dtype_length >= sizeof e->dtype || dtype_bytes(dtype_text) == 0)
-        return fail(p, e->name, "dtype: expected F32, F16, BF16, F64, I64, I32, I16, I8, U8 or BOOL");
+        return tensor_problem(p, e->name, "dtype: expected F32, F16, BF16, F64, I64, I32, I16, I8, U8 or BOOL");
     strcpy(e->dtype, dtype_text);
     e->ndim = integers(json, shape, e->shape, SAFETENSORS_MAX_DIMS, (int64_t)1 << 40);
-    if (e->ndim < 0) return fail(p, e->name, "shape: expected an array of at most 8 dimensions from 0 to 2^40");
+    if (e->ndim < 0) return tensor_problem(p, e->name, "shape: expected an array of at most 8 dimensions from 0 to 2^40");
     e->count = 1;
     for (int d = 0; d < e->ndim; d++) {
         if (e->shape[d] > 0 && e->count > ((uint64_t)1 << 60) / (uint64_t)e->shape[d])
-            return fail(p, e->name, "shape: more than 2^60 elements");
+            return tensor_problem(p, e->name, "shape: more than 2^60 elements");
         e->count *= (uint64_t)e->shape[d];
     }
     int64_t range[2];
     if (integers(json, offsets, range, 2, INT64_MAX) != 2 || range[0] > range[1])
-        return fail(p, e->name, "data_offsets: expected [begin, end] with begin <= end");
+        return tensor_problem(p, e->name, "data_offsets: expected [begin, end] with begin <= end");
     e->begin = (uint64_t)range[0], e->end = (uint64_t)range[1];
     if (e->end - e->begin != e->count * (uint64_t)dtype_bytes(e->dtype)) {
         char what[160];
         snprintf(what, sizeof what, "data_offsets: %llu bytes, but the shape and dtype need %llu",
                  (unsigned long long)(e->end - e->begin), (unsigned long long)(e->count * (uint64_t)dtype_bytes(e->dtype)));
-        return fail(p, e->name, what);
+        return tensor_problem(p, e->name, what);
     }
     return true;
 }
@@ -115,7 +115,7 @@ static bool check_coverage(Safetensors *st, uint64_t data_size, Problem *p) {
             char what[160];
             snprintf(what, sizeof what, "data_offsets: starts at byte %llu, where %s", (unsigned long long)order[i]->begin,
                      order[i]->begin < at ? "the previous tensor's data still are (overlap)" : "a hole of unused bytes ends");
-            ok = fail(p, order[i]->name, what);
+            ok = tensor_problem(p, order[i]->name, what);
         }
         at = order[i]->end;
     }

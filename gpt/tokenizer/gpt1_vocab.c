@@ -24,7 +24,7 @@ typedef struct Problem {
     size_t error_len;
 } Problem;
 
-static bool out_of_memory(Problem *p, const char *name) {
+static bool vocab_out_of_memory(Problem *p, const char *name) {
     snprintf(p->error, p->error_len, "%s: out of memory", name);
     return false;
 }
@@ -53,7 +53,7 @@ static bool utf8_valid(const char *s, size_t n) {
 }
 
 // One member of the encoder: "token": id.
-static bool add_token(Gpt1Vocab *v, const Json *json, const JsonNode *member, Problem *p) {
+static bool add_encoder_token(Gpt1Vocab *v, const Json *json, const JsonNode *member, Problem *p) {
     size_t length;
     const char *token = json_key(json, member, &length);
     int n = v->n_tokens;
@@ -75,7 +75,7 @@ static bool add_token(Gpt1Vocab *v, const Json *json, const JsonNode *member, Pr
         return false;
     }
     int symbol = symbol_add(v, token, length);
-    if (symbol < 0) return out_of_memory(p, json->name);
+    if (symbol < 0) return vocab_out_of_memory(p, json->name);
     v->token_symbol[id] = symbol;
     v->symbol_id[symbol] = id;
     return true;
@@ -97,7 +97,7 @@ static bool read_encoder(Gpt1Vocab *v, const char *text, size_t len, const char 
     }
     for (int i = 0; ok && i < v->n_tokens; i++) v->token_symbol[i] = -1;
     for (const JsonNode *m = ok ? json_first(&json, root) : NULL; ok && m != NULL; m = json_next(&json, m))
-        ok = add_token(v, &json, m, p);
+        ok = add_encoder_token(v, &json, m, p);
     json_free(&json);
     return ok;  // n members with distinct ids in [0, n): every id is there
 }
@@ -135,7 +135,7 @@ static bool add_merge(Gpt1Vocab *v, const char *s, size_t n, int line, const cha
     memcpy(joined + left_n, space + 1, right_n);
     int left = symbol_add(v, s, left_n), right = symbol_add(v, space + 1, right_n);
     int result = symbol_add(v, joined, left_n + right_n);
-    if (left < 0 || right < 0 || result < 0) return out_of_memory(p, name);
+    if (left < 0 || right < 0 || result < 0) return vocab_out_of_memory(p, name);
     int earlier = pair_map_get(&v->merge_rank, left, right);
     if (earlier >= 0) {
         snprintf(p->error, p->error_len, "%s: line %d: the merge '%s' repeats line %d", name, line, shown, earlier + 2);
@@ -143,7 +143,7 @@ static bool add_merge(Gpt1Vocab *v, const char *s, size_t n, int line, const cha
     }
     int k = v->n_merges;
     if (!grow_merges(v) || !pair_map_put(&v->merge_rank, left, right, k))
-        return out_of_memory(p, name);
+        return vocab_out_of_memory(p, name);
     v->merge_left[k] = left, v->merge_right[k] = right, v->merge_result[k] = result;
     v->n_merges++;
     return true;

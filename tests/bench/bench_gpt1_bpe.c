@@ -17,7 +17,7 @@
 static const char *VOCAB_DIR = "../shared/data/gpt1", *TEXT_PATH = "../shared/data/tinyshakespeare/input.txt";
 enum { REPEATS = 3 };
 
-static double now_seconds(void) {
+static double encode_clock(void) {
     struct timespec ts;
     timespec_get(&ts, TIME_UTC);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -49,16 +49,16 @@ int main(void) {
     if (text == NULL) text = made_up_text(len = 1115394);
     fprintf(stderr, "gpt1 tokenizer benchmark text: %s\n", text ? TEXT_PATH : "made up");
     long n_ids;
-    double start = now_seconds();
+    double start = encode_clock();
     int *ids = gpt1_encode(vocab, text, len, &n_ids);
-    double cold = now_seconds() - start;
-    start = now_seconds();
+    double cold = encode_clock() - start;
+    start = encode_clock();
     for (int r = 0; r < REPEATS; r++) free(gpt1_encode(vocab, text, len, &n_ids));
-    double warm = (now_seconds() - start) / REPEATS;
-    start = now_seconds();
+    double warm = (encode_clock() - start) / REPEATS;
+    start = encode_clock();
     size_t decoded_len;
     free(gpt1_decode(vocab, ids, n_ids, &decoded_len));
-    double decode = now_seconds() - start;
+    double decode = encode_clock() - start;
     double mb = (double)len / 1e6;
     printf("bench: name=gpt1_encode bytes=%zu mb_per_s=%.1f\n", len, mb / warm);
     printf("bench: name=gpt1_encode_cold bytes=%zu mb_per_s=%.1f\n", len, mb / cold);
