@@ -36,6 +36,7 @@ Suite *autograd_suite(void);
 Suite *nn_suite(void);
 Suite *gpt_suite(void);
 Suite *training_suite(void);
+Suite *kv_cache_suite(void);
 Suite *cli_suite(void);
 Suite *finetune_suite(void);
 Suite *task_checkpoint_suite(void);
@@ -43,6 +44,10 @@ Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
 Suite *pictures_suite(void);
+Suite *gpt1_tokenizer_suite(void);
+Suite *formats_suite(void);
+Suite *import_suite(void);
+Suite *zeroshot_suite(void);
 Suite *hostile_files_suite(void);
 Suite *hostile_cli_suite(void);
 

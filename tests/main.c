@@ -13,6 +13,7 @@ int main(void) {
     srunner_add_suite(runner, nn_suite());
     srunner_add_suite(runner, gpt_suite());
     srunner_add_suite(runner, training_suite());
+    srunner_add_suite(runner, kv_cache_suite());
     srunner_add_suite(runner, finetune_suite());
     srunner_add_suite(runner, task_checkpoint_suite());
     srunner_add_suite(runner, cli_suite());
@@ -20,6 +21,10 @@ int main(void) {
     srunner_add_suite(runner, bpe_suite());
     srunner_add_suite(runner, conformance_suite());
     srunner_add_suite(runner, pictures_suite());
+    srunner_add_suite(runner, gpt1_tokenizer_suite());
+    srunner_add_suite(runner, formats_suite());
+    srunner_add_suite(runner, import_suite());
+    srunner_add_suite(runner, zeroshot_suite());
     srunner_add_suite(runner, hostile_files_suite());
     srunner_add_suite(runner, hostile_cli_suite());
     srunner_run_all(runner, CK_NORMAL);
