@@ -207,6 +207,30 @@ START_TEST(test_nan_weights_and_extra_bytes_are_refused) {
 }
 END_TEST
 
+// Found while building the fuzz stage: weights that are finite but so large that the
+// activations overflow made `gpt eval` print "loss: -nan" and exit 0.
+START_TEST(test_overflowing_weights_give_no_result) {
+    const char *path = small_checkpoint("overflow.ckpt");
+    FileBytes file = read_whole_file(path);
+    GptConfig config = {2, 8, 2, 16, 8, 5, ACTIVATION_RELU, 0.0f};
+    long first_value = file.n - 4 - 4 * config_parameter_count(&config);  // wte.weight[0][0], of 'a'
+    free(file.bytes);
+    unsigned char largest[4] = {0xFF, 0xFF, 0x7F, 0x7F};  // FLT_MAX
+    splice_checkpoint(path, first_value, 4, largest, 4);
+    const char *text = temp_file("overflow.txt");
+    FILE *f = fopen(text, "w");
+    fputs("abcabcabcabcabcabc", f);
+    fclose(f);
+    char args[1024];
+    snprintf(args, sizeof args, "eval --ckpt %s --data %s", path, text);
+    int status = run_gpt(args);
+    ck_assert_msg(status == 1, "exit status %d: %s", status, gpt_output);
+    ck_assert_msg(strstr(gpt_output, "is not finite") != NULL && strstr(gpt_output, "loss: ") == NULL, "%s",
+                  gpt_output);
+    remove(path), remove(text);
+}
+END_TEST
+
 // --- Writing: replace_file ---------------------------------------------------------------
 
 static bool holds_text(const char *path, const char *expected) {
@@ -327,6 +351,7 @@ Suite *hostile_files_suite(void) {
     tcase_add_test(tc, test_crafted_sizes_are_refused);
     tcase_add_test(tc, test_loader_checks_the_head);
     tcase_add_test(tc, test_nan_weights_and_extra_bytes_are_refused);
+    tcase_add_test(tc, test_overflowing_weights_give_no_result);
     tcase_add_test(tc, test_two_writers_of_one_path);
     tcase_add_test(tc, test_replace_file_refuses_what_is_not_a_file);
     tcase_add_test(tc, test_blank_line_runs_read_in_linear_time);  // the default timeout is the point

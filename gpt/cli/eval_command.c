@@ -52,6 +52,9 @@ int eval_command(int argc, char **argv) {
     check_step_memory_or_exit(&command, &model->config, windows < batch ? windows : batch, model->config.n_ctx, false);
     long scored;
     double loss = evaluate_lm_loss(model, &tokens, batch, 0, &scored);
+    if (!isfinite(loss))  // finite weights, but so large that the activations overflow
+        runtime_error("%s: the loss on %s is not finite (%g): the model's outputs overflow (a damaged checkpoint?)",
+                      ckpt, data, loss);
     printf("loss: %.6f\n", loss);
     fprintf(stderr, "%ld predictions scored, perplexity %.3f\n", scored, exp(loss));
     free(tokens.ids);

@@ -133,11 +133,14 @@ static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *lin
     float *p = malloc(sizeof(float) * (size_t)width);
     if (p == NULL) runtime_error("out of memory for %d outputs", width);
     task_predict(model, tokenizer, encoded.examples, 1, 1, p);
-    print_answer(model, p, width);
+    bool finite = first_non_finite(p, width) < 0;
+    if (finite) print_answer(model, p, width);
+    else fprintf(stderr, "stdin:%ld: the model's outputs are not finite: its activations overflow (a damaged checkpoint?)\n",
+                 line_number);
     fflush(stdout);
     free(p);
     encoded_dataset_free(&encoded);
-    return true;
+    return finite;
 }
 
 int predict_command(int argc, char **argv) {

@@ -47,6 +47,10 @@ int task_eval_command(const Command *command, const TaskEvalArgs *a) {
     float *outputs = malloc(sizeof(float) * (size_t)encoded.n * (size_t)width);
     if (outputs == NULL) runtime_error("out of memory for the outputs of %d examples", encoded.n);
     task_predict(model, &tokenizer, encoded.examples, encoded.n, a->batch, outputs);
+    long bad = first_non_finite(outputs, (long)encoded.n * width);
+    if (bad >= 0)  // finite weights, but so large that the activations overflow
+        runtime_error("%s: the model's output for example %ld of %s is not finite: its activations overflow (a "
+                      "damaged checkpoint?)", a->ckpt, bad / width + 1, a->data);
     TaskMetrics m = task_metrics(head, encoded.examples, encoded.n, outputs);
     if (head->regression) {
         printf("pearson: %.4f\nspearman: %.4f\nmse: %.4f\n", m.pearson, m.spearman, m.mean_loss);

@@ -86,9 +86,10 @@ static void make_case(Case *c, const Settings *s, const Seeds *seeds, int index)
         exit(2);
     }
     int kind = pick(c, 100);
-    if (kind < 35) make_checkpoint_case(c, seeds);
-    else if (kind < 45) make_vocabulary_case(c, seeds);
-    else if (kind < 65) make_task_file_case(c, seeds);
+    if (kind < 30) make_checkpoint_case(c, seeds);
+    else if (kind < 40) make_vocabulary_case(c, seeds);
+    else if (kind < 58) make_task_file_case(c, seeds);
+    else if (kind < 68 && seeds->importer) make_import_case(c, seeds);
     else make_options_case(c, seeds);
 }
 
@@ -122,20 +123,22 @@ static void report_failure(const Case *c, const Outcome *o, const Settings *s) {
 }
 
 // How the cases of each kind ended: exit 0, 1, 2, or otherwise.
+enum { MAX_KINDS = 8 };
+
 typedef struct Tally {
-    const char *kind[4];
-    int ended[4][4];
+    const char *kind[MAX_KINDS];
+    int ended[MAX_KINDS][4];
 } Tally;
 
 static void count_outcome(Tally *t, const char *kind, int exit_status) {
     int k = 0;
-    while (k < 3 && t->kind[k] != NULL && strcmp(t->kind[k], kind) != 0) k++;
+    while (k < MAX_KINDS - 1 && t->kind[k] != NULL && strcmp(t->kind[k], kind) != 0) k++;
     t->kind[k] = kind;
     t->ended[k][exit_status >= 0 && exit_status <= 2 ? exit_status : 3]++;
 }
 
 static void print_tally(const Tally *t) {
-    for (int k = 0; k < 4 && t->kind[k] != NULL; k++)
+    for (int k = 0; k < MAX_KINDS && t->kind[k] != NULL; k++)
         printf("fuzz:   %-10s %4d cases: exit 0 %d, exit 1 %d, exit 2 %d, other %d\n", t->kind[k],
                t->ended[k][0] + t->ended[k][1] + t->ended[k][2] + t->ended[k][3], t->ended[k][0], t->ended[k][1],
                t->ended[k][2], t->ended[k][3]);

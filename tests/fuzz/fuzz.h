@@ -37,6 +37,10 @@ typedef struct Seeds {
     char log[FUZZ_PATH];             // a training log (gpt pretrain --log)
     char task_data[5][FUZZ_PATH];    // one small file per task: classify, entail, similar, graded, choice
     char task_ckpt[5][FUZZ_PATH];    // a model fine-tuned on each
+    char sentiment[FUZZ_PATH];       // positive and negative examples, for gpt zeroshot
+    bool importer;                   // the program has gpt import (and so the folders below)
+    char release[FUZZ_PATH];         // GPT-1's release: params_shapes.json, params_N.npy, its vocabulary
+    char hf[FUZZ_PATH], hf_chars[FUZZ_PATH];  // Hugging Face folders, from gpt export
 } Seeds;
 
 // What a run must show when it exits 0.
@@ -79,6 +83,7 @@ void make_checkpoint_case(Case *c, const Seeds *seeds);     // fuzz_checkpoint.c
 void make_vocabulary_case(Case *c, const Seeds *seeds);     // fuzz_text.c
 void make_task_file_case(Case *c, const Seeds *seeds);      // fuzz_text.c
 void make_options_case(Case *c, const Seeds *seeds);        // fuzz_options.c
+void make_import_case(Case *c, const Seeds *seeds);         // fuzz_import.c
 // The text mutations shared by the kinds: bytes inserted, deleted, replaced, lines repeated.
 void mutate_text(Case *c, unsigned char **bytes, size_t *n);
 
@@ -92,6 +97,7 @@ bool learn_commands(const char *gpt, char *error, size_t error_len);
 void base_command(Case *c, const Seeds *seeds, const char *command, int task);
 int fuzz_command_count(void);
 const char *fuzz_command_name(int i);
+bool fuzz_has_command(const char *name);
 // Appends `--option VALUE` with an extreme value for a random option of the command.
 void add_hostile_option(Case *c, const Seeds *seeds, const char *command);
 
@@ -99,6 +105,7 @@ void add_hostile_option(Case *c, const Seeds *seeds, const char *command);
 bool make_seeds(Seeds *seeds, const char *dir, const char *gpt, char *error, size_t error_len);
 const char *seed_task_name(int task);   // "classify", "entail", "similar", "similar", "choice"
 const char *seed_task_flags(int task);  // "--regression" for the graded one
+bool make_import_seeds(Seeds *seeds, char *error, size_t error_len);  // the folders gpt import reads
 
 typedef struct Outcome {
     bool failed;

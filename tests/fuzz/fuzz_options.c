@@ -73,6 +73,8 @@ static const KnownCommand *find_command(const char *name) {
     return NULL;
 }
 
+bool fuzz_has_command(const char *name) { return find_command(name) != NULL; }
+
 // --- The working command lines --------------------------------------------------------
 
 static const char *const PREDICT_LINES[5] = {
@@ -156,6 +158,23 @@ void base_command(Case *c, const Seeds *seeds, const char *command, int task) {
         case_args(c, args);
         c->expect.stderr_has = "learned ";
         expect_out_file(c, "vocab.bpe");
+    } else if (strcmp(command, "encode") == 0 || strcmp(command, "decode") == 0) {
+        case_args(c, strcmp(command, "encode") == 0 ? "encode --tokenizer bytes --text" : "decode --tokenizer bytes --ids");
+        case_arg(c, strcmp(command, "encode") == 0 ? "the cat" : "116 104 101");
+        c->expect.stdout_has = "";
+    } else if (strcmp(command, "zeroshot") == 0) {
+        snprintf(args, sizeof args, "zeroshot --ckpt %s --task sentiment --data %s", seeds->lm, seeds->sentiment);
+        case_args(c, args);
+        c->expect.stdout_has = "accuracy: ";
+    } else if (strcmp(command, "import") == 0 && seeds->importer) {
+        snprintf(args, sizeof args, "import --from %s --out %s", seeds->hf, case_path(c, "imported.ckpt"));
+        case_args(c, args);
+        c->expect.stderr_has = "checkpoint: ";
+        expect_out_file(c, "imported.ckpt");
+    } else if (strcmp(command, "export") == 0) {
+        snprintf(args, sizeof args, "export --ckpt %s --out %s", seeds->lm, case_path(c, "exported"));
+        case_args(c, args);
+        c->expect.stderr_has = "exported ";
     } else if (strcmp(command, "plot") == 0) {
         snprintf(args, sizeof args, "plot --log %s --out %s", seeds->log, case_path(c, "loss.svg"));
         case_args(c, args);
@@ -203,6 +222,8 @@ static const char *device(Case *c, int which) {
     if (geteuid() != 0) return devices[which];
     snprintf(path, sizeof path, "dev_%s", names[which]);
     const char *node = case_path(c, path);
+    struct stat info;
+    if (lstat(node, &info) == 0) return node;  // made for another option of this case
     snprintf(command, sizeof command, "mknod -m 666 %s c 1 %d", node, minors[which]);
     if (system(command) != 0) return "/nonexistent/device";  // root without the right to make devices
     return node;
@@ -297,8 +318,9 @@ void add_hostile_option(Case *c, const Seeds *seeds, const char *command) {
 }
 
 void make_options_case(Case *c, const Seeds *seeds) {
-    static const char *const lines[] = {"pretrain", "resume",    "sample",    "eval",  "eval-task", "inspect", "bench",
-                                        "bpe-train", "finetune", "predict", "plot", "attention", "graph"};
+    static const char *const lines[] = {"pretrain",  "resume",  "sample", "eval",      "eval-task", "inspect",
+                                        "bench",     "bpe-train", "finetune", "predict", "plot",      "attention",
+                                        "graph",     "encode",  "decode", "zeroshot",  "import",    "export"};
     int n_lines = sizeof lines / sizeof *lines;
     int choice = pick(c, n_lines + 1);
     const char *command = choice < n_lines ? lines[choice] : fuzz_command_name(pick(c, fuzz_command_count()));

@@ -87,7 +87,15 @@ bool make_seeds(Seeds *seeds, const char *dir, const char *gpt, char *error, siz
         snprintf(error, error_len, "%s: cannot write", seeds->text);
         return false;
     }
-    return make_language_models(seeds, error, error_len) && make_task_models(seeds, error, error_len);
+    seed_path(seeds, seeds->sentiment, "sentiment.tsv");
+    static const char SENTIMENT[] = "a good film\tpositive\na bad film\tnegative\nthe cat sat\tpositive\n";
+    if (!write_bytes(seeds->sentiment, SENTIMENT, sizeof SENTIMENT - 1)) {
+        snprintf(error, error_len, "%s: cannot write", seeds->sentiment);
+        return false;
+    }
+    seeds->importer = fuzz_has_command("import") && fuzz_has_command("export");
+    return make_language_models(seeds, error, error_len) && make_task_models(seeds, error, error_len) &&
+           (!seeds->importer || make_import_seeds(seeds, error, error_len));
 }
 
 const char *seed_task_name(int t) { return TASK_NAMES[t]; }
