@@ -22,7 +22,7 @@
 static const char CHARACTERS[] = "abcdefghijklmnopqrstuvwxyz.,'";
 static const char *const MERGES[][2] = {{"t", "h"}, {"th", "e</w>"}, {"c", "a"}, {"ca", "t</w>"}, {"s", "a"}};
 
-static void add_token(FILE *f, int *n, const char *token) {
+static void add_vocab_entry(FILE *f, int *n, const char *token) {
     fprintf(f, "%s\"%s\": %d", *n ? ", " : "{", strcmp(token, "\n</w>") == 0 ? "\\n</w>" : token, *n);
     (*n)++;
 }
@@ -35,19 +35,19 @@ static bool write_gpt1_vocab(const char *dir) {
     FILE *merges = fopen(path, "w");
     if (encoder == NULL || merges == NULL) return false;
     int n = 0;
-    add_token(encoder, &n, "<unk>");
+    add_vocab_entry(encoder, &n, "<unk>");
     for (const char *c = CHARACTERS; *c; c++) {
         char alone[2] = {*c, 0}, last[8];
         snprintf(last, sizeof last, "%c</w>", *c);
-        add_token(encoder, &n, alone);
-        add_token(encoder, &n, last);
+        add_vocab_entry(encoder, &n, alone);
+        add_vocab_entry(encoder, &n, last);
     }
-    add_token(encoder, &n, "\n</w>");
+    add_vocab_entry(encoder, &n, "\n</w>");
     fprintf(merges, "#version: 0.2\n");
     for (size_t k = 0; k < sizeof MERGES / sizeof *MERGES; k++) {
         char joined[32];
         snprintf(joined, sizeof joined, "%s%s", MERGES[k][0], MERGES[k][1]);
-        add_token(encoder, &n, joined);
+        add_vocab_entry(encoder, &n, joined);
         fprintf(merges, "%s %s\n", MERGES[k][0], MERGES[k][1]);
     }
     fprintf(encoder, "}");
