@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tensor/kernels.h"
+
 // Eq: θ ← θ − η·∇θ L
-void sgd_step(ParameterTable *params, float lr) {
-    for (long i = 0; i < params->total; i++) params->data[i] -= lr * params->grad[i];
-}
+// θ[i] -= η·grad[i] over the one parameter buffer (a kernel of tensor/, so that the
+// threads share it out).
+void sgd_step(ParameterTable *params, float lr) { subtract_scaled(params->data, params->grad, lr, params->total); }
 
 void sgd_update(ParameterTable *params, const SgdOptions *o, float lr) {
     if (o->clip_norm > 0.0f) clip_gradients(params, o->clip_norm);

@@ -23,6 +23,8 @@ void relu_backward(float *dx, const float *dout, const float *x, long n);
 // GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 void gelu_forward(float *out, const float *x, long n);
 void gelu_backward(float *dx, const float *dout, const float *x, long n);
+// x[i] -= s·dx[i] (the SGD update)
+void subtract_scaled(float *x, const float *dx, float s, long n);
 
 // softmax.c: over the last dimension of [rows, cols] --------------------------
 void softmax_forward(float *out, const float *x, long rows, int cols);

@@ -147,6 +147,7 @@ int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt",
                       .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
                       .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f};
+    KernelArgs kernels = {0};
     Option options[] = {
         {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
         {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
@@ -176,11 +177,14 @@ int pretrain_command(int argc, char **argv) {
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"pretrain", "Pre-trains a GPT on a text file with plain SGD: θ ← θ − η∇θ L1.",
                        "pretrain [--data FILE] [--preset NAME] [--steps N] [--lr LR] [--out CKPT] ...", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     SgdOptions sgd;
     check_args(&command, &a, &sgd);
     set_check_finite(a.check_finite);

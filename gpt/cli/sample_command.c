@@ -11,6 +11,7 @@ int sample_command(int argc, char **argv) {
     int tokens = 300, top_k = 0;
     float temperature = 1.0f;
     long seed = 1;
+    KernelArgs kernels = {0};
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to sample from (required)", 0},
         {"prompt", OPTION_STRING, &prompt, "text the sample continues (the last n_ctx tokens are read)", 0},
@@ -18,12 +19,15 @@ int sample_command(int argc, char **argv) {
         {"temperature", OPTION_FLOAT, &temperature, "divides the logits; 0 is greedy", 0},
         {"top-k", OPTION_INT, &top_k, "sample among the k most likely tokens only (0: all)", 0},
         {"seed", OPTION_LONG, &seed, "seed of the sampling", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"sample", "Generates text: the next token is drawn from softmax(logits / temperature).",
                        "sample --ckpt CKPT [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed S]",
                        options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (tokens < 0 || temperature < 0.0f || top_k < 0)
         usage_error(&command, "--tokens, --temperature and --top-k must not be negative");
     Tokenizer tokenizer;
