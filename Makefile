@@ -9,7 +9,8 @@
 #
 # MODE selects the build for any target: `make MODE=debug check` runs the tests with
 # the sanitizers; MODE=memcheck builds for valgrind (portable x86-64 code: valgrind
-# cannot run the AVX-512 instructions that -march=native may choose).
+# cannot run the AVX-512 instructions that -march=native may choose); MODE=tsan builds
+# with ThreadSanitizer, which watches the kernels' threads (tensor/parallel.c) for races.
 
 MODE ?= release
 BUILD_ROOT ?= build
@@ -19,6 +20,9 @@ ifeq ($(MODE),debug)
 else ifeq ($(MODE),memcheck)
   BUILD := $(BUILD_ROOT)/memcheck
   OPTFLAGS := -O1 -g
+else ifeq ($(MODE),tsan)
+  BUILD := $(BUILD_ROOT)/tsan
+  OPTFLAGS := -O1 -g -fsanitize=thread
 else
   BUILD := $(BUILD_ROOT)
   # -ffp-contract=fast lets the compiler fuse a*b+c into one FMA instruction (ISO C mode
@@ -26,7 +30,8 @@ else
   OPTFLAGS := -O3 -march=native -ffp-contract=fast -g
 endif
 
-CFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -I. $(OPTFLAGS) $(EXTRA_CFLAGS)
+# -pthread: the kernels' thread pool (POSIX threads, part of the C library).
+CFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -pthread -I. $(OPTFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lm
 # Expanded when a recipe runs, after `deps` has had the chance to install Check.
 CHECK_CFLAGS = $(shell pkg-config --cflags check)

@@ -37,5 +37,6 @@ Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
 Suite *pictures_suite(void);
+Suite *parallel_suite(void);
 
 #endif
