@@ -208,9 +208,9 @@ static void multiply_on_threads(float *c, Operand a, Operand b, int m, int k, in
     int threads = parallel_threads(), panels = (n + NR - 1) / NR, tiles = (m + MR - 1) / MR;
     bool by_rows = m > n ? tiles >= threads : panels < threads;
     int pieces = by_rows ? tiles : panels, parts = pieces < threads ? pieces : threads;
-    Product product = {c, a, b, m, k, n, accumulate, parts, by_rows};
+    Product cut = {c, a, b, m, k, n, accumulate, parts, by_rows};
     if (parts < 2) multiply(&buffers[0], c, n, a, b, m, k, n, accumulate);
-    else parallel_for(parts, 2.0 * m * k * n / parts, multiply_parts, &product);
+    else parallel_for(parts, 2.0 * m * k * n / parts, multiply_parts, &cut);
 }
 
 // `batches` independent products, the i-th matrices at a + i·m·k, b + i·k·n and
@@ -237,49 +237,65 @@ static void multiply_batched_parts(void *context, long first_part, long end_part
 }
 
 static void multiply_batched(float *c, Operand a, Operand b, long batches, int m, int k, int n, bool accumulate) {
-    if (batches == 1) {
-        multiply_on_threads(c, a, b, m, k, n, accumulate);
-        return;
-    }
     int threads = parallel_threads();
     int parts = batches < threads ? (int)batches : threads;
     Batched batched = {c, a, b, batches, m, k, n, accumulate, parts};
     parallel_for(parts, 2.0 * m * k * n * (double)batches / parts, multiply_batched_parts, &batched);
 }
 
-// The plain triple loop instead, when set_reference_kernels(true) asked for it.
-static void reference_batched(float *c, const float *a, const float *b, long batches, int m, int k, int n,
-                              MatmulLayout layout, bool accumulate) {
+// a and b as the kernel reads them, from the layout in which they are stored.
+static Operand left_operand(const float *a, MatmulLayout layout, int m, int k) {
+    return layout == MATMUL_ATB ? (Operand){a, 1, m} : (Operand){a, k, 1};  // [k,m] or [m,k]
+}
+
+static Operand right_operand(const float *b, MatmulLayout layout, int k, int n) {
+    return layout == MATMUL_ABT ? (Operand){b, 1, k} : (Operand){b, n, 1};  // [n,k] or [k,n]
+}
+
+// One product, or the plain triple loop instead when set_reference_kernels(true) asked for it.
+static void product(MatmulLayout layout, float *c, const float *a, const float *b, int m, int k, int n,
+                    bool accumulate) {
+    if (reference_kernels()) matmul_reference(c, a, b, m, k, n, layout, accumulate);
+    else multiply_on_threads(c, left_operand(a, layout, m, k), right_operand(b, layout, k, n), m, k, n, accumulate);
+}
+
+static void batched_product(MatmulLayout layout, float *c, const float *a, const float *b, long batches, int m, int k,
+                            int n, bool accumulate) {
+    if (!reference_kernels()) {
+        multiply_batched(c, left_operand(a, layout, m, k), right_operand(b, layout, k, n), batches, m, k, n, accumulate);
+        return;
+    }
     for (long i = 0; i < batches; i++)
         matmul_reference(c + i * m * n, a + i * m * k, b + i * k * n, m, k, n, layout, accumulate);
 }
 
 void matmul_ab(float *c, const float *a, const float *b, int m, int k, int n, bool accumulate) {
-    matmul_ab_batched(c, a, b, 1, m, k, n, accumulate);
+    product(MATMUL_AB, c, a, b, m, k, n, accumulate);
 }
 
 void matmul_abt(float *c, const float *a, const float *b, int m, int k, int n, bool accumulate) {
-    matmul_abt_batched(c, a, b, 1, m, k, n, accumulate);
+    product(MATMUL_ABT, c, a, b, m, k, n, accumulate);
 }
 
 void matmul_atb(float *c, const float *a, const float *b, int m, int k, int n, bool accumulate) {
-    matmul_atb_batched(c, a, b, 1, m, k, n, accumulate);
+    product(MATMUL_ATB, c, a, b, m, k, n, accumulate);
 }
 
+// One product (a weight shared by every row) is matmul_ab itself.
 void matmul_ab_batched(float *c, const float *a, const float *b, long batches, int m, int k, int n,
                        bool accumulate) {
-    if (reference_kernels()) reference_batched(c, a, b, batches, m, k, n, MATMUL_AB, accumulate);
-    else multiply_batched(c, (Operand){a, k, 1}, (Operand){b, n, 1}, batches, m, k, n, accumulate);
+    if (batches == 1) matmul_ab(c, a, b, m, k, n, accumulate);
+    else batched_product(MATMUL_AB, c, a, b, batches, m, k, n, accumulate);
 }
 
 void matmul_abt_batched(float *c, const float *a, const float *b, long batches, int m, int k, int n,
                         bool accumulate) {
-    if (reference_kernels()) reference_batched(c, a, b, batches, m, k, n, MATMUL_ABT, accumulate);
-    else multiply_batched(c, (Operand){a, k, 1}, (Operand){b, 1, k}, batches, m, k, n, accumulate);
+    if (batches == 1) matmul_abt(c, a, b, m, k, n, accumulate);
+    else batched_product(MATMUL_ABT, c, a, b, batches, m, k, n, accumulate);
 }
 
 void matmul_atb_batched(float *c, const float *a, const float *b, long batches, int m, int k, int n,
                         bool accumulate) {
-    if (reference_kernels()) reference_batched(c, a, b, batches, m, k, n, MATMUL_ATB, accumulate);
-    else multiply_batched(c, (Operand){a, 1, m}, (Operand){b, n, 1}, batches, m, k, n, accumulate);
+    if (batches == 1) matmul_atb(c, a, b, m, k, n, accumulate);
+    else batched_product(MATMUL_ATB, c, a, b, batches, m, k, n, accumulate);
 }

@@ -10,6 +10,7 @@
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
+#include "tensor/parallel.h"
 
 typedef struct PretrainArgs {
     const char *data, *preset, *tokenizer, *act, *decay, *out, *log, *resume;
@@ -122,8 +123,9 @@ static int run(const Command *command, const PretrainArgs *a, const SgdOptions *
     fprintf(stderr, "data: %s, %ld tokens (%s): %ld train, %ld validation\n", a->data ? a->data : "embedded corpus",
             all.n, tokenizer_kind_name(tokenizer.kind), train.n, val.n);
     char sgd_text[160];
-    fprintf(stderr, "training: %ld steps of %d x %d tokens, %s%s\n", a->steps, a->batch, seq,
-            sgd_describe(sgd, sgd_text, sizeof sgd_text), state.step > 0 ? " (resumed)" : "");
+    fprintf(stderr, "training: %ld steps of %d x %d tokens, %s, %d thread%s%s\n", a->steps, a->batch, seq,
+            sgd_describe(sgd, sgd_text, sizeof sgd_text), parallel_threads(), parallel_threads() == 1 ? "" : "s",
+            state.step > 0 ? " (resumed)" : "");
     PretrainOptions options = {.steps = a->steps, .batch = a->batch, .seq = seq, .sgd = *sgd,
                                .eval_every = a->eval_every, .eval_windows = a->eval_windows,
                                .save_every = a->save_every, .out = a->out, .log = a->log, .quiet = a->quiet};
