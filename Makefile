@@ -116,12 +116,14 @@ floors:
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all
 
-# The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper.
+# The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper,
+# on one thread and on all the machine's cores (or GPT_THREADS).
 bench: $(BENCH_BINS) $(PROGRAMS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
-	@$(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20
-	@$(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10
-	@$(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10
+	@for threads in "--threads 1" ""; do \
+	  $(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20 $$threads || exit 1; \
+	  $(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10 $$threads || exit 1; \
+	  $(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10 $$threads || exit 1; done
 
 # docs/cli.md is every command's --help as the program prints it; a test fails when
 # it is out of date, and this target rewrites it.

@@ -194,9 +194,11 @@ typedef struct FinetuneRun {
 static void print_step(FinetuneRun *r, int epoch, long step, const float losses[3], const char *dev, bool keep) {
     double elapsed = seconds_now() - r->start, eta = elapsed / (double)step * (double)(r->total_steps - step);
     int eta_s = (int)fmin(eta, 1e9);
-    fprintf(stderr, "%sepoch %d/%d step %ld/%ld | L2 %.4f | L1 %.4f | L3 %.4f | dev %s | %d thread%s | %d:%02d, ETA %d:%02d%s",
+    fprintf(stderr,
+            "%sepoch %d/%d step %ld/%ld | L2 %.4f | L1 %.4f | L3 %.4f | dev %s | %d thread%s | %d:%02d, ETA %d:%02d%s",
             r->tty ? "\r" : "", epoch + 1, r->o->epochs, step, r->total_steps, losses[0], losses[1], losses[2], dev,
-            parallel_threads(), parallel_threads() == 1 ? "" : "s", (int)elapsed / 60, (int)elapsed % 60, eta_s / 60, eta_s % 60, keep || !r->tty ? "\n" : "  ");
+            parallel_threads(), parallel_threads() == 1 ? "" : "s", (int)elapsed / 60, (int)elapsed % 60, eta_s / 60,
+            eta_s % 60, keep || !r->tty ? "\n" : "  ");
     fflush(stderr);
 }
 

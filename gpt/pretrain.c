@@ -49,7 +49,8 @@ static void print_progress(Progress *p, long step, long total, float loss, float
     char val_text[32] = "-";
     if (!isnan(val)) snprintf(val_text, sizeof val_text, "%.4f", val);
     long elapsed_s = (long)elapsed, eta_s = (long)fmin(eta, 1e12);  // --steps may be huge
-    fprintf(stderr, "%sstep %ld/%ld | loss %.4f | val %s | %.1fk tok/s on %d thread%s | %ld:%02ld elapsed, ETA %ld:%02ld%s",
+    fprintf(stderr,
+            "%sstep %ld/%ld | loss %.4f | val %s | %.1fk tok/s on %d thread%s | %ld:%02ld elapsed, ETA %ld:%02ld%s",
             p->tty ? "\r" : "", step, total, loss, val_text,
             per_step > 0 ? (double)p->tokens_per_step / per_step / 1000.0 : 0.0, parallel_threads(),
             parallel_threads() == 1 ? "" : "s", elapsed_s / 60, elapsed_s % 60,

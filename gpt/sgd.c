@@ -29,17 +29,13 @@ float learning_rate_at(const SgdOptions *o, long step, long total_steps) {
     return o->lr;
 }
 
-double gradient_norm(const ParameterTable *params) {
-    double total = 0.0;
-    for (long i = 0; i < params->total; i++) total += (double)params->grad[i] * params->grad[i];
-    return sqrt(total);
-}
+double gradient_norm(const ParameterTable *params) { return sqrt(sum_of_squares(params->grad, params->total)); }
 
 void clip_gradients(ParameterTable *params, float max_norm) {
     double norm = gradient_norm(params);
     if (norm <= max_norm || norm == 0.0) return;
     float factor = (float)(max_norm / norm);
-    for (long i = 0; i < params->total; i++) params->grad[i] *= factor;
+    scale_forward(params->grad, params->grad, factor, params->total);  // grad[i] *= factor
 }
 
 static const char *const DECAY_NAMES[] = {"constant", "cosine", "linear"};

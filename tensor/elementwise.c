@@ -76,12 +76,27 @@ void mul_backward(float *da, float *db, const float *dout, const float *a, const
         for (long i = 0; i < n; i++) db[i] += dout[i] * a[i];
 }
 
+static void scale_forward_part(void *context, long first, long end) {
+    const ElementsJob *p = context;
+    float *out = p->out, s = p->scalar;
+    const float *x = p->in;
+    for (long i = first; i < end; i++) out[i] = s * x[i];
+}
+
+static void scale_backward_part(void *context, long first, long end) {
+    const ElementsJob *p = context;
+    float *dx = p->out, s = p->scalar;
+    const float *dout = p->in;
+    for (long i = first; i < end; i++) dx[i] += s * dout[i];
+}
+
+// out may be x itself (clip_gradients scales the gradients in place).
 void scale_forward(float *out, const float *x, float s, long n) {
-    for (long i = 0; i < n; i++) out[i] = s * x[i];
+    parallel_for(n, 1.0, scale_forward_part, &(ElementsJob){.out = out, .in = x, .scalar = s});
 }
 
 void scale_backward(float *dx, const float *dout, float s, long n) {
-    for (long i = 0; i < n; i++) dx[i] += s * dout[i];
+    parallel_for(n, 1.0, scale_backward_part, &(ElementsJob){.out = dx, .in = dout, .scalar = s});
 }
 
 static void relu_forward_range(float *out, const float *x, long n) {

@@ -64,6 +64,9 @@ void concat_backward(float *da, float *db, const float *dout, long rows, int a_c
 
 // reduce.c ------------------------------------------------------------------
 float sum_forward(const float *x, long n);  // summed in double
+// Σ x[i]² in double, in blocks of 8192 values added in order (the same with any
+// number of threads): the squared norm of the gradients, for clipping.
+double sum_of_squares(const float *x, long n);
 void sum_backward(float *dx, float dout, long n);
 int argmax(const float *x, int n);  // the index of the largest value (the first, on a tie)
 

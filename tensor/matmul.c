@@ -23,6 +23,11 @@
 // c + (sum over the first KC values of k) + (sum over the next KC) + ..., each partial sum
 // in increasing k. The same inputs give bit-identical outputs.
 //
+// With more than one thread (tensor/parallel.h), a product is cut into whole column
+// panels or whole row tiles of c, and a batch of products into whole products, one part
+// per thread with its own packing buffers (multiply_on_threads, multiply_batched). No
+// sum is ever split between threads, so the results do not depend on their number.
+//
 // `make bench` (tests/bench/bench_matmul.c) measures the speed on the model's shapes.
 #include "tensor/matmul.h"
 
@@ -262,7 +267,8 @@ static void product(MatmulLayout layout, float *c, const float *a, const float *
 static void batched_product(MatmulLayout layout, float *c, const float *a, const float *b, long batches, int m, int k,
                             int n, bool accumulate) {
     if (!reference_kernels()) {
-        multiply_batched(c, left_operand(a, layout, m, k), right_operand(b, layout, k, n), batches, m, k, n, accumulate);
+        Operand left = left_operand(a, layout, m, k), right = right_operand(b, layout, k, n);
+        multiply_batched(c, left, right, batches, m, k, n, accumulate);
         return;
     }
     for (long i = 0; i < batches; i++)

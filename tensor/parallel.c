@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 // Reads of the counter before sleeping: some tens of microseconds.
-enum { SPIN_CHECKS = 20000 };
+enum { SPIN_CHECKS = 50000 };
 
 typedef struct Pool {
     pthread_mutex_t lock;

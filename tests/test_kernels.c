@@ -229,6 +229,16 @@ START_TEST(test_causal_mask_and_heads) {
 }
 END_TEST
 
+// 1² + 2² + ... + N² = N(N+1)(2N+1)/6, exact in double, over several blocks of the sum.
+START_TEST(test_sum_of_squares_known_value) {
+    enum { N = 20000 };
+    static float x[N];
+    for (int i = 0; i < N; i++) x[i] = (float)(i + 1);
+    ck_assert_double_eq(sum_of_squares(x, N), (double)N * (N + 1) * (2.0 * N + 1) / 6.0);
+    ck_assert_double_eq(sum_of_squares(x, 0), 0.0);
+}
+END_TEST
+
 START_TEST(test_dropout_mask_scale) {
     Rng rng;
     rng_seed(&rng, 5);
@@ -261,6 +271,7 @@ Suite *kernels_suite(void) {
     tcase_add_test(tc, test_cross_entropy_known_distribution);
     tcase_add_test(tc, test_gelu_known_points);
     tcase_add_test(tc, test_causal_mask_and_heads);
+    tcase_add_test(tc, test_sum_of_squares_known_value);
     tcase_add_test(tc, test_dropout_mask_scale);
     suite_add_tcase(s, tc);
     return s;

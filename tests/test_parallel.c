@@ -61,7 +61,8 @@ START_TEST(test_work_is_shared_only_when_worth_it) {
         memset(&v, 0, sizeof v);
         parallel_for(10, 1e6, visit, &v);
         for (int i = 0; i < 5; i++) ck_assert(pthread_equal(v.thread[i], me));
-        for (int i = 5; i < 10; i++) ck_assert_msg(!pthread_equal(v.thread[i], me), "job %d item %d on the caller", job, i);
+        for (int i = 5; i < 10; i++)
+            ck_assert_msg(!pthread_equal(v.thread[i], me), "job %d: item %d ran on the caller", job, i);
     }
     parallel_for(10, PARALLEL_MIN_WORK / 20, visit, &v);  // half the smallest job worth sharing
     for (int i = 0; i < 10; i++) ck_assert(pthread_equal(v.thread[i], me));
@@ -158,6 +159,9 @@ static void run_elementwise(float *out) {
     gelu_forward(out + 2 * ELEMENTS, in_x, ELEMENTS / 5);
     gelu_backward(out + 3 * ELEMENTS, in_y, in_x, ELEMENTS / 5);
     subtract_scaled(out + 4 * ELEMENTS, in_y, 0.3f, ELEMENTS);
+    scale_forward(out, out, 0.7f, ELEMENTS);  // in place, as clip_gradients does
+    scale_backward(out + ELEMENTS, in_y, 0.7f, ELEMENTS);
+    out[5 * ELEMENTS] = (float)sum_of_squares(in_x, ELEMENTS);
 }
 static void run_add(float *out) {
     add_forward(out, in_x, in_y, 150 * COLS, COLS);  // a bias over rows
@@ -180,8 +184,9 @@ static void assert_same_bits_at_any_thread_count(const char *name, KernelRun *ru
         for (int i = 0; i < OUT; i++) other[i] = 0.5f;
         run(other);
         for (int i = 0; i < OUT; i++)
-            ck_assert_msg(memcmp(&first[i], &other[i], sizeof(float)) == 0, "%s: %d threads: element %d is %.9g, not %.9g",
-                          name, threads, i, (double)other[i], (double)first[i]);
+            ck_assert_msg(memcmp(&first[i], &other[i], sizeof(float)) == 0,
+                          "%s: %d threads: element %d is %.9g, not %.9g", name, threads, i, (double)other[i],
+                          (double)first[i]);
     }
 }
 
@@ -191,7 +196,7 @@ START_TEST(test_kernels_same_bits_at_any_thread_count) {
     assert_same_bits_at_any_thread_count("softmax", run_softmax);
     assert_same_bits_at_any_thread_count("layer norm", run_layer_norm);
     assert_same_bits_at_any_thread_count("cross-entropy", run_cross_entropy);
-    assert_same_bits_at_any_thread_count("relu, gelu, sgd", run_elementwise);
+    assert_same_bits_at_any_thread_count("relu, gelu, sgd, scale, sum of squares", run_elementwise);
     assert_same_bits_at_any_thread_count("add", run_add);
     assert_same_bits_at_any_thread_count("gather", run_gather);
 }
@@ -208,13 +213,13 @@ static bool same_files(const char *a, const char *b) {
     return system(command) == 0;
 }
 
-// GELU and dropout on (the paper's choices), a context long enough for several heads
-// of attention to be shared out; `steps` and `extra` complete the command.
+// GELU and dropout on (the paper's choices), the gradients clipped, a context long enough
+// for several heads of attention to be shared out; `steps` and `extra` complete the command.
 static int pretrain_with(int threads, const char *data, const char *out, long steps, const char *extra) {
     char args[1024];
     snprintf(args, sizeof args,
              "pretrain --data %s --preset nano --ctx 32 --batch 4 --act gelu --dropout 0.1 --tokenizer chars "
-             "--eval-every 3 --steps %ld --threads %d --out %s --sample-tokens 0 --quiet %s",
+             "--clip 0.5 --eval-every 3 --steps %ld --threads %d --out %s --sample-tokens 0 --quiet %s",
              data, steps, threads, out, extra);
     return run_gpt(args);
 }

@@ -23,7 +23,7 @@ int inspect_command(int argc, char **argv) {
     printf("step: %ld\n", state.step);
     char error[160];
     int threads = parallel_default_threads(error, sizeof error);
-    if (threads > 0) printf("threads: %d (what the commands that compute use here: GPT_THREADS, else the online cores)\n\n", threads);
+    if (threads > 0) printf("threads: %d (the default here: GPT_THREADS, else the online cores)\n\n", threads);
     else printf("threads: %s\n\n", error);
     parameters_print(stdout, &model->params);
     gpt_free(model);

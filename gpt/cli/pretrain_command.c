@@ -46,6 +46,14 @@ static GptConfig config_from_args(const Command *command, const PretrainArgs *a)
     return c;
 }
 
+// --lr and --clip, or the preset's recipe for those not given.
+static void recipe_from_preset(const Command *command, PretrainArgs *a) {
+    const Preset *preset = preset_find(a->preset);
+    if (preset == NULL) usage_error(command, "no preset named '%s' (nano, tiny, small, gpt1)", a->preset);
+    if (!option_given(command, "lr")) a->lr = preset->lr;
+    if (!option_given(command, "clip")) a->clip = preset->clip_norm;
+}
+
 static void check_args(const Command *command, const PretrainArgs *a, SgdOptions *sgd) {
     if (a->batch < 1) usage_error(command, "--batch must be at least 1, got %d", a->batch);
     if (a->steps < 0) usage_error(command, "--steps must not be negative, got %ld", a->steps);
@@ -148,7 +156,7 @@ static int run(const Command *command, const PretrainArgs *a, const SgdOptions *
 int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt",
                       .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
-                      .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f};
+                      .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f};
     KernelArgs kernels = {0};
     Option options[] = {
         {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
@@ -164,8 +172,9 @@ int pretrain_command(int argc, char **argv) {
         {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
         {"batch", OPTION_INT, &a.batch, "windows per step", 0},
         {"seq", OPTION_INT, &a.seq, "tokens per window (0: n_ctx)", 0},
-        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD", 0},
-        {"clip", OPTION_FLOAT, &a.clip, "clip the gradient's global norm to this (0: off)", 0},
+        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD (default: the preset's, 0.3 for all four)", 0},
+        {"clip", OPTION_FLOAT, &a.clip,
+         "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
         {"warmup", OPTION_INT, &a.warmup, "steps of linear learning-rate warm-up (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
@@ -188,6 +197,7 @@ int pretrain_command(int argc, char **argv) {
     parse_options(&command, argc, argv);
     apply_kernel_args_or_exit(&command, &kernels);
     SgdOptions sgd;
+    recipe_from_preset(&command, &a);
     check_args(&command, &a, &sgd);
     set_check_finite(a.check_finite);
     return run(&command, &a, &sgd);
