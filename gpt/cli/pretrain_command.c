@@ -172,7 +172,7 @@ int pretrain_command(int argc, char **argv) {
         {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
         {"batch", OPTION_INT, &a.batch, "windows per step", 0},
         {"seq", OPTION_INT, &a.seq, "tokens per window (0: n_ctx)", 0},
-        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD (default: the preset's, 0.3 for all four)", 0},
+        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD (default: the preset's, 0.1 for gpt1, else 0.3)", 0},
         {"clip", OPTION_FLOAT, &a.clip,
          "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
         {"warmup", OPTION_INT, &a.warmup, "steps of linear learning-rate warm-up (0: off)", 0},
