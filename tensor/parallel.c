@@ -1,17 +1,26 @@
 // The thread pool behind parallel_for (tensor/parallel.h).
 //
-// One job at a time: the calling thread writes the job (work, context, n_items) and
-// bumps a generation counter; each helper thread sees the new generation, runs its
-// range of items, and counts itself out; the caller runs range 0 itself, then waits
-// until every helper has counted out. Between jobs the helpers sleep on a condition
-// variable. A training step runs a few hundred jobs a few microseconds apart, and
-// waking a sleeping thread takes about as long as a small job, so both sides first
-// watch the counter for a short while (SPIN_CHECKS reads) before going to sleep.
+// One job at a time. A job's items are cut into one range per thread. The calling
+// thread writes the job (work, context, n_items) and bumps a generation counter; every
+// thread, the caller included, then claims ranges one at a time from a shared counter
+// and runs them, until none is left; the caller returns when all the ranges are done.
+// Usually each thread claims one range. But a helper that is asleep, or that another
+// program has pushed off its core, claims nothing, and the threads that are running
+// do its range: the job never waits for a thread that has not started it. Which
+// thread runs a range changes nothing in the results.
 //
-// The generation and the count of helpers still working are C11 atomics: a helper
-// that reads the new generation with acquire order also sees the job written before
-// it, and the caller that reads the count at zero also sees everything the helpers
-// wrote. The mutex and the condition variables only serve sleeping and waking.
+// Between jobs the helpers sleep on a condition variable. A training step runs a few
+// hundred jobs a few microseconds apart, and waking a sleeping thread takes about as
+// long as a small job, so the helpers first watch the generation for a while (SPIN_CHECKS
+// reads, some tens of microseconds) before they go to sleep; the caller watches the
+// count of finished ranges the same way.
+//
+// The counters are C11 atomics: a thread that claims a range with acquire order also
+// sees the job the caller wrote before it published the range, and the caller that
+// reads the count of finished ranges sees everything the threads wrote. The claim
+// counter holds the generation too (generation · CLAIM_SPAN + next range), so a helper
+// that wakes up late cannot claim a range of a later job believing it is the job it saw.
+// The mutex and the condition variables only serve sleeping and waking.
 #define _POSIX_C_SOURCE 200809L  // sysconf, pthreads
 
 #include "tensor/parallel.h"
@@ -25,19 +34,22 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-// Reads of the counter before sleeping: some tens of microseconds.
+// Reads of a counter before sleeping: some tens of microseconds.
 enum { SPIN_CHECKS = 50000 };
+// More than the ranges of a job (one per thread).
+enum { CLAIM_SPAN = 2 * PARALLEL_MAX_THREADS };
 
 typedef struct Pool {
     pthread_mutex_t lock;
     pthread_cond_t job_posted;  // a new generation, or stop
-    pthread_cond_t job_done;    // the last helper counted out
+    pthread_cond_t job_done;    // the last range is done
     pthread_t helpers[PARALLEL_MAX_THREADS];
     int n_helpers;              // running helper threads: threads - 1, or 0 when stopped
+    int n_ranges;               // n_helpers + 1: the ranges of every job
     atomic_long generation;     // +1 per job
-    atomic_int pending;         // helpers still working on the current job
+    atomic_long claim;          // generation · CLAIM_SPAN + the next range to claim
+    atomic_int done;            // ranges of the current job finished
     atomic_bool stopping;
-    long first_generation;      // the generation when the helpers were started
     // the current job, written by the caller before it bumps the generation
     ParallelWork *work;
     void *context;
@@ -48,16 +60,35 @@ static Pool pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
                     .job_posted = PTHREAD_COND_INITIALIZER,
                     .job_done = PTHREAD_COND_INITIALIZER};
 static int n_threads = 1;  // what parallel_for uses; the pool starts with the first job
-// True on the helpers, and on the caller while it runs its range: a parallel_for
-// inside a job runs on the thread that calls it.
+// True on the helpers, and on the caller while it runs a job: a parallel_for inside a
+// job runs on the thread that calls it.
 static _Thread_local bool inside_job = false;
 
 int parallel_threads(void) { return n_threads; }
 
-// Thread `index` of `threads` takes items [n·index/threads, n·(index+1)/threads).
-static void run_range(int index, int threads) {
-    long first = pool.n_items * index / threads, end = pool.n_items * (index + 1) / threads;
-    if (first < end) pool.work(pool.context, first, end);
+// The next range of the job of `generation`, or -1 when that job has none left.
+static int claim_range(long generation) {
+    long value = atomic_load_explicit(&pool.claim, memory_order_acquire);
+    while (value / CLAIM_SPAN == generation && value % CLAIM_SPAN < pool.n_ranges)
+        if (atomic_compare_exchange_weak_explicit(&pool.claim, &value, value + 1, memory_order_acq_rel,
+                                                  memory_order_acquire))
+            return (int)(value % CLAIM_SPAN);
+    return -1;
+}
+
+// Range r of the job holds items [n·r/ranges, n·(r+1)/ranges). Runs every range this
+// thread can claim; the thread that finishes the last one wakes the caller.
+static void run_ranges(long generation) {
+    int range;
+    while ((range = claim_range(generation)) >= 0) {
+        long n = pool.n_items, first = n * range / pool.n_ranges, end = n * (range + 1) / pool.n_ranges;
+        if (first < end) pool.work(pool.context, first, end);
+        if (atomic_fetch_add_explicit(&pool.done, 1, memory_order_acq_rel) + 1 == pool.n_ranges) {
+            pthread_mutex_lock(&pool.lock);  // the caller may be asleep
+            pthread_cond_signal(&pool.job_done);
+            pthread_mutex_unlock(&pool.lock);
+        }
+    }
 }
 
 // Waits for a generation other than `seen` and returns it (stopping also counts).
@@ -75,26 +106,20 @@ static long wait_for_job(long seen) {
 }
 
 static void *helper_main(void *argument) {
-    int index = (int)(intptr_t)argument;  // 1 .. n_helpers; the caller is thread 0
-    long seen = pool.first_generation;
+    long seen = *(const long *)argument;  // the generation when the pool started
     inside_job = true;
     for (;;) {
         seen = wait_for_job(seen);
         if (atomic_load(&pool.stopping)) return NULL;
-        run_range(index, pool.n_helpers + 1);
-        if (atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel) == 1) {
-            pthread_mutex_lock(&pool.lock);  // the caller may be asleep: wake it
-            pthread_cond_signal(&pool.job_done);
-            pthread_mutex_unlock(&pool.lock);
-        }
+        run_ranges(seen);
     }
 }
 
-static void wait_for_helpers(void) {
+static void wait_for_ranges(void) {
     for (int i = 0; i < SPIN_CHECKS; i++)
-        if (atomic_load_explicit(&pool.pending, memory_order_acquire) == 0) return;
+        if (atomic_load_explicit(&pool.done, memory_order_acquire) == pool.n_ranges) return;
     pthread_mutex_lock(&pool.lock);
-    while (atomic_load(&pool.pending) > 0) pthread_cond_wait(&pool.job_done, &pool.lock);
+    while (atomic_load(&pool.done) < pool.n_ranges) pthread_cond_wait(&pool.job_done, &pool.lock);
     pthread_mutex_unlock(&pool.lock);
 }
 
@@ -112,19 +137,21 @@ static void after_fork_in_child(void) {
 
 static void start_pool(void) {
     static bool hooks_installed = false;
+    static long first_generation;  // read by the helpers as they start
     if (!hooks_installed) {
         pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
         atexit(parallel_stop);
         hooks_installed = true;
     }
     atomic_store(&pool.stopping, false);
-    pool.first_generation = atomic_load(&pool.generation);
+    first_generation = atomic_load(&pool.generation);
     pool.n_helpers = n_threads - 1;
-    for (int i = 1; i < n_threads; i++) {
-        int status = pthread_create(&pool.helpers[i - 1], NULL, helper_main, (void *)(intptr_t)i);
+    pool.n_ranges = n_threads;
+    for (int i = 0; i < pool.n_helpers; i++) {
+        int status = pthread_create(&pool.helpers[i], NULL, helper_main, &first_generation);
         if (status != 0) {
-            fprintf(stderr, "parallel: could not start thread %d of %d (error %d); try fewer threads (--threads)\n", i,
-                    n_threads, status);
+            fprintf(stderr, "parallel: could not start thread %d of %d (error %d); try fewer threads (--threads)\n",
+                    i + 2, n_threads, status);
             exit(EXIT_FAILURE);
         }
     }
@@ -139,15 +166,17 @@ void parallel_for(long n_items, double work_per_item, ParallelWork *work, void *
     pool.work = work;
     pool.context = context;
     pool.n_items = n_items;
-    atomic_store(&pool.pending, pool.n_helpers);
+    atomic_store(&pool.done, 0);
+    long generation = atomic_load(&pool.generation) + 1;
+    atomic_store_explicit(&pool.claim, generation * CLAIM_SPAN, memory_order_release);  // publishes the job
     pthread_mutex_lock(&pool.lock);
-    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    atomic_store(&pool.generation, generation);
     pthread_cond_broadcast(&pool.job_posted);
     pthread_mutex_unlock(&pool.lock);
     inside_job = true;
-    run_range(0, pool.n_helpers + 1);
+    run_ranges(generation);
     inside_job = false;
-    wait_for_helpers();
+    wait_for_ranges();
 }
 
 void parallel_stop(void) {

@@ -2,12 +2,14 @@
 // on more than one thread; every kernel that splits its work gives the same bits with
 // 1, 2 and 3 threads; and the gpt program writes the same checkpoint with --threads 1
 // and --threads 2, resumed or not.
-#define _POSIX_C_SOURCE 200809L  // setenv, pthread_self
+#define _POSIX_C_SOURCE 200809L  // setenv, pthread_self, nanosleep
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tensor/kernels.h"
 #include "tensor/matmul.h"
@@ -50,19 +52,40 @@ START_TEST(test_every_item_once) {
 }
 END_TEST
 
-// With two threads a large job runs on two threads, the caller (first half) and a
-// helper (second half); a small one, or any job with one thread, runs on the caller.
+// With two threads a large job is cut into two ranges of items, each run by one thread,
+// and the two run at the same time: the first item of one range waits (up to 10 s) until
+// an item of the other has been visited, which never happens if the ranges run one
+// after the other. A small job, or any job with one thread, runs on the caller.
+typedef struct Meeting {
+    Visits visits;
+    atomic_int visited;  // items visited so far
+} Meeting;
+
+static void meet(void *context, long first, long end) {
+    Meeting *m = context;
+    struct timespec millisecond = {0, 1000000};
+    if (first == 0)
+        for (int wait = 0; wait < 10000 && atomic_load(&m->visited) == 0; wait++) nanosleep(&millisecond, NULL);
+    for (long i = first; i < end; i++) {
+        m->visits.count[i]++;
+        m->visits.thread[i] = pthread_self();
+        atomic_fetch_add(&m->visited, 1);
+    }
+}
+
 START_TEST(test_work_is_shared_only_when_worth_it) {
+    static Meeting m;
     static Visits v;
     pthread_t me = pthread_self();
     parallel_set_threads(2);
     ck_assert_int_eq(parallel_threads(), 2);
-    for (int job = 0; job < 100; job++) {  // the helpers sleep and wake between jobs
-        memset(&v, 0, sizeof v);
-        parallel_for(10, 1e6, visit, &v);
-        for (int i = 0; i < 5; i++) ck_assert(pthread_equal(v.thread[i], me));
-        for (int i = 5; i < 10; i++)
-            ck_assert_msg(!pthread_equal(v.thread[i], me), "job %d: item %d ran on the caller", job, i);
+    for (int job = 0; job < 20; job++) {  // the helper sleeps and wakes between jobs
+        memset(&m.visits, 0, sizeof m.visits);
+        atomic_store(&m.visited, 0);
+        parallel_for(10, 1e6, meet, &m);
+        ck_assert_msg(m.visits.count[4] == 1 && m.visits.count[5] == 1, "job %d: items left out", job);
+        ck_assert_msg(!pthread_equal(m.visits.thread[0], m.visits.thread[5]), "job %d: one thread ran both ranges", job);
+        for (int i = 1; i < 10; i++) ck_assert(pthread_equal(m.visits.thread[i], m.visits.thread[i < 5 ? 0 : 5]));
     }
     parallel_for(10, PARALLEL_MIN_WORK / 20, visit, &v);  // half the smallest job worth sharing
     for (int i = 0; i < 10; i++) ck_assert(pthread_equal(v.thread[i], me));
@@ -89,7 +112,6 @@ START_TEST(test_nested_job_runs_inline) {
             ck_assert_int_eq(visits[v].count[i], 1);
             ck_assert(pthread_equal(visits[v].thread[i], visits[v].thread[0]));
         }
-    ck_assert(!pthread_equal(visits[0].thread[0], visits[1].thread[0]));
 }
 END_TEST
 
