@@ -26,8 +26,9 @@ enum { PARALLEL_MAX_THREADS = 32 };
 typedef void ParallelWork(void *context, long first, long end);
 
 // Runs work on items 0 .. n_items - 1 and returns when they are all done. The items
-// are cut into one contiguous range per thread (thread 0 is the caller, which works too);
-// a range may be empty and is then skipped. When there is one thread, or the whole job
+// are cut into one contiguous range per thread, the same ranges whichever threads run
+// them; the threads, the caller among them, take ranges until none is left, so usually
+// each runs one (an empty range is skipped). When there is one thread, or the whole job
 // (n_items · work_per_item operations) is smaller than PARALLEL_MIN_WORK, it is simply
 // work(context, 0, n_items) on the calling thread.
 void parallel_for(long n_items, double work_per_item, ParallelWork *work, void *context);
