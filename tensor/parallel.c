@@ -12,7 +12,7 @@
 // Between jobs the helpers sleep on a condition variable. A training step runs a few
 // hundred jobs a few microseconds apart, and waking a sleeping thread takes about as
 // long as a small job, so the helpers first watch the generation for a while (SPIN_CHECKS
-// reads, some tens of microseconds) before they go to sleep; the caller watches the
+// reads, about a hundred microseconds) before they go to sleep; the caller watches the
 // count of finished ranges the same way.
 //
 // The counters are C11 atomics: a thread that claims a range with acquire order also
@@ -34,8 +34,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-// Reads of a counter before sleeping: some tens of microseconds.
-enum { SPIN_CHECKS = 50000 };
+// Reads of a counter before sleeping: about a hundred microseconds.
+enum { SPIN_CHECKS = 200000 };
 // More than the ranges of a job (one per thread).
 enum { CLAIM_SPAN = 2 * PARALLEL_MAX_THREADS };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "autograd/tape.h"
 #include "tensor/kernels.h"
 #include "tensor/matmul.h"
 #include "tensor/parallel.h"
@@ -194,9 +195,23 @@ static void run_gather(float *out) {
     gather_rows_forward(out, in_x, ids, IDS, COLS);
     gather_rows_backward(out + IDS * COLS, in_y, ids, IDS, COLS);
 }
+static void run_copies(float *out) {  // 7 sequences of 50 positions, 4 heads of 30 features
+    split_heads_forward(out, in_x, 7, 50, 4, 30);
+    split_heads_backward(out + 42000, in_y, 7, 50, 4, 30);
+    merge_heads_forward(out + 84000, in_x, 7, 50, 4, 30);
+    merge_heads_backward(out + 126000, in_y, 7, 50, 4, 30);
+    columns_forward(out + 168000, in_x, 350, 120, 50, 60);
+    columns_backward(out + 189000, in_y, 350, 120, 50, 60);
+    arena_reset(step_arena());
+    memset(arena_alloc(step_arena(), 200000), 0xff, 200000);  // the same memory, dirty, for arena_calloc
+    arena_reset(step_arena());
+    float *zeros = arena_calloc(step_arena(), 200000);  // 49 pieces of 4 KB zeroed by the threads
+    memcpy(out + 231000, zeros, 200000);
+    arena_reset(step_arena());
+}
 
 static void assert_same_bits_at_any_thread_count(const char *name, KernelRun *run) {
-    enum { OUT = 5 * ELEMENTS + 1 };
+    enum { OUT = 6 * ELEMENTS };
     static float first[OUT], other[OUT];
     parallel_set_threads(1);
     for (int i = 0; i < OUT; i++) first[i] = 0.5f;
@@ -221,6 +236,7 @@ START_TEST(test_kernels_same_bits_at_any_thread_count) {
     assert_same_bits_at_any_thread_count("relu, gelu, sgd, scale, sum of squares", run_elementwise);
     assert_same_bits_at_any_thread_count("add", run_add);
     assert_same_bits_at_any_thread_count("gather", run_gather);
+    assert_same_bits_at_any_thread_count("head and column copies, zeroed memory", run_copies);
 }
 END_TEST
 
