@@ -12,8 +12,10 @@
 // Between jobs the helpers sleep on a condition variable. A training step runs a few
 // hundred jobs a few microseconds apart, and waking a sleeping thread takes about as
 // long as a small job, so the helpers first watch the generation for a while (SPIN_CHECKS
-// reads, about a hundred microseconds) before they go to sleep; the caller watches the
-// count of finished ranges the same way.
+// reads, a hundred microseconds or so) before they go to sleep; the caller watches the
+// count of finished ranges the same way. Every YIELD_EVERY reads the watcher offers its
+// core to others (sched_yield): to other programs on a busy machine, and to the other
+// threads under valgrind, which runs one thread at a time.
 //
 // The counters are C11 atomics: a thread that claims a range with acquire order also
 // sees the job the caller wrote before it published the range, and the caller that
@@ -27,6 +29,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,8 +37,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-// Reads of a counter before sleeping: about a hundred microseconds.
-enum { SPIN_CHECKS = 200000 };
+// Reads of a counter before sleeping, and between two offers of the core.
+enum { SPIN_CHECKS = 100000, YIELD_EVERY = 1024 };
 // More than the ranges of a job (one per thread).
 enum { CLAIM_SPAN = 2 * PARALLEL_MAX_THREADS };
 
@@ -93,9 +96,10 @@ static void run_ranges(long generation) {
 
 // Waits for a generation other than `seen` and returns it (stopping also counts).
 static long wait_for_job(long seen) {
-    for (int i = 0; i < SPIN_CHECKS; i++) {
+    for (int i = 1; i <= SPIN_CHECKS; i++) {
         long generation = atomic_load_explicit(&pool.generation, memory_order_acquire);
         if (generation != seen) return generation;
+        if (i % YIELD_EVERY == 0) sched_yield();
     }
     pthread_mutex_lock(&pool.lock);
     while (atomic_load(&pool.generation) == seen && !atomic_load(&pool.stopping))
@@ -116,8 +120,10 @@ static void *helper_main(void *argument) {
 }
 
 static void wait_for_ranges(void) {
-    for (int i = 0; i < SPIN_CHECKS; i++)
+    for (int i = 1; i <= SPIN_CHECKS; i++) {
         if (atomic_load_explicit(&pool.done, memory_order_acquire) == pool.n_ranges) return;
+        if (i % YIELD_EVERY == 0) sched_yield();
+    }
     pthread_mutex_lock(&pool.lock);
     while (atomic_load(&pool.done) < pool.n_ranges) pthread_cond_wait(&pool.job_done, &pool.lock);
     pthread_mutex_unlock(&pool.lock);
