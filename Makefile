@@ -51,7 +51,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # The embedded default corpus: the project's own prose, in a fixed order.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run floors debug bench clean deps cli-reference
+.PHONY: all check test-run floors doc-quotes function-names mutation debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -63,8 +63,10 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -DGPT_PROGRAM='"$(BUILD)/gpt"' -MMD -MP -c $< -o $@
 
+# Made afresh: `ar r` into an old archive would keep the members of renamed files.
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/gpt: $(CLI_OBJS) $(LIB)
@@ -105,16 +107,32 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: floors $(TEST_BIN) $(PROGRAMS)
+test-run: floors doc-quotes function-names $(TEST_BIN) $(PROGRAMS)
 	$(TEST_BIN)
+
+# Every code block of the docs marked "<!-- quoted from FILE -->" is still in FILE.
+doc-quotes:
+	@sh tests/check_doc_quotes.sh
+	@sh tests/check_doc_quotes.sh --self-test
 
 # No file includes a floor above its own (the floors are listed in the script).
 floors:
 	@sh tests/check_floors.sh
 	@sh tests/check_floors.sh --self-test
 
+# No two functions of the project share a name: `break NAME` in gdb stops in one place.
+function-names:
+	@sh tests/check_function_names.sh
+	@sh tests/check_function_names.sh --self-test
+
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all
+
+# Plants each mistake of tests/mutation/mutants.txt in a scratch copy and runs make check
+# on it: fails when a mutant survives (docs/mutation.md).
+mutation:
+	@sh tests/mutation/run.sh --self-test
+	@sh tests/mutation/run.sh -j 2
 
 # The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper,
 # on one thread and on all the machine's cores (or GPT_THREADS).

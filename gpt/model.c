@@ -2,13 +2,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "autograd/ops.h"
 #include "autograd/tape.h"
 #include "nn/lm_head.h"
 
-Gpt *gpt_create(const GptConfig *config) {
+Gpt *gpt_create_modules(const GptConfig *config) {
     Gpt *model = calloc(1, sizeof *model);
     DecoderBlock *blocks = calloc((size_t)config->n_layers, sizeof *blocks);
     if (model == NULL || blocks == NULL) {
@@ -26,8 +25,11 @@ Gpt *gpt_create(const GptConfig *config) {
         snprintf(name, sizeof name, "blocks.%d", l);
         decoder_block_create(&model->blocks[l], &model->params, name, shape, &model->dropout);
     }
-    if (config->head.task != TASK_NONE)
-        linear_create(&model->head, &model->params, "head", head_input_width(config), config->head.n_outputs);
+    return model;
+}
+
+Gpt *gpt_create(const GptConfig *config) {
+    Gpt *model = gpt_create_modules(config);
     parameters_allocate(&model->params);
     return model;
 }
@@ -39,21 +41,8 @@ void gpt_init_weights(Gpt *model, uint64_t seed) {
     rng_seed(&model->dropout_rng, seed ^ 0xD0D0D0D0ull);
 }
 
-void gpt_set_label_names(Gpt *model, char *const *names, int n) {
-    for (int i = 0; i < model->n_label_names; i++) free(model->label_names[i]);
-    free(model->label_names);
-    model->label_names = n > 0 ? calloc((size_t)n, sizeof *model->label_names) : NULL;
-    model->n_label_names = n;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(names[i]);
-        model->label_names[i] = malloc(len + 1);
-        memcpy(model->label_names[i], names[i], len + 1);
-    }
-}
-
 void gpt_free(Gpt *model) {
     if (model == NULL) return;
-    gpt_set_label_names(model, NULL, 0);
     parameters_free(&model->params);
     free(model->blocks);
     free(model);

@@ -29,7 +29,10 @@ float learning_rate_at(const SgdOptions *o, long step, long total_steps) {
     return o->lr;
 }
 
-double gradient_norm(const ParameterTable *params) { return sqrt(sum_of_squares(params->grad, params->total)); }
+double gradient_norm(const ParameterTable *params) {
+    double total = sum_of_squares(params->grad, params->total);  // Σ grad[i]², shared out by blocks
+    return sqrt(total);
+}
 
 void clip_gradients(ParameterTable *params, float max_norm) {
     double norm = gradient_norm(params);
@@ -59,4 +62,9 @@ const char *sgd_describe(const SgdOptions *o, char *buf, size_t len) {
         at += (size_t)snprintf(buf + at, len - at, ", warm-up %d steps", o->warmup_steps);
     if (o->decay != LR_CONSTANT && at < len) snprintf(buf + at, len - at, ", %s decay", lr_decay_name(o->decay));
     return buf;
+}
+
+void describe_divergence(char *error, size_t error_len, long step, float loss, float lr) {
+    snprintf(error, error_len, "step %ld: the training loss became %g: the weights diverged. Try a smaller learning "
+             "rate than --lr %g; the last good checkpoint is left in place", step, (double)loss, (double)lr);
 }

@@ -59,6 +59,8 @@ static void add_backward_bias_part(void *context, long first, long end) {
         for (long j = first; j < end; j++) db[j] += dout[start + j];
 }
 
+// forward: out[i] = a[i] + b[i % b_size], so da[i] += dout[i] and db[j] += Σ_{i % b_size = j} dout[i]:
+// a bias collects the gradient of every row it was added to
 void add_backward(float *da, float *db, const float *dout, long n, long b_size) {
     ElementsJob job = {.out = da, .out2 = db, .in = dout, .n = n, .row_length = b_size};
     if (da != NULL) parallel_for(n, 1.0, add_backward_input_part, &job);
@@ -69,6 +71,7 @@ void mul_forward(float *out, const float *a, const float *b, long n) {
     for (long i = 0; i < n; i++) out[i] = a[i] * b[i];
 }
 
+// forward: out[i] = a[i]·b[i], so da[i] += dout[i]·b[i] and db[i] += dout[i]·a[i]
 void mul_backward(float *da, float *db, const float *dout, const float *a, const float *b, long n) {
     if (da != NULL)
         for (long i = 0; i < n; i++) da[i] += dout[i] * b[i];
@@ -95,6 +98,7 @@ void scale_forward(float *out, const float *x, float s, long n) {
     parallel_for(n, 1.0, scale_forward_part, &(ElementsJob){.out = out, .in = x, .scalar = s});
 }
 
+// forward: out[i] = s·x[i], so dx[i] += s·dout[i]
 void scale_backward(float *dx, const float *dout, float s, long n) {
     parallel_for(n, 1.0, scale_backward_part, &(ElementsJob){.out = dx, .in = dout, .scalar = s});
 }
@@ -103,6 +107,8 @@ static void relu_forward_range(float *out, const float *x, long n) {
     for (long i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
+// forward: out[i] = max(0, x[i]), so dx[i] += dout[i] where x[i] > 0 and nothing elsewhere
+// (at x = 0 too: the subgradient 0 is chosen)
 static void relu_backward_range(float *dx, const float *dout, const float *x, long n) {
     for (long i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
 }
@@ -118,7 +124,9 @@ static void gelu_forward_range(float *out, const float *x, long n) {
     }
 }
 
-// d/dx [0.5·x·(1 + tanh u)] = 0.5·(1 + tanh u) + 0.5·x·(1 − tanh² u)·du/dx
+// forward: out[i] = 0.5·x·(1 + tanh u), u = √(2/π)·(x + 0.044715·x³) (x = x[i]), so
+//   dx[i] += dout[i]·(0.5·(1 + tanh u) + 0.5·x·(1 − tanh² u)·du/dx),  du/dx = √(2/π)·(1 + 3·0.044715·x²)
+// (the product rule: the first term differentiates x, the second tanh u)
 static void gelu_backward_range(float *dx, const float *dout, const float *x, long n) {
     for (long i = 0; i < n; i++) {
         float u = GELU_SCALE * (x[i] + GELU_CUBIC * x[i] * x[i] * x[i]);

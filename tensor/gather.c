@@ -26,8 +26,9 @@ void gather_rows_forward(float *out, const float *table, const int *ids, long n,
     parallel_for(n, (double)cols, gather_rows_forward_part, &(GatherJob){out, table, ids, n, cols});
 }
 
-// A row used several times (a repeated token) receives the sum of its gradients, in
-// the order of i. Columns first .. end - 1 of every row.
+// forward: out[i, :] = table[ids[i], :], so dtable[ids[i], :] += dout[i, :]: a row used several
+// times (a repeated token) receives the sum of its gradients, in the order of i; a row never
+// used receives nothing. Here for the columns first .. end - 1 of every row.
 static void gather_rows_backward_columns(float *dtable, const float *dout, const int *ids, long n, int cols, long first,
                                          long end) {
     for (long i = 0; i < n; i++) {

@@ -64,6 +64,11 @@ long cross_entropy_forward(float *loss, float *probs, const float *logits, const
     return counted;
 }
 
+// forward: loss = (1/N) Σ_r (log Σ_j exp(logits[r,j]) − logits[r, target_r]) over the N rows counted,
+// so dlogits[r,j] += dloss·(probs[r,j] − [j = target_r]) / N:
+//   probs[r,j]         through the log-sum-exp, whose gradient is the softmax (saved by the forward);
+//   −[j = target_r]    through −logits[r, target_r]: at the target only.
+// A row whose target is ignored gets nothing.
 static void cross_entropy_backward_rows(float *dlogits, float g, const float *probs, const int *targets, long rows,
                                         int v) {
     for (long r = 0; r < rows; r++) {
@@ -79,7 +84,6 @@ static void cross_entropy_backward_part(void *context, long first, long end) {
     cross_entropy_backward_rows(p->probs + at, p->g, p->probs_in + at, p->targets + first, end - first, p->v);
 }
 
-// dlogits += (probs − onehot(target)) · dloss / N
 void cross_entropy_backward(float *dlogits, float dloss, const float *probs, const int *targets, long rows,
                             int v, long counted) {
     if (counted == 0) return;
@@ -93,6 +97,7 @@ float squared_error_forward(const float *x, const float *y, long n) {
     return (float)(total / (double)n);
 }
 
+// forward: loss = (1/n) Σ_i (x[i] − y[i])², so dx[i] += dloss·2·(x[i] − y[i]) / n
 void squared_error_backward(float *dx, float dloss, const float *x, const float *y, long n) {
     for (long i = 0; i < n; i++) dx[i] += dloss * 2.0f * (x[i] - y[i]) / (float)n;
 }

@@ -7,6 +7,7 @@ float sum_forward(const float *x, long n) {
     return (float)total;
 }
 
+// forward: out = Σ_i x[i], so dx[i] += dout for every i
 void sum_backward(float *dx, float dout, long n) {
     for (long i = 0; i < n; i++) dx[i] += dout;
 }

@@ -27,6 +27,8 @@ void causal_mask_forward(float *out, const float *x, long batches, int t) {
         }
 }
 
+// forward: out[b,i,j] = x[b,i,j] for j <= i and −∞ for j > i, so dx[b,i,j] += dout[b,i,j] for
+// j <= i only: the masked (future) entries do not depend on x
 void causal_mask_backward(float *dx, const float *dout, long batches, int t) {
     for (long b = 0; b < batches; b++)
         for (int i = 0; i < t; i++)
@@ -42,6 +44,7 @@ static void split_heads_forward_sequences(float *out, const float *x, int b, int
                        sizeof(float) * (size_t)hd);
 }
 
+// forward: out[n,h,s,i] = x[n,s,h·hd + i], so dx[n,s,h·hd + i] += dout[n,h,s,i]
 static void split_heads_backward_sequences(float *dx, const float *dout, int b, int t, int heads, int hd) {
     for (int n = 0; n < b; n++)
         for (int s = 0; s < t; s++)
@@ -60,6 +63,7 @@ static void merge_heads_forward_sequences(float *out, const float *x, int b, int
                        sizeof(float) * (size_t)hd);
 }
 
+// forward: out[n,s,h·hd + i] = x[n,h,s,i], so dx[n,h,s,i] += dout[n,s,h·hd + i]
 static void merge_heads_backward_sequences(float *dx, const float *dout, int b, int t, int heads, int hd) {
     for (int n = 0; n < b; n++)
         for (int h = 0; h < heads; h++)
@@ -117,6 +121,7 @@ void transpose_forward(float *out, const float *x, long batches, int m, int n) {
             for (int j = 0; j < n; j++) out[(b * n + j) * m + i] = x[(b * m + i) * n + j];
 }
 
+// forward: out[b,j,i] = x[b,i,j], so dx[b,i,j] += dout[b,j,i]
 void transpose_backward(float *dx, const float *dout, long batches, int m, int n) {
     for (long b = 0; b < batches; b++)
         for (int i = 0; i < m; i++)
@@ -127,6 +132,7 @@ static void columns_forward_rows(float *out, const float *x, long rows, int cols
     for (long r = 0; r < rows; r++) memcpy(out + r * count, x + r * cols + start, sizeof(float) * (size_t)count);
 }
 
+// forward: out[r,j] = x[r, start + j], so dx[r, start + j] += dout[r,j]; the other columns get nothing
 static void columns_backward_rows(float *dx, const float *dout, long rows, int cols, int start, int count) {
     for (long r = 0; r < rows; r++)
         for (int j = 0; j < count; j++) dx[r * cols + start + j] += dout[r * count + j];
@@ -161,6 +167,8 @@ void concat_forward(float *out, const float *a, const float *b, long rows, int a
     }
 }
 
+// forward: out[r,j] = a[r,j] for j < a_cols and b[r, j − a_cols] after, so da[r,j] += dout[r,j]
+// and db[r,j] += dout[r, a_cols + j]
 void concat_backward(float *da, float *db, const float *dout, long rows, int a_cols, int b_cols) {
     int cols = a_cols + b_cols;
     for (long r = 0; r < rows; r++) {

@@ -32,7 +32,11 @@ static void softmax_forward_rows(float *out, const float *x, long rows, int cols
     }
 }
 
-// dx_j = y_j · (dy_j − Σ_k dy_k·y_k)
+// forward: out[r,j] = exp(x[r,j]) / Σ_k exp(x[r,k]), so ∂out_j/∂x_i = out_j·(δ_ij − out_i) and, row by row,
+//   dx_i += Σ_j dout_j·out_j·(δ_ij − out_i) = out_i·dout_i − out_i·Σ_j dout_j·out_j
+//     out_i·dout_i              the direct path: raising x_i raises its own probability;
+//     −out_i·Σ_j dout_j·out_j   through the denominator: raising x_i takes probability from every entry.
+// Both share the factor out_i: one dot product per row, and a masked entry (out = 0) gets nothing.
 static void softmax_backward_rows(float *dx, const float *dout, const float *out, long rows, int cols) {
     for (long r = 0; r < rows; r++) {
         const float *yr = out + r * cols, *dyr = dout + r * cols;
@@ -55,7 +59,10 @@ static void log_softmax_forward_rows(float *out, const float *x, long rows, int 
     }
 }
 
-// dx_j = dy_j − softmax_j · Σ_k dy_k, with softmax_j = exp(out_j)
+// forward: out[r,j] = x[r,j] − log Σ_k exp(x[r,k]), so ∂out_j/∂x_i = δ_ij − softmax_i and, row by row,
+//   dx_i += dout_i − softmax_i·Σ_j dout_j,  softmax_i = exp(out_i)
+//     dout_i                 the direct path, from the x_j term;
+//     −softmax_i·Σ_j dout_j  through the log-sum-exp, whose gradient is the softmax.
 static void log_softmax_backward_rows(float *dx, const float *dout, const float *out, long rows, int cols) {
     for (long r = 0; r < rows; r++) {
         const float *dyr = dout + r * cols;

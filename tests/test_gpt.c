@@ -13,11 +13,12 @@
 #include "gpt/pretrain.h"
 #include "gpt/io/replace_file.h"
 #include "gpt/sample.h"
+#include "gpt/task_model.h"
 #include "tests/helpers.h"
 
-static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f, {0}};
+static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f};
 
-static void teardown(void) { tape_reset(); }
+static void gpt_teardown(void) { tape_reset(); }
 
 static Gpt *small_model(GptConfig config, uint64_t seed) {
     Gpt *model = gpt_create(&config);
@@ -52,9 +53,14 @@ START_TEST(test_config_validation) {
     c = SMALL;
     c.n_ctx = 2;  // a language model may be this short; <s> $ <e> do not fit
     ck_assert(config_validate(&c, error, sizeof error));
-    c.head = (TaskHeadConfig){.task = TASK_ENTAIL, .n_outputs = 3};
-    ck_assert(!config_validate(&c, error, sizeof error));
-    ck_assert_ptr_nonnull(strstr(error, "needs n_ctx of at least 3"));
+    TaskHeadConfig head = {.task = TASK_ENTAIL, .n_outputs = 3};
+    ck_assert(!task_head_validate(&c, &head, error, sizeof error));
+    ck_assert_str_eq(error, "the entail head needs n_ctx of at least 3 (for <s> $ <e>), got 2");
+    c.n_ctx = 3;
+    ck_assert(task_head_validate(&c, &head, error, sizeof error));
+    head.n_outputs = 0;
+    ck_assert(!task_head_validate(&c, &head, error, sizeof error));
+    ck_assert_str_eq(error, "the entail head needs at least one output, got 0");
 }
 END_TEST
 
@@ -297,6 +303,8 @@ static void rewrite_byte_with_crc(const char *path, long offset, int value) {
 
 static void flip_a_weight_bit(const char *path) { rewrite_byte(path, 400, 0x5A); }
 static void unknown_activation(const char *path) { rewrite_byte_with_crc(path, 44, 7); }  // config.activation
+static void unknown_head_task(const char *path) { rewrite_byte_with_crc(path, 52, 9); }    // head.task
+static void head_without_outputs(const char *path) { rewrite_byte_with_crc(path, 52, 1); }  // classify, 0 outputs
 static void wrong_magic(const char *path) { rewrite_byte(path, 0, 'X'); }
 static void wrong_version(const char *path) { rewrite_byte(path, 8, 9); }
 
@@ -307,6 +315,11 @@ START_TEST(test_checkpoint_rejects_damage) {
     ck_assert_ptr_nonnull(strstr(load_damaged(wrong_version), "version 9"));
     const char *error_text = load_damaged(unknown_activation);
     ck_assert_msg(strstr(error_text, "config.activation: expected 0 (relu) or 1 (gelu), got 7") != NULL, "%s", error_text);
+    error_text = load_damaged(unknown_head_task);
+    ck_assert_msg(strstr(error_text, "invalid task head: head.task: expected 0 (none) to 4 (choice), got 9") != NULL,
+                  "%s", error_text);
+    error_text = load_damaged(head_without_outputs);
+    ck_assert_msg(strstr(error_text, "the classify head needs at least one output, got 0") != NULL, "%s", error_text);
     char error[256];
     ck_assert_ptr_null(checkpoint_load("/nonexistent/x.ckpt", NULL, NULL, error, sizeof error));
     ck_assert_ptr_nonnull(strstr(error, "cannot open"));
@@ -428,7 +441,7 @@ END_TEST
 Suite *gpt_suite(void) {
     Suite *s = suite_create("gpt");
     TCase *tc = tcase_create("model");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, gpt_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_gpt1_parameter_count);
     tcase_add_test(tc, test_config_validation);
@@ -447,7 +460,7 @@ Suite *gpt_suite(void) {
     suite_add_tcase(s, tc);
     TCase *training = tcase_create("training");
     tcase_set_tags(training, "slow");  // left out of the valgrind run of CI
-    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_add_checked_fixture(training, NULL, gpt_teardown);
     tcase_set_timeout(training, 120);
     tcase_add_test(training, test_overfits_repeated_text);
     suite_add_tcase(s, training);

@@ -163,16 +163,16 @@ START_TEST(test_softmax_known_row) {
 }
 END_TEST
 
-START_TEST(test_layernorm_known_vector) {
+START_TEST(test_layer_norm_known_vector) {
     float x[] = {1, 2, 3, 4}, gain[] = {1, 1, 1, 1}, bias[] = {0, 0, 0, 0};
     float y[4], mean, rstd;
-    layernorm_forward(y, &mean, &rstd, x, gain, bias, 1, 4);
+    layer_norm_forward(y, &mean, &rstd, x, gain, bias, 1, 4);
     float expected[] = {-1.34163542f, -0.44721181f, 0.44721181f, 1.34163542f};
-    assert_close(y, expected, 4, 1e-6f, "layernorm");
+    assert_close(y, expected, 4, 1e-6f, "layer_norm");
     ck_assert_float_eq_tol(mean, 2.5f, 1e-7f);
     ck_assert_float_eq_tol(rstd, 1.0f / sqrtf(1.25f + 1e-5f), 1e-6f);
     float gain2[] = {2, 2, 2, 2}, bias2[] = {1, 1, 1, 1};
-    layernorm_forward(y, &mean, &rstd, x, gain2, bias2, 1, 4);
+    layer_norm_forward(y, &mean, &rstd, x, gain2, bias2, 1, 4);
     ck_assert_float_eq_tol(y[0], 2.0f * -1.34163542f + 1.0f, 1e-6f);
 }
 END_TEST
@@ -267,7 +267,7 @@ Suite *kernels_suite(void) {
     tcase_add_test(tc, test_matmul_bit_identical);
     tcase_add_test(tc, test_reference_kernels_switch);
     tcase_add_test(tc, test_softmax_known_row);
-    tcase_add_test(tc, test_layernorm_known_vector);
+    tcase_add_test(tc, test_layer_norm_known_vector);
     tcase_add_test(tc, test_cross_entropy_known_distribution);
     tcase_add_test(tc, test_gelu_known_points);
     tcase_add_test(tc, test_causal_mask_and_heads);

@@ -169,8 +169,8 @@ static void run_softmax(float *out) {
 }
 static void run_layer_norm(float *out) {
     float *mean = out + ROWS * COLS, *rstd = mean + ROWS, *dgain = rstd + ROWS, *dbias = dgain + COLS;
-    layernorm_forward(out, mean, rstd, in_x, in_gain, in_y, ROWS, COLS);
-    layernorm_backward(dbias + COLS, dgain, dbias, in_y, in_x, mean, rstd, in_gain, ROWS, COLS);
+    layer_norm_forward(out, mean, rstd, in_x, in_gain, in_y, ROWS, COLS);
+    layer_norm_backward(dbias + COLS, dgain, dbias, in_y, in_x, mean, rstd, in_gain, ROWS, COLS);
 }
 static void run_cross_entropy(float *out) {
     long counted = cross_entropy_forward(out, out + 1, in_x, targets, BIG_ROWS, VOCAB);

@@ -47,6 +47,9 @@ extern const unsigned long embedded_corpus_size;
 // message when the file is missing or empty. Free the result.
 char *load_text_or_exit(const Command *command, const char *path, size_t *len);
 Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer, TrainingState *state);
+// A fine-tuned checkpoint; a language model's exits 2, saying it has no task head.
+TaskModel *load_task_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer,
+                                        TrainingState *state);
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,
                              const char *source);
 // The model reads at most n tokens: a longer sequence keeps its last n.

@@ -33,6 +33,15 @@ Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer
     return model;
 }
 
+TaskModel *load_task_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer,
+                                        TrainingState *state) {
+    if (path == NULL) usage_error(command, "--ckpt is required");
+    char error[512];
+    TaskModel *model = task_checkpoint_load(path, tokenizer, state, error, sizeof error);
+    if (model == NULL) usage_error(command, "%s", error);
+    return model;
+}
+
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,
                              const char *source) {
     char error[256];

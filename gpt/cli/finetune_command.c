@@ -7,6 +7,7 @@
 #include "autograd/tape.h"
 #include "gpt/cli/commands.h"
 #include "gpt/finetune.h"
+#include "gpt/task_model.h"
 #include "gpt/tasks/task_encode.h"
 
 typedef struct FinetuneArgs {
@@ -51,26 +52,25 @@ static TaskHeadConfig head_config(const Command *command, const FinetuneArgs *a,
     return head;
 }
 
-static int run(const Command *command, const FinetuneArgs *a) {
+static int run_finetune(const Command *command, const FinetuneArgs *a) {
     TaskReadOptions read = read_options_or_exit(command, a->task, a->format, a->regression, a->skip_bad);
     Tokenizer pretrained_tokenizer, tokenizer;
     Gpt *pretrained = load_checkpoint_or_exit(command, a->ckpt, &pretrained_tokenizer, NULL);
     TaskDataset train_data, dev_data;
     load_sets(command, a, &read, &train_data, &dev_data);
     TaskHeadConfig head = head_config(command, a, &train_data);
-    GptConfig task_config = pretrained->config;
-    task_config.head = head;
     char why[200];
-    if (!config_validate(&task_config, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
-    Gpt *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
-                                            (uint64_t)a->seed);
-    gpt_set_label_names(model, train_data.label_names, train_data.n_labels);
+    if (!task_head_validate(&pretrained->config, &head, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
+    TaskModel *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
+                                                  (uint64_t)a->seed);
+    task_model_set_label_names(model, train_data.label_names, train_data.n_labels);
     gpt_free(pretrained);
     tokenizer_free(&pretrained_tokenizer);
     EncodedDataset train = encode_or_exit_dataset(command, &train_data, &tokenizer, a->train);
     EncodedDataset dev = encode_or_exit_dataset(command, &dev_data, &tokenizer, a->dev ? a->dev : a->train);
     if (a->max_train > 0 && a->max_train < train.n) train.n = a->max_train;
-    config_print(stderr, &model->config);
+    config_print(stderr, &model->gpt->config);
+    task_head_print(stderr, &model->gpt->config, &model->head);
     FinetuneOptions o = {.epochs = a->epochs, .batch = a->batch, .sgd = {.lr = a->lr, .clip_norm = a->clip},
                          .lambda = a->lambda, .seed = (uint64_t)a->seed, .out = a->out, .log = a->log, .quiet = a->quiet};
     char sgd_text[160];
@@ -85,7 +85,7 @@ static int run(const Command *command, const FinetuneArgs *a) {
                 head.regression ? report.best_dev.pearson : report.best_dev.accuracy, report.best_epoch, a->out);
     encoded_dataset_free(&train), encoded_dataset_free(&dev);
     task_dataset_free(&train_data), task_dataset_free(&dev_data);
-    gpt_free(model);
+    task_model_free(model);
     tokenizer_free(&tokenizer);
     if (!ok) runtime_error("%s", error);
     return 0;
@@ -133,5 +133,5 @@ int finetune_command(int argc, char **argv) {
         usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
     if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
     set_check_finite(a.check_finite);
-    return run(&command, &a);
+    return run_finetune(&command, &a);
 }

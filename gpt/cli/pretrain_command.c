@@ -113,7 +113,7 @@ static void print_sample(Gpt *model, const Tokenizer *tokenizer, int n_tokens, l
     free(ids);
 }
 
-static int run(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
+static int run_pretrain(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
     size_t len;
     char *text = load_text_or_exit(command, a->data, &len);
     Tokenizer tokenizer;
@@ -200,5 +200,5 @@ int pretrain_command(int argc, char **argv) {
     recipe_from_preset(&command, &a);
     check_args(&command, &a, &sgd);
     set_check_finite(a.check_finite);
-    return run(&command, &a, &sgd);
+    return run_pretrain(&command, &a, &sgd);
 }

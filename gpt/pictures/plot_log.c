@@ -77,14 +77,14 @@ static int column_index(const LogLayout *layout, const char *column) {
     }
 }
 
-static int count_fields(const char *header) {
+static int count_columns(const char *header) {
     int n = 1;
     for (const char *p = header; *p; p++) n += *p == ',';
     return n;
 }
 
 // A whole cell as a number: strtod reads "nan", "inf" and "-nan" too.
-static bool parse_number(const char *text, double *value) {
+static bool parse_cell(const char *text, double *value) {
     char *end;
     *value = strtod(text, &end);
     return end != text && *end == '\0';
@@ -129,14 +129,14 @@ typedef struct Reading {
 // One data row: the step, then every series column that is not empty. Nothing is
 // kept from a row with an error.
 static bool read_row(Reading *r, const Record *row) {
-    int n_fields = count_fields(r->layout->header);
+    int n_fields = count_columns(r->layout->header);
     if (row->n_fields != n_fields) {
         snprintf(r->error, r->error_len, "%s:%d: expected %d fields (%s), found %d", r->name, row->line, n_fields,
                  r->layout->header, row->n_fields);
         return false;
     }
     double step, values[PLOT_MAX_SERIES];
-    if (!parse_number(row->fields[0].text, &step) || !isfinite(step)) {
+    if (!parse_cell(row->fields[0].text, &step) || !isfinite(step)) {
         snprintf(r->error, r->error_len, "%s:%d: the step must be a number, found '%s'", r->name, row->line,
                  row->fields[0].text);
         return false;
@@ -144,7 +144,7 @@ static bool read_row(Reading *r, const Record *row) {
     for (int i = 0; i < r->log->n_series; i++) {
         const char *cell = row->fields[column_index(r->layout, r->log->series[i].column)].text;
         values[i] = NAN;
-        if (cell[0] != '\0' && !parse_number(cell, &values[i])) {
+        if (cell[0] != '\0' && !parse_cell(cell, &values[i])) {
             snprintf(r->error, r->error_len, "%s:%d: %s must be a number or empty, found '%s'", r->name, row->line,
                      r->log->series[i].column, cell);
             return false;
@@ -176,7 +176,7 @@ static long count_lines(const char *text, size_t len) {
 }
 
 // The header decides the layout; false with a message when it is none we know.
-static const LogLayout *read_header(RecordReader *reader, Record *record, Reading *r) {
+static const LogLayout *read_log_header(RecordReader *reader, Record *record, Reading *r) {
     char why[256], joined[128];
     ReadResult result = next_record(reader, record, why, sizeof why);
     const LogLayout *layout = NULL;
@@ -192,7 +192,7 @@ static const LogLayout *read_header(RecordReader *reader, Record *record, Readin
 
 // A run still writing its log leaves the last line unfinished: that line is left out
 // (and the log says so) instead of failing.
-static bool read_rows(RecordReader *reader, Record *record, Reading *r) {
+static bool read_log_rows(RecordReader *reader, Record *record, Reading *r) {
     char why[256];
     ReadResult result;
     while ((result = next_record(reader, record, why, sizeof why)) == READ_RECORD) {
@@ -221,13 +221,13 @@ bool training_log_parse(TrainingLog *log, const char *text, size_t len, const ch
     Record record = {0};
     Reading r = {.log = log, .unterminated = len > 0 && text[len - 1] != '\n', .name = name, .error = error,
                  .error_len = error_len};
-    r.layout = read_header(&reader, &record, &r);
+    r.layout = read_log_header(&reader, &record, &r);
     bool ok = r.layout != NULL;
     if (ok && !start_series(log, r.layout, count_lines(text, len))) {
         snprintf(error, error_len, "%s: out of memory", name);
         ok = false;
     }
-    ok = ok && read_rows(&reader, &record, &r);
+    ok = ok && read_log_rows(&reader, &record, &r);
     record_free(&record);
     if (!ok) training_log_free(log);
     return ok;
