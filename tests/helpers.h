@@ -50,5 +50,6 @@ Suite *import_suite(void);
 Suite *zeroshot_suite(void);
 Suite *hostile_files_suite(void);
 Suite *hostile_cli_suite(void);
+Suite *parallel_suite(void);
 
 #endif
