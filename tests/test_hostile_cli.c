@@ -72,19 +72,38 @@ START_TEST(test_outputs_that_are_not_files_are_refused) {
     const char *fifo = temp_file("out.svg");  // a name every writer accepts
     remove(fifo);
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    char task[256];
+    snprintf(task, sizeof task, "%s", write_hostile_input("fifo_task.tsv", "the cat\tcat\nthe dog\tdog\n"));
     const char *commands[] = {
         "pretrain --data %s --preset nano --ctx 16 --steps 1 --batch 2 --sample-tokens 0 --quiet --out %s",
         "bpe-train --data %s --merges 3 --quiet --out %s",
         "plot --log %s --out %s",
         "attention --ckpt %s --text abc --out %s",
         "graph --ckpt %s --out %s",
+        "finetune --task classify --ckpt %s --train %s --epochs 1 --quiet --out %s",
+        "eval --task classify --ckpt %s --data %s --predictions %s",
+        "import --from %s%.0s --out %s",
     };
-    const char *first[] = {text, text, log, lm, lm};
-    for (int i = 0; i < 5; i++) {
-        snprintf(args, sizeof args, commands[i], first[i], fifo);
+    const char *first[] = {text, text, log, lm, lm, lm, lm, "/nonexistent"};
+    const char *second[] = {fifo, fifo, fifo, fifo, fifo, task, task, ""};
+    for (int i = 0; i < 8; i++) {
+        snprintf(args, sizeof args, commands[i], first[i], second[i], fifo);
         assert_one_line_usage_error(args, "out.svg is a FIFO (a named pipe), not a regular file: it is never replaced");
         ck_assert_msg(is_fifo(fifo), "gpt %s replaced the FIFO", args);
     }
+    // export writes a folder: a FIFO in it is not replaced either (a run-time error, exit 1)
+    const char *folder = temp_file("fifo_export");
+    char inside[300];
+    snprintf(inside, sizeof inside, "%s/model.safetensors", folder);
+    remove(inside), remove(folder);
+    ck_assert_int_eq(mkdir(folder, 0700), 0);
+    ck_assert_int_eq(mkfifo(inside, 0600), 0);
+    snprintf(args, sizeof args, "export --ckpt %s --out %s", lm, folder);
+    ck_assert_int_eq(run_gpt(args), 1);
+    ck_assert_msg(strstr(gpt_output, "model.safetensors is a FIFO (a named pipe), not a regular file") != NULL, "%s",
+                  gpt_output);
+    ck_assert_msg(is_fifo(inside), "gpt %s replaced the FIFO", args);
+    remove(inside), remove(folder);
     const char *link = temp_file("link.ckpt");
     remove(link);
     ck_assert_int_eq(symlink("/dev/null", link), 0);
