@@ -91,6 +91,13 @@ START_TEST(test_outputs_that_are_not_files_are_refused) {
         assert_one_line_usage_error(args, "out.svg is a FIFO (a named pipe), not a regular file: it is never replaced");
         ck_assert_msg(is_fifo(fifo), "gpt %s replaced the FIFO", args);
     }
+    // found while building the fuzz stage: a log that is a FIFO blocked the run until read,
+    // and an empty --out named no file
+    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 1 --sample-tokens 0 --log %s", text,
+             fifo);
+    assert_one_line_usage_error(args, "out.svg: cannot write the log: it is a FIFO (a named pipe), not a regular file");
+    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 1 --sample-tokens 0 --out ''", text);
+    assert_one_line_usage_error(args, "an empty path names no file");
     // export writes a folder: a FIFO in it is not replaced either (a run-time error, exit 1)
     const char *folder = temp_file("fifo_export");
     char inside[300];

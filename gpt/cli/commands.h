@@ -87,6 +87,9 @@ void close_output_or_exit(FILE *file, const char *path, bool written);
 // Before a long job: exits 2 now, not after the work, when PATH may not be replaced or
 // no file can be created beside it. Leaves no file behind and PATH as it was.
 void check_output_or_exit(const Command *command, const char *path);
+// The same for a --log, which is appended to, not replaced: exits 2 now when it is not a
+// regular file (a FIFO would hold the run until someone reads it).
+void check_log_or_exit(const Command *command, const char *path);
 bool ends_with_text(const char *text, const char *suffix);  // "attn.svg" ends with ".svg"
 // --tokenizer: bytes, chars (the distinct bytes of text, when text is not NULL),
 // chars:FILE, bpe:VOCAB or gpt1:DIR (gpt/cli/tokenizer_option.c); exits 2 on a problem.

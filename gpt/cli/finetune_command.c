@@ -159,6 +159,7 @@ int finetune_command(int argc, char **argv) {
     if (option_given(&command, "transfer-layers") && (a.transfer_layers < 0 || a.no_pretrain))
         usage_error(&command, "--transfer-layers must be at least 0, and cannot go with --no-pretrain");
     if (a.out != NULL) check_output_or_exit(&command, a.out);
+    if (a.log != NULL) check_log_or_exit(&command, a.log);
     set_check_finite(a.check_finite);
     return run_finetune(&command, &a);
 }

@@ -158,6 +158,7 @@ static void report_checkpoint(const PretrainArgs *a, const PretrainReport *repor
 
 static int run_pretrain(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
     if (a->out != NULL) check_output_or_exit(command, a->out);
+    if (a->log != NULL) check_log_or_exit(command, a->log);
     size_t len;
     char *text = load_text_or_exit(command, a->data, &len);
     Tokenizer tokenizer;
