@@ -65,15 +65,14 @@ static bool is_fifo(const char *path) {
 // Defect 1: every writer replaced whatever --out named; as root, --out /dev/null made the
 // device a regular file.
 START_TEST(test_outputs_that_are_not_files_are_refused) {
-    char args[1024], lm[256], text[256], log[256];
+    char args[1024], lm[256], text[256], log[256], task[256];
     snprintf(lm, sizeof lm, "%s", language_model("fifo_lm.ckpt"));
     snprintf(text, sizeof text, "%s", temp_file("hostile_corpus.txt"));
     snprintf(log, sizeof log, "%s", write_hostile_input("fifo_log.csv", "step,train_loss,val_loss,lr,tokens_per_s\n1,2,,0.1,5\n"));
+    snprintf(task, sizeof task, "%s", write_hostile_input("fifo_task.tsv", "the cat\tcat\nthe dog\tdog\n"));
     const char *fifo = temp_file("out.svg");  // a name every writer accepts
     remove(fifo);
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-    char task[256];
-    snprintf(task, sizeof task, "%s", write_hostile_input("fifo_task.tsv", "the cat\tcat\nthe dog\tdog\n"));
     const char *commands[] = {
         "pretrain --data %s --preset nano --ctx 16 --steps 1 --batch 2 --sample-tokens 0 --quiet --out %s",
         "bpe-train --data %s --merges 3 --quiet --out %s",
@@ -91,16 +90,21 @@ START_TEST(test_outputs_that_are_not_files_are_refused) {
         assert_one_line_usage_error(args, "out.svg is a FIFO (a named pipe), not a regular file: it is never replaced");
         ck_assert_msg(is_fifo(fifo), "gpt %s replaced the FIFO", args);
     }
-    // found while building the fuzz stage: a log that is a FIFO blocked the run until read,
-    // and an empty --out named no file
+    // found while building the fuzz stage: a log that is a FIFO held the run until read
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 1 --sample-tokens 0 --log %s", text,
              fifo);
     assert_one_line_usage_error(args, "out.svg: cannot write the log: it is a FIFO (a named pipe), not a regular file");
-    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 1 --sample-tokens 0 --out ''", text);
-    assert_one_line_usage_error(args, "an empty path names no file");
-    // export writes a folder: a FIFO in it is not replaced either (a run-time error, exit 1)
+    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s --epochs 1 --quiet --log %s", lm, task,
+             fifo);
+    assert_one_line_usage_error(args, "out.svg: cannot write the log: it is a FIFO (a named pipe), not a regular file");
+    remove(fifo), remove(lm);
+}
+END_TEST
+
+// export writes a folder: a FIFO in it is not replaced either (a run-time error, exit 1).
+static void assert_export_keeps_a_fifo(const char *lm) {
     const char *folder = temp_file("fifo_export");
-    char inside[300];
+    char inside[300], args[1024];
     snprintf(inside, sizeof inside, "%s/model.safetensors", folder);
     remove(inside), remove(folder);
     ck_assert_int_eq(mkdir(folder, 0700), 0);
@@ -111,6 +115,13 @@ START_TEST(test_outputs_that_are_not_files_are_refused) {
                   gpt_output);
     ck_assert_msg(is_fifo(inside), "gpt %s replaced the FIFO", args);
     remove(inside), remove(folder);
+}
+
+// Defect 1 again: a symbolic link, a device node (as root), an empty path, a folder's file.
+START_TEST(test_links_devices_and_empty_paths_are_refused) {
+    char args[1024], lm[256], text[256];
+    snprintf(lm, sizeof lm, "%s", language_model("link_lm.ckpt"));
+    snprintf(text, sizeof text, "%s", temp_file("hostile_corpus.txt"));
     const char *link = temp_file("link.ckpt");
     remove(link);
     ck_assert_int_eq(symlink("/dev/null", link), 0);
@@ -129,7 +140,10 @@ START_TEST(test_outputs_that_are_not_files_are_refused) {
         ck_assert(lstat(device, &info) == 0 && S_ISCHR(info.st_mode));
         remove(device);
     }
-    remove(fifo), remove(link), remove(lm);
+    snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 1 --sample-tokens 0 --out ''", text);
+    assert_one_line_usage_error(args, "an empty path names no file");
+    assert_export_keeps_a_fifo(lm);
+    remove(link), remove(lm);
 }
 END_TEST
 
@@ -257,10 +271,11 @@ START_TEST(test_failed_output_is_an_error) {
         {"predict --ckpt %s%.0s", "gpt predict: writing the output failed"},
         {"eval --task classify --ckpt %s --data %s", "gpt eval: writing the output failed"},
         {"bench --help%.0s%.0s", "gpt bench: writing the output failed"},
+        {"decode --tokenizer bytes --ids '104 105'%.0s%.0s", "gpt decode: writing the output failed"},
     };
-    const char *first[] = {lm, lm, lm, model, model, ""};
-    const char *second[] = {text, "", "", "", temp_file("full.tsv"), ""};
-    for (int i = 0; i < 6; i++) {
+    const char *first[] = {lm, lm, lm, model, model, "", ""};
+    const char *second[] = {text, "", "", "", temp_file("full.tsv"), "", ""};
+    for (int i = 0; i < 7; i++) {
         snprintf(args, sizeof args, commands[i][0], first[i], second[i]);
         int status = run_gpt_into_full_disk(args, lines);
         ck_assert_msg(status == 1, "gpt %s >/dev/full: exit status %d: %s", args, status, gpt_output);
@@ -337,6 +352,7 @@ Suite *hostile_cli_suite(void) {
     TCase *tc = tcase_create("hostile gpt program");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_outputs_that_are_not_files_are_refused);
+    tcase_add_test(tc, test_links_devices_and_empty_paths_are_refused);
     tcase_add_test(tc, test_task_data_must_fit_the_head);
     tcase_add_test(tc, test_eval_batch_is_sized_by_need);
     tcase_add_test(tc, test_absurd_sizes_are_one_line_usage_errors);
