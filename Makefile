@@ -148,8 +148,9 @@ mutation:
 # Generated hostile inputs (mutated checkpoints, vocabularies, task files, extreme option
 # values) run against the sanitizer build's gpt program (tests/fuzz/fuzz.h). A fixed
 # budget: cases 0 to FUZZ_CASES-1 of seed FUZZ_SEED, the same cases on every run however
-# busy the machine (1000 take one to two minutes on two cores). `make fuzz FUZZ_SEED=7
-# FUZZ_CASES=5000` tries 5000 other cases; FUZZ_SECONDS=300 starts none after 300 s.
+# busy the machine (1000 use about 90 s of CPU: a minute or so on two idle cores, longer on
+# a busy machine). `make fuzz FUZZ_SEED=7 FUZZ_CASES=5000` tries 5000 other cases;
+# FUZZ_SECONDS=300 starts none after 300 s.
 FUZZ_SEED ?= 1
 FUZZ_CASES ?= 1000
 FUZZ_SECONDS ?= 0
