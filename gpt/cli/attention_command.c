@@ -1,9 +1,11 @@
 // gpt attention: one head's attention weights on a text, as a heatmap picture.
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gpt/cli/commands.h"
+#include "gpt/pictures/attention_scores.h"
 #include "gpt/pictures/heatmap.h"
 
 static void check_layer_and_head(const Command *command, const GptConfig *c, int layer, int head) {
@@ -57,6 +59,30 @@ static void draw(const Command *command, Gpt *model, const Tokenizer *tokenizer,
     free(weights);
 }
 
+// One line per head: how far it is from uniform, and how much it looks at the previous
+// token and at the induction target (gpt/pictures/attention_scores.h); * marks the one drawn.
+static void print_head_scores(Gpt *model, const TokenSequence *tokens, int drawn_layer, int drawn_head) {
+    int n = (int)tokens->n, layers = model->config.n_layers, heads = model->config.n_heads;
+    size_t per_head = (size_t)n * (size_t)n;
+    float *weights = malloc(sizeof(float) * per_head * (size_t)layers * (size_t)heads);
+    if (weights == NULL) runtime_error("attention: out of memory for the weights of %d heads", layers * heads);
+    attention_weights_all(model, tokens->ids, n, weights);
+    printf("layer head  from uniform  previous token  induction\n");
+    for (int l = 0; l < layers; l++)
+        for (int h = 0; h < heads; h++) {
+            HeadScores s = head_scores(weights + ((size_t)l * heads + h) * per_head, tokens->ids, n);
+            char induction[16] = "-";
+            if (!isnan(s.induction)) snprintf(induction, sizeof induction, "%.3f", s.induction);
+            printf("%5d %4d  %7.3f nats  %14.3f  %9s%s\n", l, h, s.kl_from_uniform, s.previous_token, induction,
+                   l == drawn_layer && h == drawn_head ? "  *" : "");
+        }
+    HeadScores any = head_scores(weights, tokens->ids, n);
+    printf("from uniform: mean KL(row || uniform) in nats, 0 for even attention, at most %.3f on this text;\n"
+           "previous token, induction: mean weight on the token before, on the token after the last earlier "
+           "occurrence\n", any.kl_most);
+    free(weights);
+}
+
 int attention_command(int argc, char **argv) {
     const char *ckpt = NULL, *text = NULL, *out = "attn.svg";
     int layer = 0, head = 0;
@@ -78,6 +104,7 @@ int attention_command(int argc, char **argv) {
     check_layer_and_head(&command, &model->config, layer, head);
     TokenSequence tokens = text_tokens(&command, &tokenizer, text, model->config.n_ctx);
     draw(&command, model, &tokenizer, &tokens, layer, head, out);
+    print_head_scores(model, &tokens, layer, head);
     free(tokens.ids);
     gpt_free(model);
     tokenizer_free(&tokenizer);

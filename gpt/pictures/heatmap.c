@@ -3,7 +3,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "autograd/tape.h"
 #include "gpt/pictures/svg.h"
 
 enum { LABEL_CHARS = 10 };  // longer labels are cut, with an ellipsis
@@ -202,16 +201,6 @@ bool heatmap_write_pgm(FILE *file, const Heatmap *h) {
             fputc(grey, file);
         }
     return fflush(file) == 0 && !ferror(file);
-}
-
-void attention_weights(Gpt *model, const int *ids, int n, int layer, int head, float *out) {
-    EvaluationMode saved = gpt_begin_evaluation(model);  // the weights the model uses, not a dropped-out sample
-    TapeMark mark = tape_mark();
-    gpt_hidden_states(model, ids, 1, n);
-    const Tensor *weights = model->blocks[layer].attn.last_weights;  // [1, heads, n, n]
-    memcpy(out, weights->data + (long)head * n * n, sizeof(float) * (size_t)n * (size_t)n);
-    tape_rewind(mark);
-    gpt_end_evaluation(model, saved);
 }
 
 void heatmap_token_label(const Tokenizer *tokenizer, int id, char *buf, size_t len) {
