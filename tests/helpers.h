@@ -43,5 +43,6 @@ Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
 Suite *pictures_suite(void);
+Suite *graph_picture_suite(void);
 
 #endif
