@@ -74,7 +74,7 @@ static const unsigned char COLOUR_MAP[9][3] = {
     {29, 145, 192},  {34, 94, 168},   {37, 52, 148},   {8, 29, 88},
 };
 
-static const char *weight_colour(double w, char buf[8]) {
+const char *heatmap_colour(double w, char buf[8]) {
     double at = clamped(w, 0.0, 1.0) * 8.0;
     int k = at >= 8.0 ? 7 : (int)at;
     double f = at - k;
@@ -107,7 +107,7 @@ static void draw_cells(Svg *svg, const Heatmap *h, const Layout *l) {
                 snprintf(tooltip, sizeof tooltip, "%s (%d) cannot see %s (%d): masked", h->labels[i], i,
                          h->labels[j], j);
             } else {
-                weight_colour(w, fill);
+                heatmap_colour(w, fill);
                 snprintf(tooltip, sizeof tooltip, "%s (%d) attends to %s (%d): %.4f", h->labels[i], i,
                          h->labels[j], j, w);
             }
@@ -148,7 +148,7 @@ static void draw_colour_scale(Svg *svg, const Heatmap *h, const Layout *l) {
     for (int k = 0; k < STEPS; k++) {
         char fill[8];
         double slice = height / STEPS;  // drawn slightly taller so that no seam shows between slices
-        svg_rect(svg, x, top + height - (k + 1) * slice, width, slice + 0.6, weight_colour((k + 0.5) / STEPS, fill),
+        svg_rect(svg, x, top + height - (k + 1) * slice, width, slice + 0.6, heatmap_colour((k + 0.5) / STEPS, fill),
                  "scale");
     }
     SvgTextStyle style = {.size = SCALE_FONT, .anchor = SVG_ANCHOR_START};
