@@ -44,5 +44,6 @@ Suite *bpe_suite(void);
 Suite *conformance_suite(void);
 Suite *pictures_suite(void);
 Suite *graph_picture_suite(void);
+Suite *attention_heads_suite(void);
 
 #endif

@@ -21,6 +21,7 @@ int main(void) {
     srunner_add_suite(runner, conformance_suite());
     srunner_add_suite(runner, pictures_suite());
     srunner_add_suite(runner, graph_picture_suite());
+    srunner_add_suite(runner, attention_heads_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

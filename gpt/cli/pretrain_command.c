@@ -154,7 +154,7 @@ int pretrain_command(int argc, char **argv) {
                       .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f,
                       .attention = {.out = "attention.svg"}};
     Option options[] = {
-        {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
+        {"data", OPTION_STRING, &a.data, "training text: a file, or synthetic:previous or synthetic:induction (docs/pictures.md) (default: the embedded corpus, this project's docs)", 0},
         {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
         {"layers", OPTION_INT, &a.layers, "decoder blocks (default: the preset's)", 0},
         {"d-model", OPTION_INT, &a.d_model, "width d_model (default: the preset's)", 0},
