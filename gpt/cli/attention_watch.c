@@ -16,7 +16,7 @@ static long frames_of_run(long first, long steps, long every) {
     return frames + (steps > first && steps % every != 0);
 }
 
-static bool draw_frame(Gpt *model, long step, void *context, char *error, size_t error_len) {
+static bool draw_attention_frame(Gpt *model, long step, void *context, char *error, size_t error_len) {
     AttentionWatch *watch = context;
     attention_film_add(&watch->film, model, step);
     FILE *file = replace_file_open(watch->out);
@@ -60,7 +60,7 @@ void attention_watch_start(AttentionWatch *watch, const Command *command, const 
     if (!attention_film_create(&watch->film, model, tokenizer, tokens.ids, (int)tokens.n, (int)(frames > 0 ? frames : 1)))
         runtime_error("out of memory for %ld attention pictures", frames);
     free(tokens.ids);
-    options->watch = draw_frame;
+    options->watch = draw_attention_frame;
     options->watch_context = watch;
     options->watch_every = args->every;
 }

@@ -59,7 +59,7 @@ void attention_film_free(AttentionFilm *film) {
 static double cell_size(const AttentionFilm *film) { return floor(PANEL / film->n); }
 
 // One heatmap: the masked triangle as a grey background, the weights on top of it.
-static void draw_panel(Svg *svg, const AttentionFilm *film, const float *w, double x, double y) {
+static void draw_head_heatmap(Svg *svg, const AttentionFilm *film, const float *w, double x, double y) {
     double cell = cell_size(film);
     svg_rect(svg, x, y, film->n * cell, film->n * cell, "#e4e4e4", "panel");
     for (int i = 0; i < film->n; i++)
@@ -130,7 +130,7 @@ static void draw_head_row(Svg *svg, const AttentionFilm *film, const FilmLayout 
     for (int frame = 0; frame < film->n_frames; frame++) {
         double x = l->left + frame * l->step_x;
         const float *w = head_weights(film, frame, head_index);
-        draw_panel(svg, film, w, x, y);
+        draw_head_heatmap(svg, film, w, x, y);
         draw_caption(svg, film, w, x, y + l->panel);
     }
 }
