@@ -48,7 +48,7 @@ static int repeat_line(Rng *rng, char *line) {
 
 typedef struct SyntheticText {
     const char *name;
-    bool repeats;  // half of the lines are repeated words (the other half: pairs)
+    bool repeats;  // a third of the lines are repeated words (the rest: pairs)
 } SyntheticText;
 
 static const SyntheticText TEXTS[] = {{"previous", false}, {"induction", true}};
@@ -67,7 +67,7 @@ char *synthetic_text(const char *name, size_t *len) {
     rng_seed(&rng, SEED);
     size_t n = 0;
     while (n < SYNTHETIC_TEXT_BYTES) {
-        bool repeat = spec->repeats && rng_below(&rng, 2) == 1;
+        bool repeat = spec->repeats && rng_below(&rng, 3) == 0;
         n += (size_t)(repeat ? repeat_line(&rng, text + n) : pair_line(&rng, text + n));
     }
     text[n] = '\0';

@@ -7,12 +7,13 @@
 //   previous   lines of two letters taking turns, "qwqwqwqw": the next letter is the
 //              one before the current one, so a head that looks at the previous token
 //              and copies it pays.
-//   induction  those lines, and as many lines of a random word of 4 to 10 different
-//              letters written three times, "hdkzvn hdkzvn hdkzvn": from the second
-//              time on, the next letter is the one that followed the current letter
-//              last time. A head in the second block that looks there (an induction
-//              head) pays, once a head in the first block tells every position which
-//              letter came before it (a previous-token head).
+//   induction  two lines in three like those, and one of a random word of 4 to 10
+//              different letters written three times, "hdkzvn hdkzvn hdkzvn": from the
+//              second time on, the next letter is the one that followed the current
+//              letter last time. A head in the second block that looks there (an
+//              induction head) pays, once a head in the first block tells every
+//              position which letter came before it (a previous-token head), which
+//              the pair lines teach first.
 #ifndef GPT1_SYNTHETIC_TEXT_H
 #define GPT1_SYNTHETIC_TEXT_H
 
