@@ -241,6 +241,13 @@ START_TEST(test_pretrain_attention_flags) {
     assert_well_formed(svg, "gpt pretrain --attention-out");
     ck_assert_int_eq(count_of(svg, "class=\"panel\""), 3 * 2);  // steps 0, 2 and 4
     free(svg);
+    const char *plain = temp_file("plain.ckpt");  // the same run without pictures: the same checkpoint
+    snprintf(args, sizeof args, "pretrain --data synthetic:previous --tokenizer chars --preset nano --layers 1 "
+             "--heads 2 --ctx 16 --steps 4 --batch 2 --out %s --sample-tokens 0 --quiet", plain);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    snprintf(args, sizeof args, "cmp -s %s %s", ckpt, plain);
+    ck_assert_msg(system(args) == 0, "--attention-every changed the checkpoint");
+    remove(plain);
     const char *base = "pretrain --data synthetic:previous --tokenizer chars --preset nano --layers 1 --ctx 16 --steps 4";
     snprintf(args, sizeof args, "%s --attention-every 2", base);
     assert_usage_error(args, "--attention-every needs --attention-text");
