@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Draws the pictures of docs/pictures.md (docs/pictures/*.svg) with the very commands
+# Draws the pictures of docs/pictures.md (docs/figures/*.svg) with the very commands
 # the page shows, and prints the figures it quotes: every head's distance from
 # uniform, previous-token and induction scores. About 4 minutes on one core of an idle
 # machine. Needs `make` first.
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 GPT=build/gpt
 WORK=${1:-build/pictures}
-OUT=docs/pictures
+OUT=docs/figures
 mkdir -p "$WORK" "$OUT"
 
 # The head that ended farthest from uniform, "L H", from the summary line of --attention-every.
