@@ -115,21 +115,25 @@ static void place_row(GraphPicture *p, int *members, double *desired, int n) {
     for (int i = 0; i < n; i++) p->boxes[members[i]].x += shift / n;
 }
 
-// Where a box wants to be: a node under the mean of the nodes it reads, a leaf above
-// the node that reads it, a little to the side for its input slot.
-static void desired_positions(const GraphPicture *p, int row, const int *members, double *desired, int n) {
+double graph_edge_entry_x(const GraphPicture *p, const GraphEdge *e) {
+    const GraphBox *to = &p->boxes[e->to];
+    int inputs = to->node->n_inputs;
+    return to->x + (inputs > 1 ? (e->slot - (inputs - 1) / 2.0) * to->width / (inputs + 1) : 0.0);
+}
+
+// Where a box wants to be: a node under the mean of the nodes it reads; a leaf, or a
+// node that reads only leaves (the embeddings), above the places where its arrows enter
+// the nodes that read it, as placed so far.
+static void desired_positions(const GraphPicture *p, const int *members, double *desired, int n) {
     for (int i = 0; i < n; i++) {
-        double sum = 0;
-        int count = 0;
+        double from_sum = 0, to_sum = 0;
+        int from_count = 0, to_count = 0;
         for (int e = 0; e < p->n_edges; e++) {
             const GraphEdge *edge = &p->edges[e];
-            if (row % 2 == 1 && edge->to == members[i] && edge->from < p->n_nodes) {
-                sum += p->boxes[edge->from].x, count++;
-            } else if (row % 2 == 0 && edge->from == members[i]) {
-                sum += p->boxes[edge->to].x + (edge->slot - 1) * p->boxes[edge->to].width / 3, count++;
-            }
+            if (edge->to == members[i] && edge->from < p->n_nodes) from_sum += p->boxes[edge->from].x, from_count++;
+            if (edge->from == members[i]) to_sum += graph_edge_entry_x(p, edge), to_count++;
         }
-        desired[i] = count > 0 ? sum / count : 0.0;
+        desired[i] = from_count > 0 ? from_sum / from_count : to_count > 0 ? to_sum / to_count : 0.0;
     }
 }
 
@@ -140,7 +144,9 @@ static int max_row(const GraphPicture *p) {
     return rows;
 }
 
-// Rows from the top; the nodes of a layer before the leaves above them, which follow them.
+// Rows from the top; the nodes of a layer before the leaves above them, which follow
+// them. Twice: the second pass puts the nodes that read only leaves (the embeddings)
+// above the nodes that read them.
 static void place_columns(GraphPicture *p, int *members, double *desired) {
     int rows = max_row(p);
     for (int layer = 0; 2 * layer + 1 <= rows; layer++)
@@ -148,7 +154,7 @@ static void place_columns(GraphPicture *p, int *members, double *desired) {
             int n = 0;
             for (int i = 0; i < p->n_boxes; i++)
                 if (p->boxes[i].row == row) members[n++] = i;
-            desired_positions(p, row, members, desired, n);
+            desired_positions(p, members, desired, n);
             place_row(p, members, desired, n);
         }
 }
@@ -217,6 +223,7 @@ bool graph_picture_layout(GraphPicture *p, bool values) {
     if (ok) {
         for (int i = 0; i < n; i++) add_node(p, nodes[i]);
         for (int i = 0; i < n; i++) add_inputs(p, i);
+        place_columns(p, members, desired);
         place_columns(p, members, desired);
         place_rows(p);
         place_bands(p);

@@ -54,6 +54,9 @@ enum { GRAPH_MAX_ROWS_SHOWN = 4, GRAPH_MAX_COLS_SHOWN = 6 };  // of a tensor's v
 // Lays out the graph recorded on the tape now (the_tape). False when out of memory.
 bool graph_picture_layout(GraphPicture *picture, bool values);
 void graph_picture_free(GraphPicture *picture);
+// Where an arrow enters the node it goes to: the node's inputs enter side by side,
+// the first on the left.
+double graph_edge_entry_x(const GraphPicture *picture, const GraphEdge *edge);
 // The SVG: boxes of class "node", "leaf" and "band", arrows of class "edge". False
 // when the file could not be written.
 bool graph_write_svg(FILE *file, const GraphPicture *picture, const char *title);

@@ -46,9 +46,7 @@ static double leftmost_between(const GraphPicture *p, int top_row, int bottom_ro
 // boxes in between, on their left.
 static void draw_edge(Svg *svg, const GraphPicture *p, const GraphEdge *e) {
     const GraphBox *from = &p->boxes[e->from], *to = &p->boxes[e->to];
-    int inputs = to->node->n_inputs;
-    double sx = from->x, sy = from->y + from->height;
-    double tx = to->x + (inputs > 1 ? (e->slot - (inputs - 1) / 2.0) * to->width / (inputs + 1) : 0), ty = to->y;
+    double sx = from->x, sy = from->y + from->height, tx = graph_edge_entry_x(p, e), ty = to->y;
     double lane = leftmost_between(p, from->row, to->row, sx) - 18;
     char d[256];
     if (lane < sx - 18 && lane < tx - 18)
