@@ -248,7 +248,9 @@ START_TEST(test_pretrain_attention_flags) {
     snprintf(args, sizeof args, "cmp -s %s %s", ckpt, plain);
     ck_assert_msg(system(args) == 0, "--attention-every changed the checkpoint");
     remove(plain);
-    const char *base = "pretrain --data synthetic:previous --tokenizer chars --preset nano --layers 1 --ctx 16 --steps 4";
+    char base[256];  // every output named, so that no case can write into the working directory
+    snprintf(base, sizeof base, "pretrain --data synthetic:previous --tokenizer chars --preset nano --layers 1 "
+             "--ctx 16 --steps 4 --out %s --attention-out %s", ckpt, svg_path);
     snprintf(args, sizeof args, "%s --attention-every 2", base);
     assert_usage_error(args, "--attention-every needs --attention-text");
     snprintf(args, sizeof args, "%s --attention-text qwqw", base);
@@ -261,6 +263,8 @@ START_TEST(test_pretrain_attention_flags) {
     assert_usage_error(args, "--attention-text must have 2 to 16 tokens");
     snprintf(args, sizeof args, "%s --steps 100000 --attention-every 1 --attention-text qwqw", base);
     assert_usage_error(args, "use a larger --attention-every");
+    snprintf(args, sizeof args, "%s --steps 9223372036854775807 --attention-every 1 --attention-text qwqw", base);
+    assert_usage_error(args, "more than 400 pictures");
     snprintf(args, sizeof args, "%s --attention-every 2 --attention-text qwqw --attention-out /nonexistent/a.svg", base);
     assert_usage_error(args, "/nonexistent/a.svg");
     assert_usage_error("pretrain --data synthetic:nothing", "there are: previous, induction");

@@ -11,9 +11,11 @@
 #include "gpt/pictures/attention_scores.h"
 
 // The pictures a run takes: at its first step (when new), every `every` steps, at the end.
+// More than FILM_MAX_PANELS counts as FILM_MAX_PANELS + 1 (no overflow for any --steps).
 static long frames_of_run(long first, long steps, long every) {
-    long frames = (first == 0) + steps / every - first / every;
-    return frames + (steps > first && steps % every != 0);
+    long between = steps / every - first / every;
+    if (between > FILM_MAX_PANELS) return FILM_MAX_PANELS + 1;
+    return (first == 0) + between + (steps > first && steps % every != 0);
 }
 
 static bool draw_attention_frame(Gpt *model, long step, void *context, char *error, size_t error_len) {
@@ -53,9 +55,10 @@ void attention_watch_start(AttentionWatch *watch, const Command *command, const 
     long heads = (long)model->config.n_layers * model->config.n_heads;
     long frames = frames_of_run(first, options->steps, args->every);
     if (heads > FILM_MAX_HEADS || heads * frames > FILM_MAX_PANELS)
-        usage_error(command, "--attention-every %ld draws %ld pictures of %ld heads; at most %d heads and %d "
-                    "pictures in all: use a larger --attention-every", args->every, frames, heads, FILM_MAX_HEADS,
-                    FILM_MAX_PANELS);
+        usage_error(command, "--attention-every %ld draws %s%ld pictures of %ld heads; at most %d heads and %d "
+                    "pictures in all: use a larger --attention-every", args->every,
+                    frames > FILM_MAX_PANELS ? "more than " : "", frames > FILM_MAX_PANELS ? FILM_MAX_PANELS : frames,
+                    heads, FILM_MAX_HEADS, FILM_MAX_PANELS);
     check_output_or_exit(command, args->out);
     if (!attention_film_create(&watch->film, model, tokenizer, tokens.ids, (int)tokens.n, (int)(frames > 0 ? frames : 1)))
         runtime_error("out of memory for %ld attention pictures", frames);
