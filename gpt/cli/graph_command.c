@@ -64,16 +64,20 @@ static void write_graph(const Command *command, const char *out, bool values, co
 int graph_command(int argc, char **argv) {
     const char *ckpt = NULL, *text = NULL, *out = "graph.svg";
     bool values = false;
+    KernelArgs kernels = {0};
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to read (default: a new model of 1 block, width 4, 1 head)", 0},
         {"text", OPTION_STRING, &text, "text of the forward pass (default: \"abcd\", or 5 tokens with --ckpt)", 0},
         {"values", OPTION_FLAG, &values, "show every node's value and gradient (in the picture, and on stdout)", 0},
         {"out", OPTION_STRING, &out, "the picture: .svg, or .dot for Graphviz", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"graph", "Draws the autograd graph of one forward pass, its loss L1 and one backward pass.",
                        "graph [--ckpt CKPT] [--text TEXT] [--values] [--out graph.svg]", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (!ends_with_text(out, ".svg") && !ends_with_text(out, ".dot"))
         usage_error(&command, "--out must name an .svg or a .dot file, got '%s'", out);
     Tokenizer tokenizer;
