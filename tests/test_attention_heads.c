@@ -248,6 +248,13 @@ START_TEST(test_pretrain_attention_flags) {
     snprintf(args, sizeof args, "cmp -s %s %s", ckpt, plain);
     ck_assert_msg(system(args) == 0, "--attention-every changed the checkpoint");
     remove(plain);
+    const char *pick = "attention --ckpt %s --text %s --out %s --pick %s";
+    snprintf(args, sizeof args, pick, ckpt, "qwqw", svg_path, "nearest");
+    assert_usage_error(args, "--pick must be farthest, previous or induction");
+    snprintf(args, sizeof args, "attention --ckpt %s --text qwqw --out %s --pick previous --head 1", ckpt, svg_path);
+    assert_usage_error(args, "--pick chooses the head");
+    snprintf(args, sizeof args, pick, ckpt, "qw", svg_path, "induction");
+    assert_usage_error(args, "some token occurs twice");
     char base[256];  // every output named, so that no case can write into the working directory
     snprintf(base, sizeof base, "pretrain --data synthetic:previous --tokenizer chars --preset nano --layers 1 "
              "--ctx 16 --steps 4 --out %s --attention-out %s", ckpt, svg_path);
@@ -293,15 +300,19 @@ START_TEST(test_previous_token_recipe) {
     int *ids = tokenizer_encode(&tokenizer, RECIPE_TEXT, strlen(RECIPE_TEXT), &n, error, sizeof error);
     float weights[2 * 10 * 10];
     attention_weights_all(model, ids, (int)n, weights);
-    HeadScores best = head_scores(weights, ids, (int)n), other = head_scores(weights + n * n, ids, (int)n);
-    if (other.kl_from_uniform > best.kl_from_uniform) best = other;
+    HeadScores first = head_scores(weights, ids, (int)n), other = head_scores(weights + n * n, ids, (int)n);
+    HeadScores best = other.kl_from_uniform > first.kl_from_uniform ? other : first;
     ck_assert_msg(best.kl_from_uniform >= 1.0 && best.previous_token >= 0.9,
                   "the farthest head is %.3f nats from uniform (at most %.3f), previous token %.3f",
                   best.kl_from_uniform, best.kl_most, best.previous_token);
-    snprintf(args, sizeof args, "attention --ckpt %s --text %s --out %s", ckpt, RECIPE_TEXT, temp_file("recipe.svg"));
+    int best_head = other.kl_from_uniform > first.kl_from_uniform;
+    snprintf(args, sizeof args, "attention --ckpt %s --text %s --pick farthest --out %s", ckpt, RECIPE_TEXT,
+             temp_file("recipe.svg"));
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
-    char printed[32];  // gpt attention prints the same figure
+    char printed[64];  // gpt attention prints the same figure, and draws that head
     snprintf(printed, sizeof printed, "%7.3f nats", best.kl_from_uniform);
+    ck_assert_msg(strstr(gpt_output, printed) != NULL, "'%s' not in %s", printed, gpt_output);
+    snprintf(printed, sizeof printed, "recipe.svg: layer 0, head %d,", best_head);
     ck_assert_msg(strstr(gpt_output, printed) != NULL, "'%s' not in %s", printed, gpt_output);
     free(ids);
     gpt_free(model);
