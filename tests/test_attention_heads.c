@@ -241,6 +241,17 @@ START_TEST(test_pretrain_attention_flags) {
     assert_well_formed(svg, "gpt pretrain --attention-out");
     ck_assert_int_eq(count_of(svg, "class=\"panel\""), 3 * 2);  // steps 0, 2 and 4
     free(svg);
+    const char *one_thread = temp_file("film1.svg");  // the same pictures on 1 and on 2 threads
+    for (int threads = 1; threads <= 2; threads++) {
+        snprintf(args, sizeof args, "pretrain --data synthetic:previous --tokenizer chars --preset nano --layers 1 "
+                 "--heads 2 --ctx 16 --steps 4 --batch 2 --attention-every 2 --attention-text qwqwq "
+                 "--attention-out %s --out %s --sample-tokens 0 --quiet --threads %d",
+                 threads == 1 ? one_thread : svg_path, ckpt, threads);
+        ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    }
+    snprintf(args, sizeof args, "cmp -s %s %s", one_thread, svg_path);
+    ck_assert_msg(system(args) == 0, "the attention pictures differ between 1 and 2 threads");
+    remove(one_thread);
     const char *plain = temp_file("plain.ckpt");  // the same run without pictures: the same checkpoint
     snprintf(args, sizeof args, "pretrain --data synthetic:previous --tokenizer chars --preset nano --layers 1 "
              "--heads 2 --ctx 16 --steps 4 --batch 2 --out %s --sample-tokens 0 --quiet", plain);

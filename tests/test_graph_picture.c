@@ -179,6 +179,8 @@ START_TEST(test_graph_command_values_and_svg) {
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_null(strstr(gpt_output, "gradient"));
     assert_usage_error("graph --out graph.png", "--out must name an .svg or a .dot file");
+    snprintf(args, sizeof args, "graph --threads 0 --out %s", svg_path);  // not into the working directory
+    assert_usage_error(args, "--threads must be from 1 to");
     remove(svg_path);
 }
 END_TEST
