@@ -34,6 +34,7 @@ double gradient_norm(const ParameterTable *params) {
 }
 
 void clip_gradients(ParameterTable *params, float max_norm) {
+    if (!(max_norm > 0.0f)) return;  // 0 means no clipping, as SgdOptions.clip_norm
     double norm = gradient_norm(params);
     if (norm <= max_norm || norm == 0.0) return;
     float factor = (float)(max_norm / norm);

@@ -23,7 +23,7 @@ void sgd_step(ParameterTable *params, float lr);  // θ ← θ − η·∇θ ove
 void sgd_update(ParameterTable *params, const SgdOptions *options, float lr);
 float learning_rate_at(const SgdOptions *options, long step, long total_steps);
 double gradient_norm(const ParameterTable *params);
-void clip_gradients(ParameterTable *params, float max_norm);
+void clip_gradients(ParameterTable *params, float max_norm);  // max_norm <= 0: no clipping
 const char *lr_decay_name(LrDecay decay);
 // "SGD lr 0.3", then whichever options are on: ", clipped at norm 1, warm-up 100 steps, cosine decay".
 const char *sgd_describe(const SgdOptions *options, char *buf, size_t len);

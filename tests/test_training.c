@@ -33,6 +33,9 @@ START_TEST(test_clip_leaves_a_small_gradient) {
     ck_assert_float_eq(table.grad[1], 4.0f);
     clip_gradients(&table, 5.0f);  // exactly at the limit: unchanged
     ck_assert_float_eq(table.grad[0], 3.0f);
+    clip_gradients(&table, 0.0f);  // 0 is "off", as in SgdOptions: not a clip to norm 0
+    ck_assert_float_eq(table.grad[0], 3.0f);
+    ck_assert_float_eq(table.grad[1], 4.0f);
     parameters_free(&table);
 }
 END_TEST

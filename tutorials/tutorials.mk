@@ -1,13 +1,16 @@
 # The teaching targets, included by the Makefile:
-#   make tutorials         build and run every tutorial and lab; each checks what its page claims
+#   make tutorials         build and run every tutorial, lab and "Try this" variant; each checks
+#                          what its page claims
+#   make try T=04 V=heads4 one "Try this" variant of a tutorial (make try lists them)
 #   make exercise N=04     grade your version of exercise 04 (SOLUTION=1: grade the library's own)
 #   make exercises-check   every grader fails its blank exercise and every known wrong solution
 #                          (tutorials/exercises/wrong/), and passes the library's code
-#   make gdb-check         run tutorials/gdb/gpt1.gdb in gdb -batch on a tutorial, check the output
+#   make gdb-check         run tutorials/gdb/gpt1.gdb in gdb -batch on a tutorial, and the gdb
+#                          prompts of the tutorials' "Try this"; check the output
 #   make equation-map      docs/equations.md agrees with the code's // Eq: tags (run by make check)
 # docs/exercises.md, docs/labs.md and docs/debugging.md explain them.
 
-.PHONY: tutorials exercise exercises-check gdb-check equation-map
+.PHONY: tutorials try try-check exercise exercises-check gdb-check equation-map
 
 # --- The labs: numbered programs, sharing the switchable model of variant.c ------------
 LAB_PROGRAM_SRCS := $(wildcard tutorials/labs/[0-9]*.c)
@@ -20,14 +23,51 @@ $(BUILD)/labs/%: $(BUILD)/obj/tutorials/labs/%.o $(LAB_COMMON_OBJS) $(LIB)
 
 # Every build compiles the labs too, and make check runs the equation-map check.
 all: $(LABS)
-test-run: equation-map $(LABS)
-
-tutorials: $(TUTORIALS) $(LABS)
-	@sh tutorials/run_all.sh $(TUTORIALS) $(LABS)
+test-run: equation-map try-check $(LABS)
 
 equation-map:
 	@sh tests/check_equation_map.sh
 	@sh tests/check_equation_map.sh --self-test
+
+# --- Try this ---------------------------------------------------------------------
+# Every prompt of a tutorial page's "Try this" section runs. A line "// Try: NAME FLAGS"
+# in tutorials/NN_*.c builds the program again with FLAGS as $(BUILD)/try/NN_*.NAME
+# ("stops: TEXT" after the flags: the variant must stop with that message); a prompt
+# about the gpt program is a script, tutorials/try/NN_NAME.sh. `make try T=04 V=heads4`
+# runs one, `make tutorials` all of them; tutorials/try/check_pages.sh (run by make
+# check) keeps the pages' prompts and the variants in step.
+TUTORIAL_NAMES := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.c)))
+try_names = $(shell sed -n 's|^// Try: \([a-z0-9_]*\) .*|\1|p' tutorials/$(1).c)
+try_flags = $(filter -D%,$(shell sed -n 's|^// Try: $(2) ||p' tutorials/$(1).c))
+TRY_PROGRAMS := $(foreach t,$(TUTORIAL_NAMES),$(foreach v,$(call try_names,$(t)),$(BUILD)/try/$(t).$(v)))
+TRY_SCRIPTS := $(wildcard tutorials/try/[0-9][0-9]_*.sh)
+
+define TRY_RULE
+$(BUILD)/try/$(1).$(2): tutorials/$(1).c $(LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(call try_flags,$(1),$(2)) -MMD -MP -MT $$@ -MF $$@.d $$< $(LIB) -o $$@ $$(LDLIBS)
+endef
+$(foreach t,$(TUTORIAL_NAMES),$(foreach v,$(call try_names,$(t)),$(eval $(call TRY_RULE,$(t),$(v)))))
+-include $(TRY_PROGRAMS:=.d)
+
+TRY_TUTORIAL := $(firstword $(basename $(notdir $(wildcard tutorials/$(T)_*.c tutorials/0$(T)_*.c))))
+TRY_SCRIPT := $(wildcard tutorials/try/$(T)_$(V).sh tutorials/try/0$(T)_$(V).sh)
+TRY_TARGET := $(if $(TRY_SCRIPT),$(TRY_SCRIPT),$(if $(filter $(TRY_TUTORIAL).$(V),$(notdir $(TRY_PROGRAMS))),$(BUILD)/try/$(TRY_TUTORIAL).$(V)))
+try: $(if $(filter %.sh,$(TRY_TARGET)),$(BUILD)/gpt,$(TRY_TARGET))
+	@if [ -z "$(TRY_TARGET)" ]; then \
+	  echo "usage: make try T=NN V=NAME, one of:"; \
+	  echo "$(patsubst $(BUILD)/try/%,%,$(TRY_PROGRAMS)) $(patsubst tutorials/try/%.sh,%,$(TRY_SCRIPTS))" | tr ' ' '\n' | sed 's/^/  /'; \
+	  exit 2; fi
+	@BUILD=$(BUILD) sh tutorials/run_all.sh --show $(TRY_TARGET)
+
+# (After the definitions above: make expands a rule's prerequisites as it reads it.)
+tutorials: $(TUTORIALS) $(LABS) $(TRY_PROGRAMS) $(BUILD)/gpt
+	@BUILD=$(BUILD) sh tutorials/run_all.sh $(TUTORIALS) $(LABS) $(TRY_PROGRAMS) $(TRY_SCRIPTS)
+
+try-check:
+	@sh tutorials/try/check_pages.sh
+	@sh tutorials/try/check_pages.sh --self-test
+	@sh tutorials/run_all.sh --self-test
 
 # --- Exercises ----------------------------------------------------------------------
 # An exercise file holds one or more library functions with their bodies removed, and
@@ -81,10 +121,10 @@ exercises-check: $(foreach e,$(EXERCISE_NAMES),$(EXERCISES_BUILD)/$(e) $(EXERCIS
 
 # --- The debugger -------------------------------------------------------------------
 # On the -O0 build of make debug, where every variable is visible to gdb.
-GDB_TUTORIAL := $(BUILD_ROOT)/debug/tutorials/04_attention
+GDB_TUTORIALS := $(addprefix $(BUILD_ROOT)/debug/tutorials/,02_autograd 04_attention 05_decoder_block)
 gdb-check:
-	@$(MAKE) --no-print-directory MODE=debug $(GDB_TUTORIAL)
-	@sh tutorials/gdb/check.sh $(GDB_TUTORIAL)
+	@$(MAKE) --no-print-directory MODE=debug $(GDB_TUTORIALS)
+	@sh tutorials/gdb/check.sh $(BUILD_ROOT)/debug/tutorials
 
 # Keep the objects of these programs (make would delete them as intermediate files).
 TEACHING_SRCS := $(wildcard tutorials/*.c tutorials/labs/*.c tutorials/exercises/*.c tutorials/exercises/graders/*.c \
