@@ -46,7 +46,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # The embedded default corpus: the project's own prose, in a fixed order.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run floors function-names mutation debug bench clean deps cli-reference
+.PHONY: all check test-run floors doc-quotes function-names mutation debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -102,8 +102,13 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: floors function-names $(TEST_BIN) $(PROGRAMS)
+test-run: floors doc-quotes function-names $(TEST_BIN) $(PROGRAMS)
 	$(TEST_BIN)
+
+# Every code block of the docs marked "<!-- quoted from FILE -->" is still in FILE.
+doc-quotes:
+	@sh tests/check_doc_quotes.sh
+	@sh tests/check_doc_quotes.sh --self-test
 
 # No file includes a floor above its own (the floors are listed in the script).
 floors:

@@ -36,6 +36,7 @@ Suite *autograd_suite(void);
 Suite *nn_suite(void);
 Suite *gpt_suite(void);
 Suite *training_suite(void);
+Suite *kv_cache_suite(void);
 Suite *cli_suite(void);
 Suite *finetune_suite(void);
 Suite *task_checkpoint_suite(void);

@@ -13,6 +13,7 @@ int main(void) {
     srunner_add_suite(runner, nn_suite());
     srunner_add_suite(runner, gpt_suite());
     srunner_add_suite(runner, training_suite());
+    srunner_add_suite(runner, kv_cache_suite());
     srunner_add_suite(runner, finetune_suite());
     srunner_add_suite(runner, task_checkpoint_suite());
     srunner_add_suite(runner, cli_suite());

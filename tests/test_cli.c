@@ -121,6 +121,14 @@ START_TEST(test_small_run_end_to_end) {
     snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the ' --tokens 20 --temperature 0", ckpt);
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert(strncmp(gpt_output, "the ", 4) == 0);
+    // the key/value cache (the default) and --no-cache give the same text, past the window of 16 too
+    static char cached[sizeof gpt_output];
+    snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the ' --tokens 40 --seed 4", ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    strcpy(cached, gpt_output);
+    snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the ' --tokens 40 --seed 4 --no-cache", ckpt);
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_str_eq(gpt_output, cached);
     snprintf(args, sizeof args, "eval --ckpt %s --data %s", ckpt, data_path);
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_nonnull(strstr(gpt_output, "loss: "));

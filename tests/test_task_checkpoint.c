@@ -11,7 +11,7 @@
 #include "gpt/task_heads.h"
 #include "tests/helpers.h"
 
-static void teardown(void) { tape_reset(); }
+static void task_checkpoint_teardown(void) { tape_reset(); }
 
 // Characters "abcde" (ids 0-4), then the task tokens <s> $ <e> (5, 6, 7).
 static Tokenizer abcde_task_tokenizer(void) {
@@ -196,7 +196,7 @@ END_TEST
 Suite *task_checkpoint_suite(void) {
     Suite *s = suite_create("task_checkpoint");
     TCase *tc = tcase_create("task checkpoints");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, task_checkpoint_teardown);
     tcase_add_test(tc, test_task_checkpoint_round_trip);
     tcase_add_loop_test(tc, test_version_1_checkpoints_load, 0, N_OLD_CHECKPOINTS);
     suite_add_tcase(s, tc);
