@@ -53,16 +53,17 @@ $(foreach t,$(TUTORIAL_NAMES),$(foreach v,$(call try_names,$(t)),$(eval $(call T
 TRY_TUTORIAL := $(firstword $(basename $(notdir $(wildcard tutorials/$(T)_*.c tutorials/0$(T)_*.c))))
 TRY_SCRIPT := $(wildcard tutorials/try/$(T)_$(V).sh tutorials/try/0$(T)_$(V).sh)
 TRY_TARGET := $(if $(TRY_SCRIPT),$(TRY_SCRIPT),$(if $(filter $(TRY_TUTORIAL).$(V),$(notdir $(TRY_PROGRAMS))),$(BUILD)/try/$(TRY_TUTORIAL).$(V)))
-try: $(if $(filter %.sh,$(TRY_TARGET)),$(BUILD)/gpt,$(TRY_TARGET))
+try: $(if $(filter %.sh,$(TRY_TARGET)),$(BUILD)/gpt $(LIB),$(TRY_TARGET))
 	@if [ -z "$(TRY_TARGET)" ]; then \
 	  echo "usage: make try T=NN V=NAME, one of:"; \
 	  echo "$(patsubst $(BUILD)/try/%,%,$(TRY_PROGRAMS)) $(patsubst tutorials/try/%.sh,%,$(TRY_SCRIPTS))" | tr ' ' '\n' | sed 's/^/  /'; \
 	  exit 2; fi
-	@BUILD=$(BUILD) sh tutorials/run_all.sh --show $(TRY_TARGET)
+	@BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" sh tutorials/run_all.sh --show $(TRY_TARGET)
 
 # (After the definitions above: make expands a rule's prerequisites as it reads it.)
 tutorials: $(TUTORIALS) $(LABS) $(TRY_PROGRAMS) $(BUILD)/gpt
-	@BUILD=$(BUILD) sh tutorials/run_all.sh $(TUTORIALS) $(LABS) $(TRY_PROGRAMS) $(TRY_SCRIPTS)
+	@BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" sh tutorials/run_all.sh $(TUTORIALS) $(LABS) $(TRY_PROGRAMS) \
+	  $(TRY_SCRIPTS)
 
 try-check:
 	@sh tutorials/try/check_pages.sh
@@ -123,7 +124,7 @@ exercises-check: $(foreach e,$(EXERCISE_NAMES),$(EXERCISES_BUILD)/$(e) $(EXERCIS
 # On the -O0 build of make debug, where every variable is visible to gdb.
 GDB_TUTORIALS := $(addprefix $(BUILD_ROOT)/debug/tutorials/,02_autograd 04_attention 05_decoder_block)
 gdb-check:
-	@$(MAKE) --no-print-directory MODE=debug $(GDB_TUTORIALS)
+	@$(MAKE) --no-print-directory MODE=debug $(GDB_TUTORIALS) $(BUILD_ROOT)/debug/gpt
 	@sh tutorials/gdb/check.sh $(BUILD_ROOT)/debug/tutorials
 
 # Keep the objects of these programs (make would delete them as intermediate files).
