@@ -43,10 +43,11 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 TUTORIALS := $(patsubst tutorials/%.c,$(BUILD)/tutorials/%,$(wildcard tutorials/*.c))
 CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard gpt/cli/*.c)) $(BUILD)/obj/corpus.o
 PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
-# The embedded default corpus: the project's own prose, in a fixed order.
+# The embedded default corpus: the project's own prose, in a fixed order, without its
+# code blocks, tables and HTML comments, so that a model trained on it writes English.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run floors doc-quotes function-names mutation debug bench clean deps cli-reference
+.PHONY: all check test-run floors doc-quotes function-names corpus-check mutation debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -67,14 +68,25 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/gpt: $(CLI_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-# od (coreutils) turns the corpus into a C array: no tool beyond the shell is needed.
-$(BUILD)/corpus.c: $(CORPUS_FILES)
+# The prose: awk drops fenced code blocks (``` to ```), table rows (| ... |) and HTML
+# comment lines. make check's corpus-check makes sure none is left.
+$(BUILD)/corpus.txt: $(CORPUS_FILES)
 	@mkdir -p $(dir $@)
-	@{ echo '/* generated from $(CORPUS_FILES) */'; \
+	@awk '/^ *```/ { code = !code; next } code || /^ *\|/ || /^ *<!--/ { next } { print }' $^ > $@
+
+# od (coreutils) turns the corpus into a C array: no tool beyond the shell is needed.
+$(BUILD)/corpus.c: $(BUILD)/corpus.txt
+	@{ echo '/* generated from the prose of $(CORPUS_FILES) */'; \
 	   echo 'const unsigned char embedded_corpus[] = {'; \
-	   cat $^ | od -An -v -tu1 | sed 's/\([0-9][0-9]*\)/\1,/g'; \
+	   od -An -v -tu1 $< | sed 's/\([0-9][0-9]*\)/\1,/g'; \
 	   echo '0};'; \
 	   echo 'const unsigned long embedded_corpus_size = sizeof embedded_corpus - 1;'; } > $@
+
+# The embedded corpus is prose: no code fence, table row or HTML comment got through.
+corpus-check: $(BUILD)/corpus.txt
+	@if grep -n '^ *```\|^ *|\|^ *<!--' $< | head -n 3 | grep .; then \
+	  echo "corpus: $< still holds code, tables or comments (the awk of its rule in the Makefile)"; exit 1; fi
+	@echo "corpus: $$(wc -c < $<) bytes of prose from $(words $(CORPUS_FILES)) files"
 
 $(BUILD)/obj/corpus.o: $(BUILD)/corpus.c
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -102,7 +114,7 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: floors doc-quotes function-names $(TEST_BIN) $(PROGRAMS)
+test-run: floors doc-quotes function-names corpus-check $(TEST_BIN) $(PROGRAMS)
 	$(TEST_BIN)
 
 # Every code block of the docs marked "<!-- quoted from FILE -->" is still in FILE.
