@@ -8,9 +8,10 @@
 #   make gdb-check         run tutorials/gdb/gpt1.gdb in gdb -batch on a tutorial, and the gdb
 #                          prompts of the tutorials' "Try this"; check the output
 #   make equation-map      docs/equations.md agrees with the code's // Eq: tags (run by make check)
+#   make labs-doc-check    the numbers of docs/labs.md are those of a run (of the MODE=exact build)
 # docs/exercises.md, docs/labs.md and docs/debugging.md explain them.
 
-.PHONY: tutorials try try-check exercise exercises-check gdb-check equation-map
+.PHONY: tutorials try try-check exercise exercises-check gdb-check equation-map labs-doc-check
 
 # --- The labs: numbered programs, sharing the switchable model of variant.c ------------
 LAB_PROGRAM_SRCS := $(wildcard tutorials/labs/[0-9]*.c)
@@ -24,6 +25,15 @@ $(BUILD)/labs/%: $(BUILD)/obj/tutorials/labs/%.o $(LAB_COMMON_OBJS) $(LIB)
 # Every build compiles the labs too, and make check runs the equation-map check.
 all: $(LABS)
 test-run: equation-map try-check $(LABS)
+
+# The numbers docs/labs.md quotes are those of a run of the MODE=exact build (no fused
+# multiply-add: the same bits with any compiler on any x86-64 machine); every quoted
+# line must be in that run's output.
+labs-doc-check:
+	@$(MAKE) --no-print-directory MODE=exact $(patsubst $(BUILD)/%,$(BUILD_ROOT)/exact/%,$(LABS))
+	@for lab in $(patsubst $(BUILD)/%,$(BUILD_ROOT)/exact/%,$(LABS)); do $$lab > $$lab.out 2>&1 || exit 1; done
+	@sh tutorials/labs/check_doc.sh $(BUILD_ROOT)/exact/labs
+	@sh tutorials/labs/check_doc.sh --self-test $(BUILD_ROOT)/exact/labs
 
 equation-map:
 	@sh tests/check_equation_map.sh
