@@ -76,16 +76,16 @@ $(BUILD)/gpt: $(CLI_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # The prose: awk drops fenced code blocks (``` to ```), table rows (| ... |) and HTML
-# comment lines, and keeps the words of the markup that remains: `code` and **bold**
-# lose their marks, a link [text](target) keeps its text. make check's corpus-check
-# makes sure none of it is left.
+# comment lines, and keeps the words of the markup that remains: a heading loses its
+# #s, `code` and **bold** their marks, a link [text](target) keeps its text. make
+# check's corpus-check makes sure none of it is left.
 $(BUILD)/corpus.txt: $(CORPUS_FILES) Makefile
 	@mkdir -p $(dir $@)
 	@awk '/^ *```/ { code = !code; next } code || /^ *\|/ || /^ *<!--/ { next } \
 	      { while (match($$0, /\[[^]]*\]\([^)]*\)/)) { \
 	          link = substr($$0, RSTART, RLENGTH); \
 	          $$0 = substr($$0, 1, RSTART - 1) substr(link, 2, index(link, "](") - 2) substr($$0, RSTART + RLENGTH) } \
-	        gsub(/[`*]/, ""); print }' $(CORPUS_FILES) > $@
+	        sub(/^#+ +/, ""); gsub(/[`*]/, ""); print }' $(CORPUS_FILES) > $@
 
 # od (coreutils) turns the corpus into a C array: no tool beyond the shell is needed.
 $(BUILD)/corpus.c: $(BUILD)/corpus.txt
@@ -97,7 +97,7 @@ $(BUILD)/corpus.c: $(BUILD)/corpus.txt
 
 # The embedded corpus is prose: no code fence, table row or HTML comment got through.
 corpus-check: $(BUILD)/corpus.txt
-	@if grep -n '^ *```\|^ *|\|^ *<!--\|`\|](' $< | head -n 3 | grep .; then \
+	@if grep -n '^ *```\|^ *|\|^ *<!--\|^#\|`\|](' $< | head -n 3 | grep .; then \
 	  echo "corpus: $< still holds code, tables, comments or markup (the awk of its rule in the Makefile)"; exit 1; fi
 	@echo "corpus: $$(wc -c < $<) bytes of prose from $(words $(CORPUS_FILES)) files"
 
