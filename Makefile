@@ -54,7 +54,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # code blocks, tables and HTML comments, so that a model trained on it writes English.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run floors doc-quotes function-names corpus-check mutation debug bench clean deps cli-reference
+.PHONY: all check test-run debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -96,6 +96,7 @@ $(BUILD)/corpus.c: $(BUILD)/corpus.txt
 	   echo 'const unsigned long embedded_corpus_size = sizeof embedded_corpus - 1;'; } > $@
 
 # The embedded corpus is prose: no code fence, table row or HTML comment got through.
+.PHONY: corpus-check
 corpus-check: $(BUILD)/corpus.txt
 	@if grep -n '^ *```\|^ *|\|^ *<!--\|^#\|`\|](' $< | head -n 3 | grep .; then \
 	  echo "corpus: $< still holds code, tables, comments or markup (the awk of its rule in the Makefile)"; exit 1; fi
@@ -131,16 +132,19 @@ test-run: floors doc-quotes function-names corpus-check $(TEST_BIN) $(PROGRAMS)
 	$(TEST_BIN)
 
 # Every code block of the docs marked "<!-- quoted from FILE -->" is still in FILE.
+.PHONY: doc-quotes
 doc-quotes:
 	@sh tests/check_doc_quotes.sh
 	@sh tests/check_doc_quotes.sh --self-test
 
 # No file includes a floor above its own (the floors are listed in the script).
+.PHONY: floors
 floors:
 	@sh tests/check_floors.sh
 	@sh tests/check_floors.sh --self-test
 
 # No two functions of the project share a name: `break NAME` in gdb stops in one place.
+.PHONY: function-names
 function-names:
 	@sh tests/check_function_names.sh
 	@sh tests/check_function_names.sh --self-test
@@ -150,6 +154,7 @@ debug:
 
 # Plants each mistake of tests/mutation/mutants.txt in a scratch copy and runs make check
 # on it: fails when a mutant survives (docs/mutation.md).
+.PHONY: mutation
 mutation:
 	@sh tests/mutation/run.sh --self-test
 	@sh tests/mutation/run.sh -j 2
@@ -160,6 +165,21 @@ bench: $(BENCH_BINS) $(PROGRAMS)
 	@$(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20
 	@$(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10
 	@$(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10
+
+# GPT-1's tokenizer on its released vocabulary and the shared data sets, which are not
+# part of the repository (so this is not in make check): known ids and round trips.
+SHARED ?= ../shared/data
+GPT1_CHECK_FILES := $(SHARED)/tinyshakespeare/input.txt $(SHARED)/sst2/train.tsv $(SHARED)/sst2/dev.tsv \
+  $(SHARED)/sick/SICK_train.txt $(SHARED)/mrpc/msr_paraphrase_train.txt $(SHARED)/stsb/sts-train.csv \
+  $(SHARED)/sick/SICK_trial.txt $(SHARED)/stsb/sts-dev.csv $(SHARED)/storycloze/cloze_test_val__spring2016.csv \
+  $(wildcard $(SHARED)/gutenberg/*.txt) $(wildcard $(SHARED)/books/*.txt)
+$(BUILD)/checks/gpt1_vocab_check: $(BUILD)/obj/tests/shared_data/gpt1_vocab_check.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+.PHONY: gpt1-vocab-check
+gpt1-vocab-check: $(BUILD)/checks/gpt1_vocab_check
+	$(BUILD)/checks/gpt1_vocab_check $(SHARED)/gpt1 $(GPT1_CHECK_FILES)
 
 # docs/cli.md is every command's --help as the program prints it; a test fails when
 # it is out of date, and this target rewrites it.

@@ -21,6 +21,10 @@ int main(void) {
     srunner_add_suite(runner, bpe_suite());
     srunner_add_suite(runner, conformance_suite());
     srunner_add_suite(runner, pictures_suite());
+    srunner_add_suite(runner, gpt1_tokenizer_suite());
+    srunner_add_suite(runner, formats_suite());
+    srunner_add_suite(runner, import_suite());
+    srunner_add_suite(runner, zeroshot_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -22,6 +22,11 @@ int predict_command(int argc, char **argv);
 int plot_command(int argc, char **argv);
 int attention_command(int argc, char **argv);
 int graph_command(int argc, char **argv);
+int encode_command(int argc, char **argv);
+int decode_command(int argc, char **argv);
+int import_command(int argc, char **argv);
+int export_command(int argc, char **argv);
+int zeroshot_command(int argc, char **argv);
 // gpt eval --task: the flags that concern a fine-tuned checkpoint.
 typedef struct TaskEvalArgs {
     const char *task, *ckpt, *data, *format, *predictions;
@@ -64,6 +69,12 @@ void close_output_or_exit(FILE *file, const char *path, bool written);
 // Leaves no file behind (a stale PATH.tmp included) and PATH as it was.
 void check_output_or_exit(const Command *command, const char *path);
 bool ends_with_text(const char *text, const char *suffix);  // "attn.svg" ends with ".svg"
+// --tokenizer: bytes, chars (the distinct bytes of text, when text is not NULL),
+// chars:FILE, bpe:VOCAB or gpt1:DIR (gpt/cli/tokenizer_option.c); exits 2 on a problem.
+void tokenizer_from_spec_or_exit(const Command *command, const char *spec, const char *text, size_t len,
+                                 Tokenizer *tokenizer);
+// The tokenizer of --ckpt or of --tokenizer (exactly one may be given).
+void tokenizer_for_command_or_exit(const Command *command, const char *ckpt, const char *spec, Tokenizer *tokenizer);
 // Prints the text of the ids to stdout.
 void print_tokens(const Tokenizer *tokenizer, const int *ids, long n);
 

@@ -8,11 +8,12 @@
 #include "gpt/cli/commands.h"
 #include "gpt/finetune.h"
 #include "gpt/task_model.h"
+#include "gpt/transfer.h"
 #include "gpt/tasks/task_encode.h"
 
 typedef struct FinetuneArgs {
     const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine, *warmup, *decay;
-    int epochs, batch, dev_split, max_train;
+    int epochs, batch, dev_split, max_train, transfer_layers;
     long seed;
     float lr, lambda, clip, clf_dropout;
     bool regression, no_pretrain, skip_bad, quiet, check_finite;
@@ -63,6 +64,13 @@ static int run_finetune(const Command *command, const FinetuneArgs *a, const Sgd
     if (!task_head_validate(&pretrained->config, &head, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
     TaskModel *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
                                                   (uint64_t)a->seed);
+    int n_layers = model->gpt->config.n_layers;
+    if (option_given(command, "transfer-layers")) {  // Figure 2, left: the later blocks start afresh
+        if (a->transfer_layers > n_layers)
+            usage_error(command, "--transfer-layers %d: %s has %d decoder block%s", a->transfer_layers, a->ckpt,
+                        n_layers, n_layers == 1 ? "" : "s");
+        reinitialize_blocks_from(model->gpt, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full);
+    }
     task_model_set_label_names(model, train_data.label_names, train_data.n_labels);
     if (a->clf_dropout >= 0.0f) model->clf_dropout = a->clf_dropout;  // -1: the model's dropout
     gpt_free(pretrained);
@@ -78,6 +86,9 @@ static int run_finetune(const Command *command, const FinetuneArgs *a, const Sgd
     fprintf(stderr, "fine-tuning: %d epochs of %d examples in batches of %d, %s, lambda %g, classifier dropout %g%s\n",
             a->epochs, train.n, a->batch, sgd_describe(&o.sgd, sgd_text, sizeof sgd_text), a->lambda,
             model->clf_dropout, a->no_pretrain ? ", without pre-training" : "");
+    if (option_given(command, "transfer-layers"))
+        fprintf(stderr, "transfer: the embeddings and %d of %d blocks transferred, the others start afresh\n",
+                a->transfer_layers, n_layers);
     FinetuneReport report;
     char error[512];
     bool ok = finetune(model, &tokenizer, train.examples, train.n, dev.examples, dev.n, &o, &report, error, sizeof error);
@@ -122,6 +133,8 @@ int finetune_command(int argc, char **argv) {
         {"max-train", OPTION_INT, &a.max_train, "use only the first N training examples (0: all)", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the new weights, example order, dropout and --dev-split", 0},
         {"no-pretrain", OPTION_FLAG, &a.no_pretrain, "start from random weights (the paper's ablation)", 0},
+        {"transfer-layers", OPTION_INT, &a.transfer_layers, "keep the embeddings and the first N blocks of the "
+                                                            "pre-trained model, start the others afresh (default: all)", 0},
         {"skip-bad", OPTION_FLAG, &a.skip_bad, "skip malformed rows (and count them) instead of stopping", 0},
         {"out", OPTION_STRING, &a.out, "checkpoint of the best dev epoch", 0},
         {"log", OPTION_STRING, &a.log, "CSV log: step, epoch, l2, l1, l3, dev_metric", 0},
@@ -139,6 +152,8 @@ int finetune_command(int argc, char **argv) {
     if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)
         usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
     if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
+    if (option_given(&command, "transfer-layers") && (a.transfer_layers < 0 || a.no_pretrain))
+        usage_error(&command, "--transfer-layers must be at least 0, and cannot go with --no-pretrain");
     if (a.clf_dropout != -1.0f && !(a.clf_dropout >= 0.0f && a.clf_dropout < 1.0f))
         usage_error(&command, "--clf-dropout must be in [0, 1), or -1 for the model's dropout, got %g", a.clf_dropout);
     SgdOptions sgd = {.lr = a.lr, .clip_norm = a.clip};

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "autograd/tape.h"
-#include "gpt/tokenizer/bpe.h"
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
@@ -68,18 +67,7 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
 static Gpt *make_model(const Command *command, const PretrainArgs *a, const char *text, size_t len,
                        Tokenizer *tokenizer, TrainingState *state) {
     if (a->resume != NULL) return load_checkpoint_or_exit(command, a->resume, tokenizer, state);
-    if (strcmp(a->tokenizer, "bytes") == 0) {
-        tokenizer_init_bytes(tokenizer);
-    } else if (strcmp(a->tokenizer, "chars") == 0) {
-        tokenizer_init_chars(tokenizer, text, len);
-    } else if (strncmp(a->tokenizer, "bpe:", 4) == 0) {
-        BpeError bpe_error;
-        Bpe *bpe = bpe_load(a->tokenizer + 4, &bpe_error);
-        if (bpe == NULL) usage_error(command, "%s", bpe_error.message);
-        tokenizer_init_bpe(tokenizer, bpe);
-    } else {
-        usage_error(command, "--tokenizer must be bytes, chars or bpe:VOCAB, got '%s'", a->tokenizer);
-    }
+    tokenizer_from_spec_or_exit(command, a->tokenizer, text, len, tokenizer);
     GptConfig config = config_from_args(command, a);
     config.vocab_size = tokenizer_vocab_size(tokenizer);
     char error[256];
@@ -158,7 +146,7 @@ int pretrain_command(int argc, char **argv) {
         {"ctx", OPTION_INT, &a.ctx, "context window n_ctx (default: the preset's)", 0},
         {"act", OPTION_STRING, &a.act, "relu, max(0, x) (the classroom presets) or gelu (the paper)", 0},
         {"dropout", OPTION_FLOAT, &a.dropout, "override the preset's dropout (-1: the preset's)", 0},
-        {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes, chars, or bpe:VOCAB (a file from gpt bpe-train)", 0},
+        {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes, chars, bpe:VOCAB (from gpt bpe-train) or gpt1:DIR (GPT-1's)", 0},
         {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
         {"batch", OPTION_INT, &a.batch, "windows per step", 0},
         {"seq", OPTION_INT, &a.seq, "tokens per window (0: n_ctx)", 0},

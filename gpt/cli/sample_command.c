@@ -35,6 +35,12 @@ int sample_command(int argc, char **argv) {
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
     if (prompt[0] == '\0') usage_error(&command, "--prompt must not be empty");
     TokenSequence p = encode_or_exit(&command, &tokenizer, prompt, strlen(prompt), "--prompt");
+    if (p.n == 0) {  // GPT-1's tokenizer drops blank text (the default "\n"): start a new line instead
+        free(p.ids);
+        p.ids = malloc(sizeof(int));
+        p.ids[0] = tokenizer.byte_to_id['\n'] >= 0 ? tokenizer.byte_to_id['\n'] : 0;
+        p.n = 1;
+    }
     SampleOptions o = {.n_tokens = tokens, .temperature = temperature, .top_k = top_k,
                        .n_allowed = tokenizer.n_text_tokens, .no_cache = no_cache};
     Rng rng;

@@ -24,6 +24,7 @@ typedef struct SeriesSpec {
 typedef struct LogLayout {
     const char *kind;
     const char *header;
+    const char *x_title;
     PlotPanel panels[PLOT_MAX_PANELS];
     SeriesSpec series[PLOT_MAX_SERIES];
     int n_series;
@@ -31,20 +32,34 @@ typedef struct LogLayout {
 
 static const LogLayout LAYOUTS[] = {
     {"Pre-training",
-     "step,train_loss,val_loss,lr,tokens_per_s",
+     "step,train_loss,val_loss,lr,tokens_per_s", "step",
      {{"loss (nats per token)", false, false}, {"learning rate", true, false}},
      {{"train_loss", "train", "train", BLUE, 0},
       {"val_loss", "validation", "validation", VERMILION, 0},
       {"lr", "learning rate", "lr", GREEN, 1}},
      3},
     {"Fine-tuning",
-     "step,epoch,l2,l1,l3,dev_metric",
+     "step,epoch,l2,l1,l3,dev_metric", "step",
      {{"loss", false, false}, {"dev metric", true, true}},
      {{"l3", "L3 = L2 + \xce\xbb\xc2\xb7L1", "L3", BLUE, 0},  // λ·
       {"l2", "L2 (task)", "L2", VERMILION, 0},
       {"l1", "L1 (language model)", "L1", GREEN, 0},
       {"dev_metric", "dev accuracy (or Pearson r)", "dev", PURPLE, 1}},
      4},
+    {"Zero-shot",
+     "step,val_loss,sentiment,choice,acceptability", "pre-training step",
+     {{"zero-shot accuracy", false, true}, {"validation loss", false, false}},
+     {{"sentiment", "sentiment (SST-2)", "sentiment", BLUE, 0},
+      {"choice", "multiple choice (Story Cloze)", "choice", VERMILION, 0},
+      {"acceptability", "acceptability (shuffled words)", "acceptability", GREEN, 0},
+      {"val_loss", "validation loss", "val", PURPLE, 1}},
+     4},
+    {"Transfer",
+     "layers,dev_accuracy,train_l2", "blocks transferred from the pre-trained model",
+     {{"dev accuracy", false, true}, {"last training loss L2", false, false}},
+     {{"dev_accuracy", "dev accuracy", "dev", BLUE, 0},
+      {"train_l2", "L2 at the last step", "L2", VERMILION, 1}},
+     2},
 };
 enum { N_LAYOUTS = sizeof LAYOUTS / sizeof LAYOUTS[0] };
 
@@ -91,7 +106,7 @@ static bool parse_cell(const char *text, double *value) {
 }
 
 static bool start_series(TrainingLog *log, const LogLayout *layout, long capacity) {
-    *log = (TrainingLog){.kind = layout->kind, .n_series = layout->n_series};
+    *log = (TrainingLog){.kind = layout->kind, .x_title = layout->x_title, .n_series = layout->n_series};
     for (int p = 0; p < PLOT_MAX_PANELS; p++) log->panels[p] = layout->panels[p];
     bool ok = true;
     for (int i = 0; i < layout->n_series; i++) {
@@ -137,8 +152,8 @@ static bool read_row(Reading *r, const Record *row) {
     }
     double step, values[PLOT_MAX_SERIES];
     if (!parse_cell(row->fields[0].text, &step) || !isfinite(step)) {
-        snprintf(r->error, r->error_len, "%s:%d: the step must be a number, found '%s'", r->name, row->line,
-                 row->fields[0].text);
+        snprintf(r->error, r->error_len, "%s:%d: the %s must be a number, found '%s'", r->name, row->line,
+                 r->layout->x_title, row->fields[0].text);
         return false;
     }
     for (int i = 0; i < r->log->n_series; i++) {
@@ -185,8 +200,9 @@ static const LogLayout *read_log_header(RecordReader *reader, Record *record, Re
     else if (result != READ_RECORD)
         snprintf(r->error, r->error_len, "%s:%d: %s", r->name, record->line, result == READ_BAD_RECORD ? why : "out of memory");
     else if ((layout = find_layout(record, joined, sizeof joined)) == NULL)
-        snprintf(r->error, r->error_len, "%s:%d: not a training log: the header must be '%s' (gpt pretrain --log) "
-                 "or '%s' (gpt finetune --log)", r->name, record->line, LAYOUTS[0].header, LAYOUTS[1].header);
+        snprintf(r->error, r->error_len, "%s:%d: not a training log: the header must be '%s' (gpt pretrain --log), "
+                 "'%s' (gpt finetune --log), '%s' or '%s' (tests/experiments/figure2.sh)", r->name, record->line,
+                 LAYOUTS[0].header, LAYOUTS[1].header, LAYOUTS[2].header, LAYOUTS[3].header);
     return layout;
 }
 
