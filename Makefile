@@ -11,7 +11,8 @@
 # the sanitizers; MODE=memcheck builds for valgrind (portable x86-64 code: valgrind
 # cannot run the AVX-512 instructions that -march=native may choose); MODE=exact is the
 # release build without fused multiply-add, whose numbers are the same bits with gcc or
-# clang on any x86-64 machine (the labs' documented numbers come from it).
+# clang on any x86-64 machine (the labs' documented numbers come from it); MODE=tsan builds
+# with ThreadSanitizer, which watches the kernels' threads (tensor/parallel.c) for races.
 
 MODE ?= release
 BUILD_ROOT ?= build
@@ -26,6 +27,9 @@ else ifeq ($(MODE),exact)
   # No -ffp-contract=fast: ISO C mode rounds a·b + c twice, as the source says, whatever
   # the CPU; the only thing that differs between the release builds of two machines.
   OPTFLAGS := -O3 -march=native -g
+else ifeq ($(MODE),tsan)
+  BUILD := $(BUILD_ROOT)/tsan
+  OPTFLAGS := -O1 -g -fsanitize=thread
 else
   BUILD := $(BUILD_ROOT)
   # -ffp-contract=fast lets the compiler fuse a*b+c into one FMA instruction (ISO C mode
@@ -33,7 +37,8 @@ else
   OPTFLAGS := -O3 -march=native -ffp-contract=fast -g
 endif
 
-CFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -I. $(OPTFLAGS) $(EXTRA_CFLAGS)
+# -pthread: the kernels' thread pool (POSIX threads, part of the C library).
+CFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -pthread -I. $(OPTFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lm
 # Expanded when a recipe runs, after `deps` has had the chance to install Check.
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
@@ -159,12 +164,14 @@ mutation:
 	@sh tests/mutation/run.sh --self-test
 	@sh tests/mutation/run.sh -j 2
 
-# The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper.
+# The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper,
+# on one thread and on all the machine's cores (or GPT_THREADS).
 bench: $(BENCH_BINS) $(PROGRAMS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
-	@$(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20
-	@$(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10
-	@$(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10
+	@for threads in "--threads 1" ""; do \
+	  $(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20 $$threads || exit 1; \
+	  $(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10 $$threads || exit 1; \
+	  $(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10 $$threads || exit 1; done
 
 # GPT-1's tokenizer on its released vocabulary and the shared data sets, which are not
 # part of the repository (so this is not in make check): known ids and round trips.

@@ -6,7 +6,8 @@
 
 // A matmul is "shared" when b is one 2-D matrix used by every row of a (a weight):
 // then a's leading dimensions flatten into one tall matrix and a single product does
-// the work. It is "batched" when a and b have the same leading dimensions (attention).
+// the work (batches = 1). It is "batched" when a and b have the same leading dimensions
+// (attention): one product per sequence and head, consecutive in memory.
 typedef struct Dims {
     long batches;  // 1 when shared
     int m, k, n;
@@ -44,12 +45,8 @@ static Shape output_shape(const Tensor *a, int n) {
 static void matmul_node_backward(Node *node) {
     Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
     Dims d = matmul_dims(node->op, a, b, false);
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++) {
-        long ai = i * d.m * d.k, bi = shared ? 0 : i * d.k * d.n, oi = i * d.m * d.n;
-        if (a->grad) matmul_abt(a->grad + ai, out->grad + oi, b->data + bi, d.m, d.n, d.k, true);
-        if (b->grad) matmul_atb(b->grad + bi, a->data + ai, out->grad + oi, d.k, d.m, d.n, true);
-    }
+    if (a->grad) matmul_abt_batched(a->grad, out->grad, b->data, d.batches, d.m, d.n, d.k, true);
+    if (b->grad) matmul_atb_batched(b->grad, a->data, out->grad, d.batches, d.k, d.m, d.n, true);
 }
 
 static const OpInfo MATMUL = {.name = "matmul", .backward = matmul_node_backward};
@@ -57,10 +54,7 @@ static const OpInfo MATMUL = {.name = "matmul", .backward = matmul_node_backward
 Tensor *matmul(Tensor *a, Tensor *b) {
     Dims d = matmul_dims(&MATMUL, a, b, false);
     Tensor *out = op_output(&MATMUL, output_shape(a, d.n));
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++)
-        matmul_ab(out->data + i * d.m * d.n, a->data + i * d.m * d.k, b->data + (shared ? 0 : i * d.k * d.n), d.m,
-                  d.k, d.n, false);
+    matmul_ab_batched(out->data, a->data, b->data, d.batches, d.m, d.k, d.n, false);
     record(&MATMUL, out, a, b, NULL);
     return out;
 }
@@ -70,12 +64,8 @@ Tensor *matmul(Tensor *a, Tensor *b) {
 static void matmul_transposed_node_backward(Node *node) {
     Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
     Dims d = matmul_dims(node->op, a, b, true);
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++) {
-        long ai = i * d.m * d.k, bi = shared ? 0 : i * d.n * d.k, oi = i * d.m * d.n;
-        if (a->grad) matmul_ab(a->grad + ai, out->grad + oi, b->data + bi, d.m, d.n, d.k, true);
-        if (b->grad) matmul_atb(b->grad + bi, out->grad + oi, a->data + ai, d.n, d.m, d.k, true);
-    }
+    if (a->grad) matmul_ab_batched(a->grad, out->grad, b->data, d.batches, d.m, d.n, d.k, true);
+    if (b->grad) matmul_atb_batched(b->grad, out->grad, a->data, d.batches, d.n, d.m, d.k, true);
 }
 
 static const OpInfo MATMUL_TRANSPOSED = {.name = "matmul_transposed", .backward = matmul_transposed_node_backward};
@@ -83,10 +73,7 @@ static const OpInfo MATMUL_TRANSPOSED = {.name = "matmul_transposed", .backward 
 Tensor *matmul_transposed(Tensor *a, Tensor *b) {
     Dims d = matmul_dims(&MATMUL_TRANSPOSED, a, b, true);
     Tensor *out = op_output(&MATMUL_TRANSPOSED, output_shape(a, d.n));
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++)
-        matmul_abt(out->data + i * d.m * d.n, a->data + i * d.m * d.k, b->data + (shared ? 0 : i * d.n * d.k),
-                   d.m, d.k, d.n, false);
+    matmul_abt_batched(out->data, a->data, b->data, d.batches, d.m, d.k, d.n, false);
     record(&MATMUL_TRANSPOSED, out, a, b, NULL);
     return out;
 }

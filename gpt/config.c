@@ -5,12 +5,16 @@
 // The classroom presets use ReLU, FFN(X) = max(0, XW1 + b1)W2 + b2, and no dropout; gpt1 is the
 // paper's model. vocab_size is the tokenizer's in practice; 256 is the byte
 // tokenizer's, 40478 the size of GPT-1's BPE vocabulary.
+// All train with plain SGD, the classroom presets at η = 0.3. gpt1 trains at η = 0.1 with
+// its gradients clipped to a global norm of 1: without the clipping its loss climbs from
+// 5.7 to tens or hundreds within a few steps (at η = 0.1 and 0.3 alike); clipped, it falls,
+// more steadily at 0.1 than at 0.3.
 const Preset PRESETS[] = {
-    {"nano", "3 layers, d 48: trains in a minute", {3, 48, 3, 192, 64, 256, ACTIVATION_RELU, 0.0f}},
-    {"tiny", "4 layers, d 128: a couple of minutes", {4, 128, 4, 512, 64, 256, ACTIVATION_RELU, 0.0f}},
-    {"small", "6 layers, d 384, context 256", {6, 384, 6, 1536, 256, 256, ACTIVATION_RELU, 0.0f}},
+    {"nano", "3 layers, d 48: trains in a minute", {3, 48, 3, 192, 64, 256, ACTIVATION_RELU, 0.0f}, 0.3f, 0.0f},
+    {"tiny", "4 layers, d 128: a couple of minutes", {4, 128, 4, 512, 64, 256, ACTIVATION_RELU, 0.0f}, 0.3f, 0.0f},
+    {"small", "6 layers, d 384, context 256", {6, 384, 6, 1536, 256, 256, ACTIVATION_RELU, 0.0f}, 0.3f, 0.0f},
     {"gpt1", "the paper: 12 layers, d 768, 12 heads, context 512",
-     {12, 768, 12, 3072, 512, 40478, ACTIVATION_GELU, 0.1f}},
+     {12, 768, 12, 3072, 512, 40478, ACTIVATION_GELU, 0.1f}, 0.1f, 1.0f},
 };
 const int N_PRESETS = (int)(sizeof PRESETS / sizeof PRESETS[0]);
 

@@ -19,10 +19,13 @@ typedef struct GptConfig {
     float dropout;    // on embeddings, attention weights and residual branches
 } GptConfig;
 
+// A model size and the plain-SGD recipe `gpt pretrain` trains it with by default.
 typedef struct Preset {
     const char *name;
     const char *description;
     GptConfig config;
+    float lr;          // η
+    float clip_norm;   // > 0: the gradients' global norm is clipped to this
 } Preset;
 
 extern const Preset PRESETS[];

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tensor/kernels.h"
+
 // Eq: θ ← θ − η·∇θ L
-void sgd_step(ParameterTable *params, float lr) {
-    for (long i = 0; i < params->total; i++) params->data[i] -= lr * params->grad[i];
-}
+// θ[i] -= η·grad[i] over the one parameter buffer (a kernel of tensor/, so that the
+// threads share it out).
+void sgd_step(ParameterTable *params, float lr) { subtract_scaled(params->data, params->grad, lr, params->total); }
 
 void sgd_update(ParameterTable *params, const SgdOptions *o, float lr) {
     if (o->clip_norm > 0.0f) clip_gradients(params, o->clip_norm);
@@ -36,8 +38,7 @@ float learning_rate_at(const SgdOptions *o, long step, long total_steps) {
 }
 
 double gradient_norm(const ParameterTable *params) {
-    double total = 0.0;
-    for (long i = 0; i < params->total; i++) total += (double)params->grad[i] * params->grad[i];
+    double total = sum_of_squares(params->grad, params->total);  // Σ grad[i]², shared out by blocks
     return sqrt(total);
 }
 
@@ -46,7 +47,7 @@ void clip_gradients(ParameterTable *params, float max_norm) {
     double norm = gradient_norm(params);
     if (norm <= max_norm || norm == 0.0) return;
     float factor = (float)(max_norm / norm);
-    for (long i = 0; i < params->total; i++) params->grad[i] *= factor;
+    scale_forward(params->grad, params->grad, factor, params->total);  // grad[i] *= factor
 }
 
 static const char *const DECAY_NAMES[] = {"constant", "cosine", "linear"};

@@ -32,6 +32,8 @@ void relu_backward(float *dx, const float *dout, const float *x, long n);
 // GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); x, out [n]
 void gelu_forward(float *out, const float *x, long n);
 void gelu_backward(float *dx, const float *dout, const float *x, long n);
+// x[i] -= s·dx[i] (the SGD update)
+void subtract_scaled(float *x, const float *dx, float s, long n);
 
 // softmax.c: over the last dimension; x, out [rows, cols] -----------------------
 void softmax_forward(float *out, const float *x, long rows, int cols);
@@ -74,6 +76,9 @@ void concat_backward(float *da, float *db, const float *dout, long rows, int a_c
 // reduce.c ------------------------------------------------------------------
 // x [n]; the sum and its gradient dout are scalars
 float sum_forward(const float *x, long n);  // summed in double
+// Σ x[i]² in double, in blocks of 8192 values added in order (the same with any
+// number of threads): the squared norm of the gradients, for clipping.
+double sum_of_squares(const float *x, long n);
 void sum_backward(float *dx, float dout, long n);
 int argmax(const float *x, int n);  // the index of the largest value (the first, on a tie)
 

@@ -48,5 +48,6 @@ Suite *gpt1_tokenizer_suite(void);
 Suite *formats_suite(void);
 Suite *import_suite(void);
 Suite *zeroshot_suite(void);
+Suite *parallel_suite(void);
 
 #endif

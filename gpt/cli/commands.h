@@ -27,6 +27,17 @@ int decode_command(int argc, char **argv);
 int import_command(int argc, char **argv);
 int export_command(int argc, char **argv);
 int zeroshot_command(int argc, char **argv);
+
+// --threads and --reference-kernels: the options of every command that computes.
+typedef struct KernelArgs {
+    int threads;             // 0: not given
+    bool reference_kernels;
+} KernelArgs;
+extern const char THREADS_HELP[], REFERENCE_KERNELS_HELP[];
+// Sets the kernels' thread count (--threads, else GPT_THREADS, else the machine's online
+// cores) and the reference-kernel switch; a bad --threads or GPT_THREADS exits 2.
+void apply_kernel_args_or_exit(const Command *command, const KernelArgs *args);
+
 // gpt eval --task: the flags that concern a fine-tuned checkpoint.
 typedef struct TaskEvalArgs {
     const char *task, *ckpt, *data, *format, *predictions;

@@ -7,6 +7,8 @@
 
 #include "gpt/cli/commands.h"
 #include "gpt/io/text_file.h"
+#include "tensor/matmul.h"
+#include "tensor/parallel.h"
 
 char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
     if (path == NULL) {
@@ -121,4 +123,23 @@ void warmup_or_exit(const Command *command, const char *text, SgdOptions *sgd) {
     }
     usage_error(command, "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%%), got '%s'",
                 text);
+}
+
+const char THREADS_HELP[] = "threads for the kernels; the same results with any number, 1 is the plain\n"
+                            "      one-thread code for a debugger (default: GPT_THREADS, else the online cores)";
+const char REFERENCE_KERNELS_HELP[] = "compute the matrix products with the plain triple loop (slow; for reading\n"
+                                      "      and debugging: tensor/matmul_reference.c)";
+
+void apply_kernel_args_or_exit(const Command *command, const KernelArgs *args) {
+    int threads = args->threads;
+    if (option_given(command, "threads")) {
+        if (threads < 1 || threads > PARALLEL_MAX_THREADS)
+            usage_error(command, "--threads must be from 1 to %d, got %d", PARALLEL_MAX_THREADS, threads);
+    } else {
+        char error[160];
+        threads = parallel_default_threads(error, sizeof error);
+        if (threads == 0) usage_error(command, "%s", error);
+    }
+    parallel_set_threads(threads);
+    set_reference_kernels(args->reference_kernels);
 }

@@ -109,6 +109,7 @@ static int run_finetune(const Command *command, const FinetuneArgs *a, const Sgd
 int finetune_command(int argc, char **argv) {
     FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .warmup = "0", .decay = "constant", .epochs = 3,
                       .batch = 8, .seed = 1, .lr = 0.05f, .lambda = 0.5f, .clf_dropout = -1.0f};
+    KernelArgs kernels = {0};
     Option options[] = {
         {"task", OPTION_STRING, &a.task, "classify, entail, similar or choice (required)", 0},
         {"ckpt", OPTION_STRING, &a.ckpt, "the pre-trained checkpoint (required)", 0},
@@ -140,6 +141,8 @@ int finetune_command(int argc, char **argv) {
         {"log", OPTION_STRING, &a.log, "CSV log: step, epoch, l2, l1, l3, dev_metric", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"finetune", "Fine-tunes a pre-trained model on a task: SGD on L3 = L2 + λ·L1.",
@@ -147,6 +150,7 @@ int finetune_command(int argc, char **argv) {
                        "                    [--epochs E] [--batch B] [--seed S] --out CKPT",
                        options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (a.ckpt == NULL || a.train == NULL) usage_error(&command, "--ckpt and --train are required");
     if (a.epochs < 1 || a.batch < 1) usage_error(&command, "--epochs and --batch must be at least 1");
     if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)

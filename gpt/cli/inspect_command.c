@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "gpt/cli/commands.h"
+#include "tensor/parallel.h"
 
 int inspect_command(int argc, char **argv) {
     const char *ckpt = NULL;
@@ -23,7 +24,11 @@ int inspect_command(int argc, char **argv) {
     if (task != NULL) task_head_print(stdout, &model->config, &task->head);
     printf("tokenizer: %s, %d text tokens, %d task tokens\n", tokenizer_kind_name(tokenizer.kind),
            tokenizer.n_text_tokens, tokenizer.n_task_tokens);
-    printf("step: %ld\n\n", state.step);
+    printf("step: %ld\n", state.step);
+    char error[160];
+    int threads = parallel_default_threads(error, sizeof error);
+    if (threads > 0) printf("threads: %d (the default here: GPT_THREADS, else the online cores)\n\n", threads);
+    else printf("threads: %s\n\n", error);
     parameters_print(stdout, &model->params);
     if (task != NULL)
         task_model_free(task);

@@ -112,9 +112,12 @@ static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *lin
 
 int predict_command(int argc, char **argv) {
     const char *task = NULL, *ckpt = NULL;
+    KernelArgs kernels = {0};
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "a fine-tuned checkpoint (required)", 0},
         {"task", OPTION_STRING, &task, "the checkpoint's task, as a check (default: whatever it is)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"predict",
@@ -122,6 +125,7 @@ int predict_command(int argc, char **argv) {
                        "predicted label and every label's probability (the score, for graded similarity).",
                        "predict --ckpt CKPT [--task T] < examples.txt", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     Tokenizer tokenizer;
     TaskModel *model = load_task_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
     if (task != NULL && task_or_exit(&command, task) != model->head.task)

@@ -9,6 +9,7 @@
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
+#include "tensor/parallel.h"
 
 typedef struct PretrainArgs {
     const char *data, *preset, *tokenizer, *act, *decay, *warmup, *out, *log, *resume;
@@ -42,6 +43,14 @@ static GptConfig config_from_args(const Command *command, const PretrainArgs *a)
         c.activation = strcmp(a->act, "gelu") == 0 ? ACTIVATION_GELU : ACTIVATION_RELU;
     }
     return c;
+}
+
+// --lr and --clip, or the preset's recipe for those not given.
+static void recipe_from_preset(const Command *command, PretrainArgs *a) {
+    const Preset *preset = preset_find(a->preset);
+    if (preset == NULL) usage_error(command, "no preset named '%s' (nano, tiny, small, gpt1)", a->preset);
+    if (!option_given(command, "lr")) a->lr = preset->lr;
+    if (!option_given(command, "clip")) a->clip = preset->clip_norm;
 }
 
 static void check_args(const Command *command, const PretrainArgs *a, SgdOptions *sgd) {
@@ -111,8 +120,9 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
     fprintf(stderr, "data: %s, %ld tokens (%s): %ld train, %ld validation\n", a->data ? a->data : "embedded corpus",
             all.n, tokenizer_kind_name(tokenizer.kind), train.n, val.n);
     char sgd_text[160];
-    fprintf(stderr, "training: %ld steps of %d x %d tokens, %s%s\n", a->steps, a->batch, seq,
-            sgd_describe(sgd, sgd_text, sizeof sgd_text), state.step > 0 ? " (resumed)" : "");
+    fprintf(stderr, "training: %ld steps of %d x %d tokens, %s, %d thread%s%s\n", a->steps, a->batch, seq,
+            sgd_describe(sgd, sgd_text, sizeof sgd_text), parallel_threads(), parallel_threads() == 1 ? "" : "s",
+            state.step > 0 ? " (resumed)" : "");
     PretrainOptions options = {.steps = a->steps, .batch = a->batch, .seq = seq, .sgd = *sgd,
                                .eval_every = a->eval_every, .eval_windows = a->eval_windows,
                                .save_every = a->save_every, .out = a->out, .log = a->log, .quiet = a->quiet};
@@ -135,7 +145,8 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
 int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .warmup = "0", .out = "gpt.ckpt",
                       .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
-                      .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f};
+                      .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f};
+    KernelArgs kernels = {0};
     Option options[] = {
         {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
         {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
@@ -150,8 +161,9 @@ int pretrain_command(int argc, char **argv) {
         {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
         {"batch", OPTION_INT, &a.batch, "windows per step", 0},
         {"seq", OPTION_INT, &a.seq, "tokens per window (0: n_ctx)", 0},
-        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD", 0},
-        {"clip", OPTION_FLOAT, &a.clip, "clip the gradient's global norm to this (0: off)", 0},
+        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD (default: the preset's, 0.1 for gpt1, else 0.3)", 0},
+        {"clip", OPTION_FLOAT, &a.clip,
+         "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
         {"warmup", OPTION_STRING, &a.warmup, "linear learning-rate warm-up: N steps, or P% of all the steps (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
@@ -165,12 +177,16 @@ int pretrain_command(int argc, char **argv) {
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"pretrain", "Pre-trains a GPT on a text file with plain SGD: θ ← θ − η∇θ L1.",
                        "pretrain [--data FILE] [--preset NAME] [--steps N] [--lr LR] [--out CKPT] ...", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     SgdOptions sgd;
+    recipe_from_preset(&command, &a);
     check_args(&command, &a, &sgd);
     set_check_finite(a.check_finite);
     return run_pretrain(&command, &a, &sgd);

@@ -12,6 +12,7 @@ int sample_command(int argc, char **argv) {
     int tokens = 300, top_k = 0;
     float temperature = 1.0f;
     long seed = 1;
+    KernelArgs kernels = {0};
     bool no_cache = false;
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to sample from (required)", 0},
@@ -23,12 +24,15 @@ int sample_command(int argc, char **argv) {
         {"no-cache", OPTION_FLAG, &no_cache,
          "recompute the whole window for every token instead of keeping each block's keys and values (same "
          "tokens, slower: for comparison and for stepping through gpt_logits in gdb)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"sample", "Generates text: the next token is drawn from softmax(logits / temperature).",
                        "sample --ckpt CKPT [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed S] [--no-cache]",
                        options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (tokens < 0 || temperature < 0.0f || top_k < 0)
         usage_error(&command, "--tokens, --temperature and --top-k must not be negative");
     Tokenizer tokenizer;

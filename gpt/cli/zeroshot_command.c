@@ -145,6 +145,7 @@ static int run(const Command *command, const ZeroshotArgs *a) {
 
 int zeroshot_command(int argc, char **argv) {
     ZeroshotArgs a = {.format = "auto"};
+    KernelArgs kernels = {0};
     Option options[] = {
         {"ckpt", OPTION_STRING, &a.ckpt, "a pre-trained language model (required)", 0},
         {"task", OPTION_STRING, &a.task, "sentiment, choice or acceptability (required)", 0},
@@ -153,6 +154,8 @@ int zeroshot_command(int argc, char **argv) {
         {"threshold", OPTION_FLOAT, &a.threshold, "acceptability: the score above which a sentence is acceptable "
                                                   "(default: the best on the data)", 0},
         {"max-examples", OPTION_INT, &a.max_examples, "score only the first N examples (0: all)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"zeroshot",
@@ -164,6 +167,7 @@ int zeroshot_command(int argc, char **argv) {
                        "zeroshot --ckpt CKPT --task sentiment|choice|acceptability --data FILE [--max-examples N]",
                        options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (a.ckpt == NULL || a.task == NULL || a.data == NULL) usage_error(&command, "--ckpt, --task and --data are required");
     if (a.max_examples < 0) usage_error(&command, "--max-examples must not be negative (0: all)");
     return run(&command, &a);

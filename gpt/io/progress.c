@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gpt/io/clock.h"
+#include "tensor/parallel.h"
 
 Progress progress_start(long first_step, long total_steps) {
     return (Progress){.start = seconds_now(), .first_step = first_step, .total_steps = total_steps,
@@ -26,7 +27,9 @@ void progress_print(Progress *p, long step, const char *text, bool keep_line) {
     double eta = progress_seconds_per_step(p, step) * (double)(p->total_steps - step);
     long elapsed_s = (long)(now - p->start), eta_s = (long)fmin(eta, 1e12);  // --steps may be huge
     // a line rewritten in place ends with spaces, to cover a longer line before it
-    fprintf(stderr, "%s%s | %ld:%02ld elapsed, ETA %ld:%02ld%s", p->tty ? "\r" : "", text, elapsed_s / 60,
-            elapsed_s % 60, eta_s / 60, eta_s % 60, p->tty && !keep_line ? "  " : "\n");
+    int threads = parallel_threads();
+    fprintf(stderr, "%s%s | %d thread%s | %ld:%02ld elapsed, ETA %ld:%02ld%s", p->tty ? "\r" : "", text, threads,
+            threads == 1 ? "" : "s", elapsed_s / 60, elapsed_s % 60, eta_s / 60, eta_s % 60,
+            p->tty && !keep_line ? "  " : "\n");
     fflush(stderr);
 }
