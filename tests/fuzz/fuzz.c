@@ -79,7 +79,7 @@ static void remove_tree(const char *path) {
     rmdir(path);
 }
 
-static void make_case(Case *c, const Settings *s, const Seeds *seeds, int index) {
+static void make_fuzz_case(Case *c, const Settings *s, const Seeds *seeds, int index) {
     case_init(c, index, s->seed, s->dir, s->gpt);
     if (mkdir(c->dir, 0700) != 0) {
         perror(c->dir);
@@ -216,7 +216,7 @@ static void run_cases(Run *run, const Settings *s, const Seeds *seeds) {
         bool out_of_time = s->budget > 0 && fuzz_now() - run->start > s->budget;
         for (int i = 0; i < s->jobs && run->next < run->last && !out_of_time; i++) {
             if (slots[i].busy) continue;
-            make_case(&slots[i].c, s, seeds, run->next++);
+            make_fuzz_case(&slots[i].c, s, seeds, run->next++);
             slots[i].run = start_case(&slots[i].c);
             slots[i].busy = true;
         }
