@@ -68,6 +68,21 @@ static void recipe_from_preset(const Command *command, PretrainArgs *a) {
     if (!option_given(command, "clip")) a->clip = preset->clip_norm;
 }
 
+// A resumed run has no --preset (the model comes from the checkpoint): the recipe for
+// --lr and --clip not given is that of the preset of the checkpoint's sizes, so that a
+// gpt1 run resumes with gpt1's lr and clipping. Sizes of no preset keep the default's.
+static void recipe_of_resumed_model(const Command *command, const GptConfig *c, SgdOptions *sgd) {
+    for (int i = 0; i < N_PRESETS; i++) {
+        const GptConfig *p = &PRESETS[i].config;
+        if (p->n_layers != c->n_layers || p->d_model != c->d_model || p->n_heads != c->n_heads ||
+            p->d_ff != c->d_ff || p->n_ctx != c->n_ctx)
+            continue;
+        if (!option_given(command, "lr")) sgd->lr = PRESETS[i].lr;
+        if (!option_given(command, "clip")) sgd->clip_norm = PRESETS[i].clip_norm;
+        return;
+    }
+}
+
 static void check_args(const Command *command, const PretrainArgs *a, SgdOptions *sgd) {
     refuse_model_flags_on_resume(command, a);
     if (a->batch < 1) usage_error(command, "--batch must be at least 1, got %d", a->batch);
@@ -159,7 +174,7 @@ static void report_checkpoint(const PretrainArgs *a, const PretrainReport *repor
         fprintf(stderr, "checkpoint: %s (step %ld)\n", a->out, report->steps_done);
 }
 
-static int run_pretrain(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
+static int run_pretrain(const Command *command, const PretrainArgs *a, SgdOptions *sgd) {
     if (a->out != NULL) check_output_or_exit(command, a->out);
     if (a->log != NULL) check_log_or_exit(command, a->log);
     size_t len;
@@ -167,6 +182,7 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
     Tokenizer tokenizer;
     TrainingState state;
     Gpt *model = make_model(command, a, text, len, &tokenizer, &state);
+    if (a->resume != NULL) recipe_of_resumed_model(command, &model->config, sgd);
     int seq = a->seq > 0 ? a->seq : model->config.n_ctx;
     TokenSequence all = encode_or_exit(command, &tokenizer, text, len, a->data ? a->data : "the embedded corpus");
     TokenSequence train, val;
@@ -237,7 +253,8 @@ int pretrain_command(int argc, char **argv) {
         {"out", OPTION_STRING, &a.out, "checkpoint file", 0},
         {"log", OPTION_STRING, &a.log, "CSV log: step, train_loss, val_loss, lr, tokens_per_s", 0},
         {"resume", OPTION_STRING, &a.resume, "continue the run saved in this checkpoint up to --steps in all: its model "
-                                             "and tokenizer (the flags that set them are refused) on --data's text", 0},
+                                             "and tokenizer (the flags that set them are refused) on --data's text, with the recipe "
+                                             "(--lr, --clip) of the preset of its sizes", 0},
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
         {"attention-every", OPTION_LONG, &a.attention.every, "steps between pictures of every head (0: none)", 0},
         {"attention-text", OPTION_STRING, &a.attention.text, "the text the model reads in those pictures", 0},
