@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Synthetic one- and two-segment tasks over a vocabulary of single-letter words.
+
+Writes into OUT_DIR: pretrain.txt (random sentences over the vocabulary) and, for each
+task, train.tsv and dev.tsv in the simple TSV format of docs/task_formats.md:
+  classify  "does the word a occur in the text"           text<TAB>yes|no
+  entail    "does the hypothesis word occur in the premise" premise<TAB>hypothesis<TAB>yes|no
+  similar   "do both sentences start with the same word"    a<TAB>b<TAB>yes|no
+  choice    "which option starts with the context's last word"  context<TAB>o1<TAB>o2<TAB>o3<TAB>k
+Every word is one letter, so the `chars` tokenizer makes one token per word.
+Usage: twoseg_data.py OUT_DIR [--vocab 16] [--train 1500] [--dev 500] [--seed 1]
+"""
+import argparse
+import os
+import random
+
+
+def sentence(rng, words, lo, hi, avoid=""):
+    pool = [w for w in words if w not in avoid]
+    return "".join(rng.choice(pool) for _ in range(rng.randint(lo, hi)))
+
+
+def classify(rng, words):
+    yes = rng.random() < 0.5
+    text = sentence(rng, words, 6, 10, avoid=words[0])
+    if yes:
+        i = rng.randrange(len(text) + 1)
+        text = text[:i] + words[0] + text[i:]
+    return [text, "yes" if yes else "no"]
+
+
+def entail(rng, words):
+    premise = sentence(rng, words, 6, 10)
+    yes = rng.random() < 0.5
+    absent = [w for w in words if w not in premise]
+    hypothesis = rng.choice(premise) if yes or not absent else rng.choice(absent)
+    return [premise, hypothesis, "yes" if hypothesis in premise else "no"]
+
+
+def similar(rng, words):
+    a, b = sentence(rng, words, 4, 8), sentence(rng, words, 4, 8)
+    if rng.random() < 0.5:
+        b = a[0] + b[1:]
+    elif a[0] == b[0]:
+        b = rng.choice([w for w in words if w != a[0]]) + b[1:]
+    return [a, b, "yes" if a[0] == b[0] else "no"]
+
+
+def choice(rng, words, n_options=3):
+    context = sentence(rng, words, 5, 8)
+    last = context[-1]
+    starts = [last] + rng.sample([w for w in words if w != last], n_options - 1)
+    options = [s + sentence(rng, words, 2, 4) for s in starts]
+    right = rng.randrange(n_options)
+    options[0], options[right] = options[right], options[0]
+    return [context] + options + [str(right + 1)]
+
+
+def joined(make):
+    """The same example as one text, its segments joined by '|': a classification control."""
+    def make_joined(rng, words):
+        row = make(rng, words)
+        return ["|".join(row[:-1]), row[-1]]
+    return make_joined
+
+
+def hypothesis_is_a(rng, words):
+    """Two segments, a rule about one of them: is the hypothesis the word a?"""
+    premise, hypothesis = sentence(rng, words, 6, 10), rng.choice(words[1:])
+    if rng.random() < 0.5:
+        hypothesis = words[0]
+    return [premise, hypothesis, "yes" if hypothesis == words[0] else "no"]
+
+
+TASKS = {"classify": classify, "entail": entail, "similar": similar, "choice": choice,
+         "entail_joined": joined(entail), "similar_joined": joined(similar),
+         "entail_hyp_is_a": hypothesis_is_a}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("out")
+    p.add_argument("--vocab", type=int, default=16)
+    p.add_argument("--train", type=int, default=1500)
+    p.add_argument("--dev", type=int, default=500)
+    p.add_argument("--pretrain-lines", type=int, default=20000)
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+    rng = random.Random(a.seed)
+    words = "abcdefghijklmnopqrstuvwxyz"[: a.vocab]
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "pretrain.txt"), "w") as f:
+        for _ in range(a.pretrain_lines):
+            f.write(sentence(rng, words, 4, 12))
+            if rng.random() < 0.5:  # the joined controls put two sentences on a line
+                f.write("|" + sentence(rng, words, 4, 12))
+            f.write("\n")
+    for name, make in TASKS.items():
+        for split, n in (("train", a.train), ("dev", a.dev)):
+            with open(os.path.join(a.out, f"{name}.{split}.tsv"), "w") as f:
+                for _ in range(n):
+                    f.write("\t".join(make(rng, words)) + "\n")
+
+
+if __name__ == "__main__":
+    main()
