@@ -27,17 +27,22 @@ static void copy_pretrained_weights(Gpt *model, const Gpt *pretrained) {
     }
 }
 
-Gpt *task_model_from_pretrained(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
-                                TaskHeadConfig head, bool random_init, uint64_t seed) {
+Gpt *task_model_from_pretrained_as(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
+                                   TaskHeadConfig head, bool random_init, uint64_t seed, WeightScale scale) {
     tokenizer_copy(task_tokenizer, tokenizer);
     task_tokenizer->n_task_tokens = N_TASK_TOKENS;
     GptConfig config = pretrained->config;
     config.vocab_size = tokenizer_vocab_size(task_tokenizer);
     config.head = head;
     Gpt *model = gpt_create(&config);
-    gpt_init_weights(model, seed);
+    gpt_init_weights_as(model, seed, scale);
     if (!random_init) copy_pretrained_weights(model, pretrained);
     return model;
+}
+
+Gpt *task_model_from_pretrained(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
+                                TaskHeadConfig head, bool random_init, uint64_t seed) {
+    return task_model_from_pretrained_as(pretrained, tokenizer, task_tokenizer, head, random_init, seed, WEIGHTS_GPT1);
 }
 
 int output_width(const GptConfig *config, const EncodedExample *example) {

@@ -17,6 +17,10 @@
 // weights are not copied: the paper's "without pre-training" ablation.
 Gpt *task_model_from_pretrained(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
                                 TaskHeadConfig head, bool random_init, uint64_t seed);
+// The same, with the new weights (and, with random_init, all of them) drawn by `scale`
+// (gpt/model.h); task_model_from_pretrained draws them as WEIGHTS_GPT1.
+Gpt *task_model_from_pretrained_as(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
+                                   TaskHeadConfig head, bool random_init, uint64_t seed, WeightScale scale);
 
 // The model's outputs for n examples: probabilities [n, classes or options], or the
 // predicted score [n, 1] for regression. Dropout off, no gradients.

@@ -10,7 +10,7 @@
 #include "gpt/tasks/task_encode.h"
 
 typedef struct FinetuneArgs {
-    const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine;
+    const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine, *init;
     int epochs, batch, dev_split, max_train;
     long seed;
     float lr, lambda, clip;
@@ -62,8 +62,10 @@ static int run(const Command *command, const FinetuneArgs *a) {
     task_config.head = head;
     char why[200];
     if (!config_validate(&task_config, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
-    Gpt *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
-                                            (uint64_t)a->seed);
+    WeightScale scale;
+    if (!weight_scale_from_name(a->init, &scale)) usage_error(command, "--init must be gpt1 or fan-in, got '%s'", a->init);
+    Gpt *model = task_model_from_pretrained_as(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
+                                               (uint64_t)a->seed, scale);
     gpt_set_label_names(model, train_data.label_names, train_data.n_labels);
     gpt_free(pretrained);
     tokenizer_free(&pretrained_tokenizer);
@@ -92,7 +94,7 @@ static int run(const Command *command, const FinetuneArgs *a) {
 }
 
 int finetune_command(int argc, char **argv) {
-    FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .epochs = 3, .batch = 8, .seed = 1,
+    FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .init = "gpt1", .epochs = 3, .batch = 8, .seed = 1,
                       .lr = 0.05f, .lambda = 0.5f};
     Option options[] = {
         {"task", OPTION_STRING, &a.task, "classify, entail, similar or choice (required)", 0},
@@ -111,6 +113,7 @@ int finetune_command(int argc, char **argv) {
         {"max-train", OPTION_INT, &a.max_train, "use only the first N training examples (0: all)", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the new weights, example order, dropout and --dev-split", 0},
         {"no-pretrain", OPTION_FLAG, &a.no_pretrain, "start from random weights (the paper's ablation)", 0},
+        {"init", OPTION_STRING, &a.init, "how new weights are drawn (all with --no-pretrain): gpt1 or fan-in, as pretrain", 0},
         {"skip-bad", OPTION_FLAG, &a.skip_bad, "skip malformed rows (and count them) instead of stopping", 0},
         {"out", OPTION_STRING, &a.out, "checkpoint of the best dev epoch", 0},
         {"log", OPTION_STRING, &a.log, "CSV log: step, epoch, l2, l1, l3, dev_metric", 0},

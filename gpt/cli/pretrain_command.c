@@ -12,7 +12,7 @@
 #include "gpt/sample.h"
 
 typedef struct PretrainArgs {
-    const char *data, *preset, *tokenizer, *act, *decay, *out, *log, *resume;
+    const char *data, *preset, *tokenizer, *act, *decay, *out, *log, *resume, *init;
     int layers, d_model, heads, d_ff, ctx, batch, seq, warmup, sample_tokens;
     long steps, seed, eval_every, eval_windows, save_every;
     float lr, dropout, clip, val_fraction;
@@ -51,6 +51,8 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
     if (a->seq < 0) usage_error(command, "--seq must not be negative (0: n_ctx), got %d", a->seq);
     if (a->dropout != -1.0f && !(a->dropout >= 0.0f && a->dropout < 1.0f))
         usage_error(command, "--dropout must be in [0, 1), or -1 for the preset's, got %g", a->dropout);
+    WeightScale scale;
+    if (!weight_scale_from_name(a->init, &scale)) usage_error(command, "--init must be gpt1 or fan-in, got '%s'", a->init);
     if (a->sample_tokens < 0)
         usage_error(command, "--sample-tokens must not be negative (0: no sample), got %d", a->sample_tokens);
     if (!(a->lr > 0.0f) || !isfinite(a->lr)) usage_error(command, "--lr must be a positive number, got %g", a->lr);
@@ -83,8 +85,10 @@ static Gpt *make_model(const Command *command, const PretrainArgs *a, const char
     config.vocab_size = tokenizer_vocab_size(tokenizer);
     char error[256];
     if (!config_validate(&config, error, sizeof error)) usage_error(command, "%s", error);
+    WeightScale scale = WEIGHTS_GPT1;
+    weight_scale_from_name(a->init, &scale);  // checked by check_args
     Gpt *model = gpt_create(&config);
-    gpt_init_weights(model, (uint64_t)a->seed);
+    gpt_init_weights_as(model, (uint64_t)a->seed, scale);
     state->step = 0;
     rng_seed(&state->data_rng, (uint64_t)a->seed ^ 0xDA7Aull);
     return model;
@@ -144,7 +148,7 @@ static int run(const Command *command, const PretrainArgs *a, const SgdOptions *
 }
 
 int pretrain_command(int argc, char **argv) {
-    PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt",
+    PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt", .init = "gpt1",
                       .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
                       .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f};
     Option options[] = {
@@ -165,6 +169,7 @@ int pretrain_command(int argc, char **argv) {
         {"clip", OPTION_FLOAT, &a.clip, "clip the gradient's global norm to this (0: off)", 0},
         {"warmup", OPTION_INT, &a.warmup, "steps of linear learning-rate warm-up (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
+        {"init", OPTION_STRING, &a.init, "initial weights: gpt1 (N(0, 0.02²), the paper) or fan-in (N(0, 1/fan_in))", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
         {"val-fraction", OPTION_FLOAT, &a.val_fraction, "the last part of the text kept for validation", 0},
         {"eval-every", OPTION_LONG, &a.eval_every, "steps between validation losses (0: at the end)", 0},

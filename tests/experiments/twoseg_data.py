@@ -8,16 +8,21 @@ task, train.tsv and dev.tsv in the simple TSV format of docs/task_formats.md:
   similar   "do both sentences start with the same word"    a<TAB>b<TAB>yes|no
   choice    "which option starts with the context's last word"  context<TAB>o1<TAB>o2<TAB>o3<TAB>k
 Every word is one letter, so the `chars` tokenizer makes one token per word.
-Usage: twoseg_data.py OUT_DIR [--vocab 16] [--train 1500] [--dev 500] [--seed 1]
+Usage: twoseg_data.py OUT_DIR [--vocab 16] [--train 1500] [--dev 500] [--seed 1] [--fixed N]
 """
 import argparse
 import os
 import random
 
 
+SCALE = 1.0  # --scale: sentence lengths multiplied by this (shorter tasks for small contexts)
+FIXED_LENGTH = None  # --fixed N: every sentence has N words, so every segment starts at a fixed position
+
+
 def sentence(rng, words, lo, hi, avoid=""):
     pool = [w for w in words if w not in avoid]
-    return "".join(rng.choice(pool) for _ in range(rng.randint(lo, hi)))
+    n = FIXED_LENGTH or max(1, round(rng.randint(lo, hi) * SCALE))
+    return "".join(rng.choice(pool) for _ in range(n))
 
 
 def classify(rng, words):
@@ -25,7 +30,7 @@ def classify(rng, words):
     text = sentence(rng, words, 6, 10, avoid=words[0])
     if yes:
         i = rng.randrange(len(text) + 1)
-        text = text[:i] + words[0] + text[i:]
+        text = text[:i] + words[0] + text[i + (FIXED_LENGTH is not None):]
     return [text, "yes" if yes else "no"]
 
 
@@ -85,15 +90,23 @@ def main():
     p.add_argument("--dev", type=int, default=500)
     p.add_argument("--pretrain-lines", type=int, default=20000)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--repeat", type=float, default=0.0,
+                   help="pre-training text: the chance that a line's second sentence repeats its first")
+    p.add_argument("--scale", type=float, default=1.0, help="sentence lengths times this")
+    p.add_argument("--fixed", type=int, default=None, help="every sentence this many words")
     a = p.parse_args()
+    global FIXED_LENGTH, SCALE
+    FIXED_LENGTH, SCALE = a.fixed, a.scale
     rng = random.Random(a.seed)
     words = "abcdefghijklmnopqrstuvwxyz"[: a.vocab]
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "pretrain.txt"), "w") as f:
         for _ in range(a.pretrain_lines):
-            f.write(sentence(rng, words, 4, 12))
+            first = sentence(rng, words, 4, 12)
+            f.write(first)
             if rng.random() < 0.5:  # the joined controls put two sentences on a line
-                f.write("|" + sentence(rng, words, 4, 12))
+                second = first if rng.random() < a.repeat else sentence(rng, words, 4, 12)
+                f.write("|" + second)
             f.write("\n")
     for name, make in TASKS.items():
         for split, n in (("train", a.train), ("dev", a.dev)):

@@ -19,8 +19,8 @@
 
 typedef struct Args {
     const char *task, *ckpt, *train, *dev, *opt, *decay;
-    int epochs, batch, warmup, max_train, seed, scratch_layers, scratch_d, scratch_heads, verbose, no_pretrain;
-    float lr, lambda, new_lr_mult, head_std, momentum, beta2, clip, dropout;
+    int epochs, batch, warmup, max_train, seed, scratch_layers, scratch_d, scratch_heads, verbose, no_pretrain, grad_report, fan_in;
+    float lr, lambda, new_lr_mult, head_std, init_std, emb_std, momentum, beta2, clip, dropout;
     int combine_add;
 } Args;
 
@@ -76,6 +76,26 @@ static void set_scale(Gpt *model, Optimiser *o, float new_mult, int n_text_token
     for (long i = (long)n_text_tokens * d; i < wte->size; i++) o->scale[wte->data - p->data + i] = new_mult;
 }
 
+// The root-mean-square gradient of every parameter, averaged over the first steps, next
+// to the parameter's own RMS: how far one SGD step moves it, relatively.
+static void report_gradients(const ParameterTable *p, bool print) {
+    static double sums[256];
+    for (int i = 0; i < p->count && i < 256; i++) {
+        const Tensor *t = &p->items[i]->tensor;
+        const float *g = p->grad + p->items[i]->offset;
+        double s = 0;
+        for (long j = 0; j < t->size; j++) s += (double)g[j] * g[j];
+        sums[i] += sqrt(s / t->size);
+    }
+    if (!print) return;
+    for (int i = 0; i < p->count && i < 256; i++) {
+        const Tensor *t = &p->items[i]->tensor;
+        double s = 0;
+        for (long j = 0; j < t->size; j++) s += (double)t->data[j] * t->data[j];
+        printf("  %-28s grad rms %.2e  value rms %.2e\n", t->name, sums[i], sqrt(s / t->size));
+    }
+}
+
 static double dev_accuracy(Gpt *model, const Tokenizer *tok, const EncodedDataset *dev) {
     float *out = malloc(sizeof(float) * (size_t)dev->n * 8);
     task_predict(model, tok, dev->examples, dev->n, 32, out);
@@ -96,6 +116,16 @@ static Gpt *make_model(const Args *a, TaskHeadConfig head, Tokenizer *tok) {
     pre->config.dropout = a->dropout;
     Gpt *model = task_model_from_pretrained(pre, &base, tok, head, a->scratch_layers != 0 || a->no_pretrain,
                                             (uint64_t)a->seed);
+    // N(0, 0.02) weights drawn at another scale instead: the blocks' (init_std) and the
+    // embeddings' (emb_std); the head keeps head_std
+    for (int i = 0; i < model->params.count; i++) {
+        Parameter *p = model->params.items[i];
+        bool embedding = p->tensor.name[0] == 'w', head = p->tensor.name[0] == 'h';
+        float std = embedding ? a->emb_std : head ? 0 : a->init_std;
+        if (a->fan_in && !embedding && !head) std = 1.0f / sqrtf((float)p->tensor.shape.dims[0]);
+        if (p->init == INIT_NORMAL && std > 0)
+            for (long j = 0; j < p->tensor.size; j++) p->tensor.data[j] *= std / 0.02f;
+    }
     Tensor *w = parameter_find(&model->params, "head.weight");
     for (long i = 0; i < w->size; i++) w->data[i] *= a->head_std / 0.02f;
     gpt_free(pre);
@@ -150,6 +180,7 @@ static void run(const Args *a) {
             task_batch_fill(&b, task_tokens(&tok), picked, count);
             TaskOutput out = task_forward(model, &b, a->lambda);
             backward(out.l3);
+            if (a->grad_report && step < a->grad_report) report_gradients(&model->params, step + 1 == a->grad_report);
             loss_sum += out.l2->data[0];
             update(&model->params, &o, a, learning_rate_at(&sched, step++, total_steps));
             tape_reset();
@@ -187,10 +218,14 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "--scratch")) sscanf(v, "%d,%d,%d", &a.scratch_layers, &a.scratch_d, &a.scratch_heads);
         else if (!strcmp(k, "--verbose")) a.verbose = atoi(v);
         else if (!strcmp(k, "--no-pretrain")) a.no_pretrain = atoi(v);
+        else if (!strcmp(k, "--grad-report")) a.grad_report = atoi(v);
+        else if (!strcmp(k, "--fan-in")) a.fan_in = atoi(v);
         else if (!strcmp(k, "--lr")) a.lr = strtof(v, NULL);
         else if (!strcmp(k, "--lambda")) a.lambda = strtof(v, NULL);
         else if (!strcmp(k, "--new-lr-mult")) a.new_lr_mult = strtof(v, NULL);
         else if (!strcmp(k, "--head-std")) a.head_std = strtof(v, NULL);
+        else if (!strcmp(k, "--init-std")) a.init_std = strtof(v, NULL);
+        else if (!strcmp(k, "--emb-std")) a.emb_std = strtof(v, NULL);
         else if (!strcmp(k, "--momentum")) a.momentum = strtof(v, NULL);
         else if (!strcmp(k, "--beta2")) a.beta2 = strtof(v, NULL);
         else if (!strcmp(k, "--clip")) a.clip = strtof(v, NULL);
