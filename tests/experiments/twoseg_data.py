@@ -8,7 +8,10 @@ task, train.tsv and dev.tsv in the simple TSV format of docs/task_formats.md:
   similar   "do both sentences start with the same word"    a<TAB>b<TAB>yes|no
   choice    "which option starts with the context's last word"  context<TAB>o1<TAB>o2<TAB>o3<TAB>k
 Every word is one letter, so the `chars` tokenizer makes one token per word.
+Probes (--probes): entail_pos0/2/4/7 "is the word at this place a", entail_equal "are the
+first words equal" (both with segments of 4 words).
 Usage: twoseg_data.py OUT_DIR [--vocab 16] [--train 1500] [--dev 500] [--seed 1] [--fixed N]
+       [--scale S] [--repeat P] [--probes]
 """
 import argparse
 import os
@@ -77,6 +80,28 @@ def hypothesis_is_a(rng, words):
     return [premise, hypothesis, "yes" if hypothesis == words[0] else "no"]
 
 
+def word_at(position):
+    """Probe: two segments of 4 words; is the word at `position` (0-7 over both) the word a?
+    A rule about one word, but at one place: it needs attention that picks that place."""
+    def make(rng, words):
+        text = [rng.choice(words) for _ in range(8)]
+        text[position] = words[0] if rng.random() < 0.5 else rng.choice(words[1:])
+        return ["".join(text[:4]), "".join(text[4:]), "yes" if text[position] == words[0] else "no"]
+    return make
+
+
+def first_words_equal(rng, words):
+    """Probe: segments of 4 words whose first words come from the first 4 words: are they equal?
+    Equality at fixed places, with no one-word rule better than chance."""
+    a = rng.choice(words[:4]) + "".join(rng.choice(words) for _ in range(3))
+    b = "".join(rng.choice(words) for _ in range(3))
+    first = a[0] if rng.random() < 0.5 else rng.choice([w for w in words[:4] if w != a[0]])
+    return [a, first + b, "yes" if first == a[0] else "no"]
+
+
+PROBES = {"entail_pos%d" % p: word_at(p) for p in (0, 2, 4, 7)}
+PROBES["entail_equal"] = first_words_equal
+
 TASKS = {"classify": classify, "entail": entail, "similar": similar, "choice": choice,
          "entail_joined": joined(entail), "similar_joined": joined(similar),
          "entail_hyp_is_a": hypothesis_is_a}
@@ -94,6 +119,7 @@ def main():
                    help="pre-training text: the chance that a line's second sentence repeats its first")
     p.add_argument("--scale", type=float, default=1.0, help="sentence lengths times this")
     p.add_argument("--fixed", type=int, default=None, help="every sentence this many words")
+    p.add_argument("--probes", action="store_true", help="also the probes entail_pos0/2/4/7 and entail_equal")
     a = p.parse_args()
     global FIXED_LENGTH, SCALE
     FIXED_LENGTH, SCALE = a.fixed, a.scale
@@ -108,7 +134,7 @@ def main():
                 second = first if rng.random() < a.repeat else sentence(rng, words, 4, 12)
                 f.write("|" + second)
             f.write("\n")
-    for name, make in TASKS.items():
+    for name, make in {**TASKS, **(PROBES if a.probes else {})}.items():
         for split, n in (("train", a.train), ("dev", a.dev)):
             with open(os.path.join(a.out, f"{name}.{split}.tsv"), "w") as f:
                 for _ in range(n):

@@ -18,7 +18,7 @@
 #include "gpt/tasks/task_encode.h"
 
 typedef struct Args {
-    const char *task, *ckpt, *train, *dev, *opt, *decay;
+    const char *task, *ckpt, *train, *dev, *opt, *decay, *init;
     int epochs, batch, warmup, max_train, seed, scratch_layers, scratch_d, scratch_heads, verbose, no_pretrain, grad_report, fan_in;
     float lr, lambda, new_lr_mult, head_std, init_std, emb_std, momentum, beta2, clip, dropout;
     int combine_add;
@@ -114,8 +114,10 @@ static Gpt *make_model(const Args *a, TaskHeadConfig head, Tokenizer *tok) {
         pre->config.d_ff = 4 * a->scratch_d;
     }
     pre->config.dropout = a->dropout;
-    Gpt *model = task_model_from_pretrained(pre, &base, tok, head, a->scratch_layers != 0 || a->no_pretrain,
-                                            (uint64_t)a->seed);
+    WeightScale scale;
+    if (!weight_scale_from_name(a->init, &scale)) die("--init: gpt1 or fan-in");
+    Gpt *model = task_model_from_pretrained_as(pre, &base, tok, head, a->scratch_layers != 0 || a->no_pretrain,
+                                               (uint64_t)a->seed, scale);
     // N(0, 0.02) weights drawn at another scale instead: the blocks' (init_std) and the
     // embeddings' (emb_std); the head keeps head_std
     for (int i = 0; i < model->params.count; i++) {
@@ -200,7 +202,7 @@ static void run(const Args *a) {
 }
 
 int main(int argc, char **argv) {
-    Args a = {.opt = "sgd", .decay = "constant", .epochs = 3, .batch = 8, .seed = 1, .lr = 0.05f, .lambda = 0.5f,
+    Args a = {.opt = "sgd", .decay = "constant", .init = "gpt1", .epochs = 3, .batch = 8, .seed = 1, .lr = 0.05f, .lambda = 0.5f,
               .new_lr_mult = 1, .head_std = 0.02f, .momentum = 0.9f, .beta2 = 0.999f};
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
@@ -210,6 +212,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "--dev")) a.dev = v;
         else if (!strcmp(k, "--opt")) a.opt = v;
         else if (!strcmp(k, "--decay")) a.decay = v;
+        else if (!strcmp(k, "--init")) a.init = v;
         else if (!strcmp(k, "--epochs")) a.epochs = atoi(v);
         else if (!strcmp(k, "--batch")) a.batch = atoi(v);
         else if (!strcmp(k, "--warmup")) a.warmup = atoi(v);
