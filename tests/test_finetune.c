@@ -320,7 +320,7 @@ END_TEST
 // chance on all three; with N(0, 1/fan_in) weights plain SGD learns them in a few
 // seconds. docs/finetuning.md, "Rules that compare two segments", has the investigation.
 
-enum { N_COMPARE = 2200, N_COMPARE_TRAIN = 2000, COMPARE_WORDS = 5, COMPARE_MAX = 5 };
+enum { N_COMPARE = 1200, N_COMPARE_TRAIN = 1000, COMPARE_WORDS = 5, COMPARE_MAX = 5 };
 static int compare_ids[N_COMPARE][4][COMPARE_MAX];
 
 // n words drawn from the vocabulary 0..COMPARE_WORDS-1, leaving out `skip` (-1: none).
