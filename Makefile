@@ -9,7 +9,8 @@
 #
 # MODE selects the build for any target: `make MODE=debug check` runs the tests with
 # the sanitizers; MODE=memcheck builds for valgrind (portable x86-64 code: valgrind
-# cannot run the AVX-512 instructions that -march=native may choose).
+# cannot run the AVX-512 instructions that -march=native may choose); MODE=tsan builds
+# with ThreadSanitizer, which watches the kernels' threads (tensor/parallel.c) for races.
 
 MODE ?= release
 BUILD_ROOT ?= build
@@ -19,6 +20,9 @@ ifeq ($(MODE),debug)
 else ifeq ($(MODE),memcheck)
   BUILD := $(BUILD_ROOT)/memcheck
   OPTFLAGS := -O1 -g
+else ifeq ($(MODE),tsan)
+  BUILD := $(BUILD_ROOT)/tsan
+  OPTFLAGS := -O1 -g -fsanitize=thread
 else
   BUILD := $(BUILD_ROOT)
   # -ffp-contract=fast lets the compiler fuse a*b+c into one FMA instruction (ISO C mode
@@ -26,7 +30,8 @@ else
   OPTFLAGS := -O3 -march=native -ffp-contract=fast -g
 endif
 
-CFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -I. $(OPTFLAGS) $(EXTRA_CFLAGS)
+# -pthread: the kernels' thread pool (POSIX threads, part of the C library).
+CFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -pthread -I. $(OPTFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lm
 # Expanded when a recipe runs, after `deps` has had the chance to install Check.
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
@@ -46,7 +51,7 @@ PROGRAMS := $(BUILD)/gpt $(TUTORIALS)
 # The embedded default corpus: the project's own prose, in a fixed order.
 CORPUS_FILES := README.md $(sort $(wildcard docs/*.md)) $(sort $(wildcard tutorials/*.md))
 
-.PHONY: all check test-run floors debug bench clean deps cli-reference
+.PHONY: all check test-run debug bench clean deps cli-reference
 all: $(LIB) $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -58,8 +63,10 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -DGPT_PROGRAM='"$(BUILD)/gpt"' -MMD -MP -c $< -o $@
 
+# Made afresh: `ar r` into an old archive would keep the members of renamed files.
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/gpt: $(CLI_OBJS) $(LIB)
@@ -100,23 +107,60 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: floors $(TEST_BIN) $(PROGRAMS)
+test-run: floors doc-quotes function-names $(TEST_BIN) $(PROGRAMS)
 	$(TEST_BIN)
 
+# Every code block of the docs marked "<!-- quoted from FILE -->" is still in FILE.
+.PHONY: doc-quotes
+doc-quotes:
+	@sh tests/check_doc_quotes.sh
+	@sh tests/check_doc_quotes.sh --self-test
+
 # No file includes a floor above its own (the floors are listed in the script).
+.PHONY: floors
 floors:
 	@sh tests/check_floors.sh
 	@sh tests/check_floors.sh --self-test
 
+# No two functions of the project share a name: `break NAME` in gdb stops in one place.
+.PHONY: function-names
+function-names:
+	@sh tests/check_function_names.sh
+	@sh tests/check_function_names.sh --self-test
+
 debug:
 	@$(MAKE) --no-print-directory MODE=debug all
 
-# The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper.
+# Plants each mistake of tests/mutation/mutants.txt in a scratch copy and runs make check
+# on it: fails when a mutant survives (docs/mutation.md).
+.PHONY: mutation
+mutation:
+	@sh tests/mutation/run.sh --self-test
+	@sh tests/mutation/run.sh -j 2
+
+# The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper,
+# on one thread and on all the machine's cores (or GPT_THREADS).
 bench: $(BENCH_BINS) $(PROGRAMS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
-	@$(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20
-	@$(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10
-	@$(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10
+	@for threads in "--threads 1" ""; do \
+	  $(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20 $$threads || exit 1; \
+	  $(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10 $$threads || exit 1; \
+	  $(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10 $$threads || exit 1; done
+
+# GPT-1's tokenizer on its released vocabulary and the shared data sets, which are not
+# part of the repository (so this is not in make check): known ids and round trips.
+SHARED ?= ../shared/data
+GPT1_CHECK_FILES := $(SHARED)/tinyshakespeare/input.txt $(SHARED)/sst2/train.tsv $(SHARED)/sst2/dev.tsv \
+  $(SHARED)/sick/SICK_train.txt $(SHARED)/mrpc/msr_paraphrase_train.txt $(SHARED)/stsb/sts-train.csv \
+  $(SHARED)/sick/SICK_trial.txt $(SHARED)/stsb/sts-dev.csv $(SHARED)/storycloze/cloze_test_val__spring2016.csv \
+  $(wildcard $(SHARED)/gutenberg/*.txt) $(wildcard $(SHARED)/books/*.txt)
+$(BUILD)/checks/gpt1_vocab_check: $(BUILD)/obj/tests/shared_data/gpt1_vocab_check.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+.PHONY: gpt1-vocab-check
+gpt1-vocab-check: $(BUILD)/checks/gpt1_vocab_check
+	$(BUILD)/checks/gpt1_vocab_check $(SHARED)/gpt1 $(GPT1_CHECK_FILES)
 
 # docs/cli.md is every command's --help as the program prints it; a test fails when
 # it is out of date, and this target rewrites it.

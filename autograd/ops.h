@@ -3,6 +3,12 @@
 // node whose backward function calls the matching backward kernel. Outputs come
 // from the step arena and are named "<scope>.<op>".
 //
+// Names tell the three levels apart: the op `softmax` (here) records a node whose
+// backward is `softmax_node_backward` (static, in autograd/ops_softmax.c), which calls
+// the kernel `softmax_backward` (tensor/softmax.c) beside its `softmax_forward`. Each
+// op file holds the op's description (tape.h's OpInfo: name, backward, whether −∞ is
+// a legal output), written once.
+//
 // Every op has a finite-difference gradient check in tests/test_ops.c.
 #ifndef GPT1_OPS_H
 #define GPT1_OPS_H
@@ -22,10 +28,13 @@ Tensor *relu(Tensor *x);             // max(0, x)
 Tensor *gelu(Tensor *x);             // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 Tensor *dropout(Tensor *x, float p, Rng *rng);  // identity when p == 0 or rng == NULL (evaluation)
 
-// ops_normalize.c: over the last dimension
+// ops_softmax.c: over the last dimension
 Tensor *softmax(Tensor *x);
 Tensor *log_softmax(Tensor *x);
-Tensor *normalize(Tensor *x, Tensor *gain, Tensor *bias);  // LayerNorm: gain ⊙ (x − μ)/√(σ² + 1e-5) + bias
+
+// ops_layer_norm.c: over the last dimension, gain and bias [last dim]. The module
+// nn/layer_norm.c (`layer_norm`) owns the plain name and calls this op.
+Tensor *layer_norm_op(Tensor *x, Tensor *gain, Tensor *bias);  // gain ⊙ (x − μ)/√(σ² + 1e-5) + bias
 
 // ops_shape.c
 Tensor *gather_rows(Tensor *table, const int *ids, Shape ids_shape);  // out[ids_shape..., d] = table[ids, :]

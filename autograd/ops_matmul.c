@@ -6,7 +6,8 @@
 
 // A matmul is "shared" when b is one 2-D matrix used by every row of a (a weight):
 // then a's leading dimensions flatten into one tall matrix and a single product does
-// the work. It is "batched" when a and b have the same leading dimensions (attention).
+// the work (batches = 1). It is "batched" when a and b have the same leading dimensions
+// (attention): one product per sequence and head, consecutive in memory.
 typedef struct Dims {
     long batches;  // 1 when shared
     int m, k, n;
@@ -22,14 +23,14 @@ static bool same_leading_dims(const Tensor *a, const Tensor *b) {
 }
 
 // b_is_transposed: b is [.., n, k] rather than [.., k, n].
-static Dims matmul_dims(const char *op, const Tensor *a, const Tensor *b, bool b_is_transposed) {
-    if (b->shape.ndim < 2) shape_error(op, a->shape, b->shape, "b must be a matrix or a batch of matrices");
+static Dims matmul_dims(const OpInfo *op, const Tensor *a, const Tensor *b, bool b_is_transposed) {
+    if (b->shape.ndim < 2) shape_error(op->name, a->shape, b->shape, "b must be a matrix or a batch of matrices");
     int k_of_b = b_is_transposed ? dim(b, 1) : dim(b, 2);
     int n = b_is_transposed ? dim(b, 2) : dim(b, 1);
-    if (dim(a, 1) != k_of_b) shape_error(op, a->shape, b->shape, "inner dimensions must match");
+    if (dim(a, 1) != k_of_b) shape_error(op->name, a->shape, b->shape, "inner dimensions must match");
     if (b->shape.ndim == 2) return (Dims){1, (int)tensor_rows(a), dim(a, 1), n};
     if (a->shape.ndim < 3 || !same_leading_dims(a, b))
-        shape_error(op, a->shape, b->shape, "a batched matmul needs equal leading dimensions");
+        shape_error(op->name, a->shape, b->shape, "a batched matmul needs equal leading dimensions");
     return (Dims){tensor_rows(a) / dim(a, 2), dim(a, 2), dim(a, 1), n};
 }
 
@@ -39,48 +40,40 @@ static Shape output_shape(const Tensor *a, int n) {
     return s;
 }
 
-// out = a·b:  da += dout·bᵀ,  db += aᵀ·dout (summed over the batch when b is shared)
-static void backward_matmul(Node *node) {
+// forward: out = a·b, out[i,j] = Σ_k a[i,k]·b[k,j] in every matrix of the batch,
+// so da += dout·bᵀ and db += aᵀ·dout (a shared b receives the sum over all of a's rows)
+static void matmul_node_backward(Node *node) {
     Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
     Dims d = matmul_dims(node->op, a, b, false);
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++) {
-        long ai = i * d.m * d.k, bi = shared ? 0 : i * d.k * d.n, oi = i * d.m * d.n;
-        if (a->grad) matmul_abt(a->grad + ai, out->grad + oi, b->data + bi, d.m, d.n, d.k, true);
-        if (b->grad) matmul_atb(b->grad + bi, a->data + ai, out->grad + oi, d.k, d.m, d.n, true);
-    }
+    if (a->grad) matmul_abt_batched(a->grad, out->grad, b->data, d.batches, d.m, d.n, d.k, true);
+    if (b->grad) matmul_atb_batched(b->grad, a->data, out->grad, d.batches, d.k, d.m, d.n, true);
 }
 
+static const OpInfo MATMUL = {.name = "matmul", .backward = matmul_node_backward};
+
 Tensor *matmul(Tensor *a, Tensor *b) {
-    Dims d = matmul_dims("matmul", a, b, false);
-    Tensor *out = op_output("matmul", output_shape(a, d.n));
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++)
-        matmul_ab(out->data + i * d.m * d.n, a->data + i * d.m * d.k, b->data + (shared ? 0 : i * d.k * d.n), d.m,
-                  d.k, d.n, false);
-    record("matmul", out, backward_matmul, a, b, NULL);
+    Dims d = matmul_dims(&MATMUL, a, b, false);
+    Tensor *out = op_output(&MATMUL, output_shape(a, d.n));
+    matmul_ab_batched(out->data, a->data, b->data, d.batches, d.m, d.k, d.n, false);
+    record(&MATMUL, out, a, b, NULL);
     return out;
 }
 
-// out = a·bᵀ:  da += dout·b,  db += doutᵀ·a
-static void backward_matmul_transposed(Node *node) {
+// forward: out = a·bᵀ, out[i,j] = Σ_k a[i,k]·b[j,k] in every matrix of the batch,
+// so da += dout·b and db += doutᵀ·a (a shared b receives the sum over all of a's rows)
+static void matmul_transposed_node_backward(Node *node) {
     Tensor *a = node->inputs[0], *b = node->inputs[1], *out = node->out;
     Dims d = matmul_dims(node->op, a, b, true);
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++) {
-        long ai = i * d.m * d.k, bi = shared ? 0 : i * d.n * d.k, oi = i * d.m * d.n;
-        if (a->grad) matmul_ab(a->grad + ai, out->grad + oi, b->data + bi, d.m, d.n, d.k, true);
-        if (b->grad) matmul_atb(b->grad + bi, out->grad + oi, a->data + ai, d.n, d.m, d.k, true);
-    }
+    if (a->grad) matmul_ab_batched(a->grad, out->grad, b->data, d.batches, d.m, d.n, d.k, true);
+    if (b->grad) matmul_atb_batched(b->grad, out->grad, a->data, d.batches, d.n, d.m, d.k, true);
 }
 
+static const OpInfo MATMUL_TRANSPOSED = {.name = "matmul_transposed", .backward = matmul_transposed_node_backward};
+
 Tensor *matmul_transposed(Tensor *a, Tensor *b) {
-    Dims d = matmul_dims("matmul_transposed", a, b, true);
-    Tensor *out = op_output("matmul_transposed", output_shape(a, d.n));
-    bool shared = b->shape.ndim == 2;
-    for (long i = 0; i < d.batches; i++)
-        matmul_abt(out->data + i * d.m * d.n, a->data + i * d.m * d.k, b->data + (shared ? 0 : i * d.n * d.k),
-                   d.m, d.k, d.n, false);
-    record("matmul_transposed", out, backward_matmul_transposed, a, b, NULL);
+    Dims d = matmul_dims(&MATMUL_TRANSPOSED, a, b, true);
+    Tensor *out = op_output(&MATMUL_TRANSPOSED, output_shape(a, d.n));
+    matmul_abt_batched(out->data, a->data, b->data, d.batches, d.m, d.k, d.n, false);
+    record(&MATMUL_TRANSPOSED, out, a, b, NULL);
     return out;
 }

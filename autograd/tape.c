@@ -16,12 +16,12 @@ Arena *step_arena(void) {
     return &the_tape.arena;
 }
 
-Tensor *op_output(const char *op, Shape shape) {
+Tensor *op_output(const OpInfo *op, Shape shape) {
     char name[2 * TENSOR_NAME_LEN];  // tensor_empty keeps the first TENSOR_NAME_LEN - 1 characters
     if (the_tape.scope_depth > 0)
-        snprintf(name, sizeof name, "%s.%s", the_tape.scope, op);
+        snprintf(name, sizeof name, "%s.%s", the_tape.scope, op->name);
     else
-        snprintf(name, sizeof name, "%s", op);
+        snprintf(name, sizeof name, "%s", op->name);
     return tensor_empty(step_arena(), name, shape);
 }
 
@@ -30,18 +30,17 @@ void *saved_alloc(size_t bytes) { return arena_alloc(step_arena(), bytes); }
 void report_non_finite(const Node *node, const Tensor *t, long index, bool in_gradient) {
     if (in_gradient)
         fprintf(stderr, "check-finite: the backward of op %s gave a non-finite gradient (%g) to '%s' at index %ld\n",
-                node->op, t->grad[index], t->name, index);
+                node->op->name, t->grad[index], t->name, index);
     else
         fprintf(stderr, "check-finite: op %s produced a non-finite value (%g) in '%s' at index %ld%s\n",
-                node ? node->op : t->name, t->data[index], t->name, index, node ? "" : " (not recorded)");
+                node ? node->op->name : t->name, t->data[index], t->name, index, node ? "" : " (not recorded)");
     exit(EXIT_FAILURE);
 }
 
-static void check_output_finite(const char *op, const Node *node, const Tensor *out) {
-    bool mask_op = strcmp(op, "causal_mask") == 0;  // writes -inf on purpose
+static void check_output_finite(const OpInfo *op, const Node *node, const Tensor *out) {
     for (long i = 0; i < out->size; i++) {
         float v = out->data[i];
-        if (isnan(v) || (isinf(v) && !(mask_op && v < 0))) report_non_finite(node, out, i, false);
+        if (isnan(v) || (isinf(v) && !(op->allows_minus_infinity && v < 0))) report_non_finite(node, out, i, false);
     }
 }
 
@@ -55,7 +54,7 @@ static void check_input_gradients_finite(const Node *node) {
     }
 }
 
-Node *record(const char *op, Tensor *out, BackwardFn backward_fn, Tensor *a, Tensor *b, Tensor *c) {
+Node *record(const OpInfo *op, Tensor *out, Tensor *a, Tensor *b, Tensor *c) {
     Tensor *inputs[NODE_MAX_INPUTS] = {a, b, c};
     bool needs_grad = false;
     for (int i = 0; i < NODE_MAX_INPUTS; i++) needs_grad |= inputs[i] != NULL && inputs[i]->requires_grad;
@@ -65,7 +64,6 @@ Node *record(const char *op, Tensor *out, BackwardFn backward_fn, Tensor *a, Ten
         node->index = the_tape.n_nodes++;
         node->op = op;
         node->out = out;
-        node->backward = backward_fn;
         for (int i = 0; i < NODE_MAX_INPUTS; i++) {
             node->inputs[i] = inputs[i];
             if (inputs[i] != NULL) node->n_inputs = i + 1;
@@ -95,7 +93,7 @@ static void run_backward(void) {
     for (Node *node = the_tape.last; node != NULL; node = node->prev) {
         if (node->out->grad == NULL) continue;
         for (int i = 0; i < node->n_inputs; i++) ensure_grad(node->inputs[i]);
-        node->backward(node);
+        node->op->backward(node);
         if (the_tape.check_finite) check_input_gradients_finite(node);
     }
 }
@@ -202,7 +200,7 @@ void graph_fprint(FILE *file) {
     for (int i = n - 1; i >= 0; i--) {
         Node *node = nodes[i];
         char buf[64];
-        fprintf(file, "%4d  %-36s %-18s %-16s <-", node->index, node->out->name, node->op,
+        fprintf(file, "%4d  %-36s %-18s %-16s <-", node->index, node->out->name, node->op->name,
                 shape_string(node->out->shape, buf, sizeof buf));
         for (int k = 0; k < node->n_inputs; k++) {
             const Tensor *in = node->inputs[k];
@@ -227,7 +225,7 @@ void graph_write_dot(FILE *file) {
     for (int i = n - 1; i >= 0; i--) {
         Node *node = nodes[i];
         char buf[64];
-        fprintf(file, "  n%d [label=\"%s\\n%s %s\"];\n", node->index, node->out->name, node->op,
+        fprintf(file, "  n%d [label=\"%s\\n%s %s\"];\n", node->index, node->out->name, node->op->name,
                 shape_string(node->out->shape, buf, sizeof buf));
         for (int k = 0; k < node->n_inputs; k++) {
             const Tensor *in = node->inputs[k];

@@ -1,9 +1,10 @@
 // Reverse-mode automatic differentiation on a tape.
 //
-// Every differentiable op (ops.h) computes its output and records a Node: its name,
-// the op, the input tensors, the values it saved for later and its backward
-// function. Nodes are recorded in creation order, which is already a topological
-// order, so backward(loss) simply runs the tape from the last node to the first.
+// Every differentiable op (ops.h) computes its output and records a Node: the op's
+// description (its name and its backward function), the input tensors and the values
+// it saved for later. Nodes are recorded in creation order, which is already a
+// topological order, so backward(loss) simply runs the tape from the last node to the
+// first.
 // All tensors, nodes and gradients made during a step live in the tape's arena and
 // are released together by tape_reset(): parameters (made elsewhere) survive it.
 #ifndef GPT1_TAPE_H
@@ -18,13 +19,24 @@
 typedef struct Node Node;
 typedef void (*BackwardFn)(Node *node);
 
+// What the tape knows about an op, written once per op as a static constant in its
+// file (autograd/ops_*.c), e.g.
+//     static const OpInfo MATMUL = {.name = "matmul", .backward = matmul_node_backward};
+// and passed to op_output (which names the output after it) and record (whose node
+// points at it: in gdb, `p *node->op` shows it).
+typedef struct OpInfo {
+    const char *name;            // "matmul": names the op's outputs, its nodes and its errors
+    BackwardFn backward;         // <name>_node_backward: reads out->grad, adds into the inputs' grads
+    bool allows_minus_infinity;  // −∞ is a legal output (the causal mask's): check-finite lets it pass
+} OpInfo;
+
 enum { NODE_MAX_INPUTS = 3 };
 
 // What an op keeps from its forward pass for its backward pass. Each op uses only
 // the fields named for it; the rest stay zero.
 typedef struct Saved {
     float factor;        // scale: the constant multiplier
-    float *mean, *rstd;  // normalize: each row's mean and 1/std
+    float *mean, *rstd;  // layer_norm: each row's mean and 1/std
     float *probs;        // cross_entropy: the softmax of the logits
     float *mask;         // dropout: 0 or 1/(1-p) per element
     const int *ids;      // gather_rows: the row ids; cross_entropy: the target classes
@@ -35,11 +47,10 @@ typedef struct Saved {
 
 struct Node {
     int index;                         // position on the tape, from 0
-    const char *op;                    // "matmul", "softmax", ...
+    const OpInfo *op;                  // op->name "matmul", op->backward matmul_node_backward, ...
     Tensor *out;
     Tensor *inputs[NODE_MAX_INPUTS];   // NULL past n_inputs
     int n_inputs;
-    BackwardFn backward;               // reads out->grad, accumulates into inputs[i]->grad
     Saved saved;
     Node *prev;                        // the node recorded before this one
 };
@@ -60,10 +71,10 @@ extern Tape the_tape;
 
 // --- Used by ops ---------------------------------------------------------------
 Arena *step_arena(void);
-Tensor *op_output(const char *op, Shape shape);  // a new, uninitialised tensor named "<scope>.<op>"
+Tensor *op_output(const OpInfo *op, Shape shape);  // a new, uninitialised tensor named "<scope>.<op name>"
 // Records a node for `out` when gradients are on and some input requires one;
 // returns it (NULL otherwise) so that the op can fill node->saved.
-Node *record(const char *op, Tensor *out, BackwardFn backward, Tensor *a, Tensor *b, Tensor *c);
+Node *record(const OpInfo *op, Tensor *out, Tensor *a, Tensor *b, Tensor *c);
 void *saved_alloc(size_t bytes);                 // storage for Saved values, from the arena
 
 // --- Used by models and training loops -----------------------------------------

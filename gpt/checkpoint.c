@@ -66,10 +66,27 @@ static void put_config(Writer *w, const GptConfig *c) {
     int32_t ints[] = {c->n_layers, c->d_model, c->n_heads, c->d_ff, c->n_ctx, c->vocab_size, (int32_t)c->activation};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) put_u32(w, (uint32_t)ints[i]);
     put_f32(w, c->dropout);
-    put_u32(w, (uint32_t)c->head.task);
-    put_u32(w, (uint32_t)c->head.n_outputs);
-    put_u32(w, (uint32_t)c->head.combine);
-    put_u32(w, c->head.regression ? 1u : 0u);
+}
+
+// A language model's checkpoint stores the head of TASK_NONE: four zeros.
+static void put_head(Writer *w, const TaskModel *task) {
+    const TaskHeadConfig none = {.task = TASK_NONE}, *h = task != NULL ? &task->head : &none;
+    put_u32(w, (uint32_t)h->task);
+    put_u32(w, (uint32_t)h->n_outputs);
+    put_u32(w, (uint32_t)h->combine);
+    put_u32(w, h->regression ? 1u : 0u);
+}
+
+// The class names of a fine-tuned model: a count (0 for a language model), then each
+// as length and bytes.
+static void put_label_names(Writer *w, const TaskModel *task) {
+    int n = task != NULL ? task->n_label_names : 0;
+    put_u32(w, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(task->label_names[i]);
+        put_u32(w, (uint32_t)len);
+        put_bytes(w, task->label_names[i], len);
+    }
 }
 
 static void put_parameter_table(Writer *w, const ParameterTable *params) {
@@ -86,14 +103,23 @@ static void put_parameter_table(Writer *w, const ParameterTable *params) {
     put_u64(w, (uint64_t)params->total);
 }
 
+// What a checkpoint is made of: the language model, and for a fine-tuned model its task
+// model around it (task->gpt == model, whose table then holds W_y too), or NULL.
+typedef struct Saved {
+    const Gpt *model;
+    const TaskModel *task;
+} Saved;
+
 // Everything but the final CRC. The declared file size comes first so that a
 // truncated file is recognised as such before anything else is read.
-static void put_checkpoint(Writer *w, uint64_t file_size, const Gpt *model, const Tokenizer *tokenizer,
+static void put_checkpoint(Writer *w, uint64_t file_size, Saved saved, const Tokenizer *tokenizer,
                            const TrainingState *state, const unsigned char *payload, size_t payload_len) {
+    const Gpt *model = saved.model;
     put_bytes(w, CHECKPOINT_MAGIC, 8);
     put_u32(w, CHECKPOINT_VERSION);
     put_u64(w, file_size);
     put_config(w, &model->config);
+    put_head(w, saved.task);
     put_u32(w, (uint32_t)tokenizer->kind);
     put_u32(w, (uint32_t)tokenizer->n_text_tokens);
     put_u32(w, (uint32_t)tokenizer->n_task_tokens);
@@ -102,30 +128,39 @@ static void put_checkpoint(Writer *w, uint64_t file_size, const Gpt *model, cons
     put_u64(w, (uint64_t)state->step);
     put_u64(w, state->data_rng.state);
     put_u64(w, model->dropout_rng.state);
-    put_u32(w, (uint32_t)model->n_label_names);
-    for (int i = 0; i < model->n_label_names; i++) {
-        size_t len = strlen(model->label_names[i]);
-        put_u32(w, (uint32_t)len);
-        put_bytes(w, model->label_names[i], len);
-    }
+    put_label_names(w, saved.task);
     put_parameter_table(w, &model->params);
     put_floats(w, model->params.data, model->params.total);
 }
 
-static bool write_file(FILE *file, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state) {
+static bool write_file(FILE *file, Saved saved, const Tokenizer *tokenizer, const TrainingState *state) {
     size_t payload_len;
     unsigned char *payload = tokenizer_payload(tokenizer, &payload_len);
     Writer measure = {0};
-    put_checkpoint(&measure, 0, model, tokenizer, state, payload, payload_len);
+    put_checkpoint(&measure, 0, saved, tokenizer, state, payload, payload_len);
     Writer w = {.file = file};
-    put_checkpoint(&w, measure.bytes + 4, model, tokenizer, state, payload, payload_len);
+    put_checkpoint(&w, measure.bytes + 4, saved, tokenizer, state, payload, payload_len);
     put_u32(&w, w.crc);
     free(payload);
     return !w.failed;
 }
 
-bool checkpoint_save(const char *path, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state,
-                     char *error, size_t error_len) {
+// The table must be the config's model, with W_y only when the head is written too: the
+// Gpt of a task model saved without its head would give a file no loader accepts.
+static bool check_table_size(const char *path, Saved saved, char *error, size_t error_len) {
+    const GptConfig *config = &saved.model->config;
+    long expected = config_parameter_count(config);
+    if (saved.task != NULL) expected += task_head_parameter_count(config, &saved.task->head);
+    if (saved.model->params.total == expected) return true;
+    snprintf(error, error_len, "%s: not written: the parameter table holds %ld values, the config's model %ld "
+             "(a task model is saved with task_checkpoint_save)", path, saved.model->params.total, expected);
+    return false;
+}
+
+static bool save_checkpoint(const char *path, Saved saved, const Tokenizer *tokenizer, const TrainingState *state, char *error,
+                 size_t error_len) {
+    const Gpt *model = saved.model;
+    if (!check_table_size(path, saved, error, error_len)) return false;
     if (first_non_finite(model->params.data, model->params.total) >= 0) {
         snprintf(error, error_len, "step %ld: a weight became non-finite; try a smaller learning rate. "
                  "%s is not written: the last good checkpoint is left in place", state->step, path);
@@ -136,13 +171,23 @@ bool checkpoint_save(const char *path, const Gpt *model, const Tokenizer *tokeni
         snprintf(error, error_len, "%s.tmp: cannot write: %s", path, strerror(errno));
         return false;
     }
-    bool written = write_file(file, model, tokenizer, state);
+    bool written = write_file(file, saved, tokenizer, state);
     if (!replace_file_commit(file, path, written)) {
         snprintf(error, error_len, "%s: writing the checkpoint failed: %s (the previous checkpoint is untouched)",
                  path, strerror(errno));
         return false;
     }
     return true;
+}
+
+bool checkpoint_save(const char *path, const Gpt *model, const Tokenizer *tokenizer, const TrainingState *state,
+                     char *error, size_t error_len) {
+    return save_checkpoint(path, (Saved){model, NULL}, tokenizer, state, error, error_len);
+}
+
+bool task_checkpoint_save(const char *path, const TaskModel *model, const Tokenizer *tokenizer,
+                          const TrainingState *state, char *error, size_t error_len) {
+    return save_checkpoint(path, (Saved){model->gpt, model}, tokenizer, state, error, error_len);
 }
 
 // --- Reading: the checks come in the order that gives the most useful message:
@@ -260,14 +305,10 @@ static void check_header(Reader *r) {
 }
 
 // The enumerations are checked by value: a wrong byte must not quietly become ReLU.
-static void check_config(Reader *r, const GptConfig *c, uint32_t activation, uint32_t task, uint32_t combine) {
+static void check_config(Reader *r, const GptConfig *c, uint32_t activation) {
     char what[200] = "";
     if (activation > ACTIVATION_GELU)
         snprintf(what, sizeof what, "config.activation: expected 0 (relu) or 1 (gelu), got %u", activation);
-    else if (task > TASK_CHOICE)
-        snprintf(what, sizeof what, "config.head.task: expected 0 (none) to %d (choice), got %u", TASK_CHOICE, task);
-    else if (combine > COMBINE_ADD)
-        snprintf(what, sizeof what, "config.head.combine: expected 0 (concat) or 1 (add), got %u", combine);
     else
         config_validate(c, what, sizeof what);
     if (!r->failed && what[0] != '\0') {
@@ -288,14 +329,37 @@ static GptConfig get_config(Reader *r) {
     uint32_t activation = get_u32(r, "config.activation");
     c.activation = (Activation)activation;
     c.dropout = get_f32(r, "config.dropout");
-    uint32_t task = get_u32(r, "config.head.task");
-    c.head.task = (TaskKind)task;
-    c.head.n_outputs = (int)get_u32(r, "config.head.n_outputs");
-    uint32_t combine = get_u32(r, "config.head.combine");
-    c.head.combine = (SimilarityCombine)combine;
-    c.head.regression = get_u32(r, "config.head.regression") != 0;
-    check_config(r, &c, activation, task, combine);
+    check_config(r, &c, activation);
     return c;
+}
+
+static void check_task_head(Reader *r, const GptConfig *config, const TaskHeadConfig *head, uint32_t task,
+                       uint32_t combine) {
+    char what[200] = "";
+    if (task > TASK_CHOICE)
+        snprintf(what, sizeof what, "head.task: expected 0 (none) to %d (choice), got %u", TASK_CHOICE, task);
+    else if (combine > COMBINE_ADD)
+        snprintf(what, sizeof what, "head.combine: expected 0 (concat) or 1 (add), got %u", combine);
+    else if (head->task != TASK_NONE)
+        task_head_validate(config, head, what, sizeof what);
+    if (!r->failed && what[0] != '\0') {
+        char message[240];
+        snprintf(message, sizeof message, "invalid task head: %s", what);
+        reader_fail(r, message);
+    }
+}
+
+// The task head's config, after the model's: TASK_NONE in a language model's checkpoint.
+static TaskHeadConfig get_head(Reader *r, const GptConfig *config) {
+    TaskHeadConfig head = {0};
+    uint32_t task = get_u32(r, "head.task");
+    head.task = (TaskKind)task;
+    head.n_outputs = (int)get_u32(r, "head.n_outputs");
+    uint32_t combine = get_u32(r, "head.combine");
+    head.combine = (SimilarityCombine)combine;
+    head.regression = get_u32(r, "head.regression") != 0;
+    check_task_head(r, config, &head, task, combine);
+    return head;
 }
 
 static void get_tokenizer(Reader *r, Tokenizer *tokenizer, int vocab_size) {
@@ -317,8 +381,9 @@ static void get_tokenizer(Reader *r, Tokenizer *tokenizer, int vocab_size) {
     free(payload);
 }
 
-// The names of a fine-tuned model's classes: a count, then each as length and bytes.
-static void get_label_names(Reader *r, Gpt *model) {
+// The class names of a fine-tuned model: a count, then each as length and bytes. They go
+// to the task model; reading a language model (task NULL), they are skipped.
+static void get_label_names(Reader *r, TaskModel *task) {
     uint32_t n = get_u32(r, "the label count");
     if (r->failed || n == 0) return;
     if (n > 100000) {
@@ -326,95 +391,169 @@ static void get_label_names(Reader *r, Gpt *model) {
         return;
     }
     char **names = calloc(n, sizeof *names);
+    if (names == NULL) reader_fail(r, "out of memory for the label names");
     for (uint32_t i = 0; i < n && !r->failed; i++) {
         uint32_t len = get_u32(r, "a label name length");
         if (len > 4096) reader_fail(r, "a label name is too long");
         if (r->failed) break;
         names[i] = calloc(len + 1, 1);
+        if (names[i] == NULL) reader_fail(r, "out of memory for the label names");
         get_bytes(r, names[i], len, "a label name");
     }
-    if (!r->failed) gpt_set_label_names(model, names, (int)n);
-    for (uint32_t i = 0; i < n; i++) free(names[i]);
+    if (!r->failed && task != NULL) task_model_set_label_names(task, names, (int)n);
+    for (uint32_t i = 0; names != NULL && i < n; i++) free(names[i]);
     free(names);
 }
 
-// The stored table must list exactly the model's parameters, in order, with the same shapes.
-static void check_parameter_table(Reader *r, const ParameterTable *params) {
-    char what[320], buf1[64], buf2[64];
+// Entry i of the stored table must be parameter p, its values starting at base + p->offset.
+static void check_parameter_entry(Reader *r, int i, const Parameter *p, long base) {
+    char what[320], buf1[64], buf2[64], name[TENSOR_NAME_LEN] = {0};
+    uint32_t len = get_u32(r, "a parameter name length");
+    if (len >= sizeof name) {
+        reader_fail(r, "a parameter name is too long");
+        return;
+    }
+    get_bytes(r, name, len, "a parameter name");
+    Shape shape = {.ndim = (int)get_u32(r, "a parameter's dimensions")};
+    if (shape.ndim < 1 || shape.ndim > TENSOR_MAX_DIMS) {
+        reader_fail(r, "a parameter has a bad shape");
+        return;
+    }
+    for (int d = 0; d < shape.ndim; d++) shape.dims[d] = (int)get_u32(r, "a parameter shape");
+    uint64_t offset = get_u64(r, "a parameter offset");
+    if (r->failed) return;
+    const Tensor *t = &p->tensor;
+    if (strcmp(name, t->name) != 0 || !shape_equal(shape, t->shape) || offset != (uint64_t)(base + p->offset)) {
+        snprintf(what, sizeof what, "parameter %d is '%s' %s, expected '%s' %s", i, name,
+                 shape_string(shape, buf1, sizeof buf1), t->name, shape_string(t->shape, buf2, sizeof buf2));
+        reader_fail(r, what);
+    }
+}
+
+// The stored table must list exactly the model's parameters, in order, with the same
+// shapes, then those of `skipped` (W_y, when a fine-tuned checkpoint is read as a
+// language model), whose values come last in the file.
+static void check_parameter_table(Reader *r, const ParameterTable *params, const ParameterTable *skipped) {
+    int n = params->count + skipped->count;
     uint32_t count = get_u32(r, "the parameter count");
-    if (!r->failed && count != (uint32_t)params->count) {
-        snprintf(what, sizeof what, "%u parameters stored, the model has %d", count, params->count);
+    if (!r->failed && count != (uint32_t)n) {
+        char what[160];
+        snprintf(what, sizeof what, "%u parameters stored, the model has %d", count, n);
         reader_fail(r, what);
         return;
     }
-    for (int i = 0; i < params->count && !r->failed; i++) {
-        const Tensor *t = &params->items[i]->tensor;
-        char name[TENSOR_NAME_LEN] = {0};
-        uint32_t len = get_u32(r, "a parameter name length");
-        if (len >= sizeof name) {
-            reader_fail(r, "a parameter name is too long");
-            return;
-        }
-        get_bytes(r, name, len, "a parameter name");
-        Shape shape = {.ndim = (int)get_u32(r, "a parameter's dimensions")};
-        if (shape.ndim < 1 || shape.ndim > TENSOR_MAX_DIMS) {
-            reader_fail(r, "a parameter has a bad shape");
-            return;
-        }
-        for (int d = 0; d < shape.ndim; d++) shape.dims[d] = (int)get_u32(r, "a parameter shape");
-        uint64_t offset = get_u64(r, "a parameter offset");
-        if (r->failed) return;
-        if (strcmp(name, t->name) != 0 || !shape_equal(shape, t->shape) || offset != (uint64_t)params->items[i]->offset) {
-            snprintf(what, sizeof what, "parameter %d is '%s' %s, expected '%s' %s", i, name,
-                     shape_string(shape, buf1, sizeof buf1), t->name, shape_string(t->shape, buf2, sizeof buf2));
-            reader_fail(r, what);
-            return;
-        }
+    for (int i = 0; i < n && !r->failed; i++) {
+        if (i < params->count)
+            check_parameter_entry(r, i, params->items[i], 0);
+        else
+            check_parameter_entry(r, i, skipped->items[i - params->count], params->total);
     }
-    if (get_u64(r, "the parameter total") != (uint64_t)params->total && !r->failed)
+    if (get_u64(r, "the parameter total") != (uint64_t)(params->total + skipped->total) && !r->failed)
         reader_fail(r, "the parameter total does not match the table");
 }
 
-static Gpt *read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *state) {
-    memset(tokenizer, 0, sizeof *tokenizer);
-    check_header(r);
-    GptConfig config = get_config(r);
-    get_tokenizer(r, tokenizer, config.vocab_size);
+// The model's values. When a fine-tuned checkpoint is read as a language model,
+// skipped_head is the file's head: its W_y must be in the table, and its values (the
+// last in the file) are left unread.
+static void get_parameters(Reader *r, Gpt *model, const TaskHeadConfig *skipped_head) {
+    ParameterTable skipped = {0};  // names and shapes only: never allocated
+    Linear unused;
+    if (skipped_head != NULL) task_head_create(&unused, &skipped, &model->config, skipped_head);
+    check_parameter_table(r, &model->params, &skipped);
+    get_floats(r, model->params.data, model->params.total);
+    parameters_free(&skipped);
+}
+
+static void get_state(Reader *r, TrainingState *state, uint64_t *dropout_state) {
     uint64_t step = get_u64(r, "state.step");
     if (!r->failed && step > (uint64_t)LONG_MAX) reader_fail(r, "state.step: expected a step count, got a negative number");
     state->step = (long)step;
     state->data_rng.state = get_u64(r, "state.data_rng");
-    uint64_t dropout_state = get_u64(r, "state.dropout_rng");
-    if (!r->failed && config_parameter_count(&config) * 4 > r->size)
-        reader_fail(r, "the config declares more parameters than the file holds");
-    if (r->failed) {
-        tokenizer_free(tokenizer);
-        return NULL;
-    }
-    Gpt *model = gpt_create(&config);
-    model->dropout_rng.state = dropout_state;
-    get_label_names(r, model);
-    check_parameter_table(r, &model->params);
-    get_floats(r, model->params.data, model->params.total);
-    if (r->failed) {
-        gpt_free(model);
-        tokenizer_free(tokenizer);
-        return NULL;
-    }
-    return model;
+    *dropout_state = get_u64(r, "state.dropout_rng");
 }
 
-Gpt *checkpoint_load(const char *path, Tokenizer *tokenizer, TrainingState *state, char *error, size_t error_len) {
+// Everything before the label names, each part checked: header, config, head, tokenizer, state.
+static void get_preamble(Reader *r, GptConfig *config, TaskHeadConfig *head, Tokenizer *tokenizer,
+                         TrainingState *state, uint64_t *dropout_state) {
+    check_header(r);
+    *config = get_config(r);
+    *head = get_head(r, config);
+    get_tokenizer(r, tokenizer, config->vocab_size);
+    get_state(r, state, dropout_state);
+    long values = config_parameter_count(config);
+    if (head->task != TASK_NONE) values += task_head_parameter_count(config, head);
+    if (!r->failed && values * 4 > r->size) reader_fail(r, "the config declares more parameters than the file holds");
+}
+
+// What a checkpoint is read as: the language model alone (task NULL), or the task model.
+typedef struct Loaded {
+    Gpt *model;
+    TaskModel *task;  // task->gpt == model
+} Loaded;
+
+static Loaded read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *state, bool as_task_model) {
+    memset(tokenizer, 0, sizeof *tokenizer);
+    GptConfig config;
+    TaskHeadConfig head;
+    uint64_t dropout_state;
+    get_preamble(r, &config, &head, tokenizer, state, &dropout_state);
+    if (!r->failed && as_task_model && head.task == TASK_NONE)
+        reader_fail(r, "a language model without a task head: fine-tune it first (gpt finetune)");
+    if (r->failed) {
+        tokenizer_free(tokenizer);
+        return (Loaded){0};
+    }
+    Loaded loaded = {0};
+    if (as_task_model) {
+        loaded.task = task_model_create(&config, &head);
+        loaded.model = loaded.task->gpt;
+    } else {
+        loaded.model = gpt_create(&config);
+    }
+    loaded.model->dropout_rng.state = dropout_state;
+    get_label_names(r, loaded.task);
+    get_parameters(r, loaded.model, !as_task_model && head.task != TASK_NONE ? &head : NULL);
+    if (!r->failed) return loaded;
+    if (loaded.task != NULL)
+        task_model_free(loaded.task);
+    else
+        gpt_free(loaded.model);
+    tokenizer_free(tokenizer);
+    return (Loaded){0};
+}
+
+static Loaded load(const char *path, Tokenizer *tokenizer, TrainingState *state, bool as_task_model, char *error,
+                   size_t error_len) {
     Reader r = {.path = path, .error = error, .error_len = error_len};
     r.file = fopen(path, "rb");
     if (r.file == NULL) {
         snprintf(error, error_len, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
+        return (Loaded){0};
     }
     Tokenizer scratch_tokenizer;
     TrainingState scratch_state;
-    Gpt *model = read_checkpoint(&r, tokenizer ? tokenizer : &scratch_tokenizer, state ? state : &scratch_state);
+    Loaded loaded = read_checkpoint(&r, tokenizer ? tokenizer : &scratch_tokenizer, state ? state : &scratch_state,
+                                    as_task_model);
     fclose(r.file);
-    if (model != NULL && tokenizer == NULL) tokenizer_free(&scratch_tokenizer);
-    return model;
+    if (loaded.model != NULL && tokenizer == NULL) tokenizer_free(&scratch_tokenizer);
+    return loaded;
+}
+
+Gpt *checkpoint_load(const char *path, Tokenizer *tokenizer, TrainingState *state, char *error, size_t error_len) {
+    return load(path, tokenizer, state, false, error, error_len).model;
+}
+
+TaskModel *task_checkpoint_load(const char *path, Tokenizer *tokenizer, TrainingState *state, char *error,
+                                size_t error_len) {
+    return load(path, tokenizer, state, true, error, error_len).task;
+}
+
+// The head's task is the u32 at offset 52, after the magic, version, file size and config.
+bool checkpoint_has_task_head(const char *path) {
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) return false;
+    unsigned char header[56];
+    bool read = fread(header, 1, sizeof header, file) == sizeof header;
+    fclose(file);
+    return read && memcmp(header, CHECKPOINT_MAGIC, 8) == 0 && (header[52] | header[53] | header[54] | header[55]) != 0;
 }

@@ -9,7 +9,7 @@
 #include "autograd/tape.h"
 #include "nn/lm_head.h"
 
-Gpt *gpt_create(const GptConfig *config) {
+Gpt *gpt_create_modules(const GptConfig *config) {
     Gpt *model = calloc(1, sizeof *model);
     DecoderBlock *blocks = calloc((size_t)config->n_layers, sizeof *blocks);
     if (model == NULL || blocks == NULL) {
@@ -27,16 +27,20 @@ Gpt *gpt_create(const GptConfig *config) {
         snprintf(name, sizeof name, "blocks.%d", l);
         decoder_block_create(&model->blocks[l], &model->params, name, shape, &model->dropout);
     }
-    if (config->head.task != TASK_NONE)
-        linear_create(&model->head, &model->params, "head", head_input_width(config), config->head.n_outputs);
+    return model;
+}
+
+Gpt *gpt_create(const GptConfig *config) {
+    Gpt *model = gpt_create_modules(config);
     parameters_allocate(&model->params);
     return model;
 }
 
 // σ of a weight matrix under WEIGHTS_FAN_IN: 1/√fan_in, where fan_in is the width of
 // the vector it multiplies. Linear weights are [in, out]; the embeddings [rows, d] are
-// read as the tied output layer h·Weᵀ, whose input is d wide. The head stays at 0.02:
-// a new classifier starts from an even prediction.
+// read as the tied output layer h·Weᵀ, whose input is d wide. The task head W_y
+// ("head.", added to this table by gpt/task_model.h) stays at 0.02: a new classifier
+// starts from an even prediction.
 static float fan_in_std(const Parameter *p) {
     const Tensor *t = &p->tensor;
     if (strncmp(t->name, "head.", 5) == 0) return PARAMETER_INIT_STD;
@@ -79,21 +83,8 @@ bool weight_scale_from_name(const char *name, WeightScale *scale) {
     return false;
 }
 
-void gpt_set_label_names(Gpt *model, char *const *names, int n) {
-    for (int i = 0; i < model->n_label_names; i++) free(model->label_names[i]);
-    free(model->label_names);
-    model->label_names = n > 0 ? calloc((size_t)n, sizeof *model->label_names) : NULL;
-    model->n_label_names = n;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(names[i]);
-        model->label_names[i] = malloc(len + 1);
-        memcpy(model->label_names[i], names[i], len + 1);
-    }
-}
-
 void gpt_free(Gpt *model) {
     if (model == NULL) return;
-    gpt_set_label_names(model, NULL, 0);
     parameters_free(&model->params);
     free(model->blocks);
     free(model);

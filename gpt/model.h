@@ -19,9 +19,6 @@ typedef struct Gpt {
     ParameterTable params;  // every parameter, by name; SGD and checkpoints walk it
     Embedding embedding;    // We ("wte.weight") and Wp ("wpe.weight")
     DecoderBlock *blocks;   // config.n_layers blocks, "blocks.0" ...
-    Linear head;            // fine-tuning only: W_y and its bias, "head.weight" [in, outputs]
-    char **label_names;     // fine-tuning only: what each class means ("ENTAILMENT", ...), or NULL
-    int n_label_names;
     Dropout dropout;        // shared by every module: dropout.rng is NULL in evaluation
     Rng dropout_rng;        // the masks' random numbers (part of the training state)
 } Gpt;
@@ -39,7 +36,13 @@ typedef enum { WEIGHTS_GPT1 = 0, WEIGHTS_FAN_IN } WeightScale;
 // Builds the modules and allocates the parameters (all zero until gpt_init_weights
 // or a checkpoint fills them). The config must have passed config_validate.
 Gpt *gpt_create(const GptConfig *config);
-void gpt_init_weights(Gpt *model, uint64_t seed);  // WEIGHTS_GPT1
+// The first half of gpt_create: the modules, with their parameters' names and shapes in
+// model->params but no storage yet. A model built on top of this one adds its own
+// parameters to the same table (the task model of gpt/task_model.h adds W_y) and then
+// calls parameters_allocate(&model->params), so that SGD, the gradient checks and the
+// checkpoints still walk one table.
+Gpt *gpt_create_modules(const GptConfig *config);
+void gpt_init_weights(Gpt *model, uint64_t seed);  // WEIGHTS_GPT1: N(0, 0.02) weights, LN gains 1, biases 0
 void gpt_init_weights_as(Gpt *model, uint64_t seed, WeightScale scale);
 const char *weight_scale_name(WeightScale scale);  // "gpt1", "fan-in"
 bool weight_scale_from_name(const char *name, WeightScale *scale);
@@ -53,7 +56,6 @@ typedef struct EvaluationMode {
 } EvaluationMode;
 EvaluationMode gpt_begin_evaluation(Gpt *model);
 void gpt_end_evaluation(Gpt *model, EvaluationMode saved);
-void gpt_set_label_names(Gpt *model, char *const *names, int n);  // copies them
 
 Tensor *decoder_stack(Gpt *model, Tensor *h0);                                // h_n from h_0
 Tensor *gpt_hidden_states(Gpt *model, const int *tokens, int batch, int seq);  // h_n [b, t, d]

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tensor/kernels.h"
+
 // Eq: θ ← θ − η·∇θ L
-void sgd_step(ParameterTable *params, float lr) {
-    for (long i = 0; i < params->total; i++) params->data[i] -= lr * params->grad[i];
-}
+// θ[i] -= η·grad[i] over the one parameter buffer (a kernel of tensor/, so that the
+// threads share it out).
+void sgd_step(ParameterTable *params, float lr) { subtract_scaled(params->data, params->grad, lr, params->total); }
 
 void sgd_update(ParameterTable *params, const SgdOptions *o, float lr) {
     if (o->clip_norm > 0.0f) clip_gradients(params, o->clip_norm);
@@ -28,8 +30,7 @@ float learning_rate_at(const SgdOptions *o, long step, long total_steps) {
 }
 
 double gradient_norm(const ParameterTable *params) {
-    double total = 0.0;
-    for (long i = 0; i < params->total; i++) total += (double)params->grad[i] * params->grad[i];
+    double total = sum_of_squares(params->grad, params->total);  // Σ grad[i]², shared out by blocks
     return sqrt(total);
 }
 
@@ -37,7 +38,7 @@ void clip_gradients(ParameterTable *params, float max_norm) {
     double norm = gradient_norm(params);
     if (norm <= max_norm || norm == 0.0) return;
     float factor = (float)(max_norm / norm);
-    for (long i = 0; i < params->total; i++) params->grad[i] *= factor;
+    scale_forward(params->grad, params->grad, factor, params->total);  // grad[i] *= factor
 }
 
 static const char *const DECAY_NAMES[] = {"constant", "cosine", "linear"};
@@ -61,4 +62,9 @@ const char *sgd_describe(const SgdOptions *o, char *buf, size_t len) {
         at += (size_t)snprintf(buf + at, len - at, ", warm-up %d steps", o->warmup_steps);
     if (o->decay != LR_CONSTANT && at < len) snprintf(buf + at, len - at, ", %s decay", lr_decay_name(o->decay));
     return buf;
+}
+
+void describe_divergence(char *error, size_t error_len, long step, float loss, float lr) {
+    snprintf(error, error_len, "step %ld: the training loss became %g: the weights diverged. Try a smaller learning "
+             "rate than --lr %g; the last good checkpoint is left in place", step, (double)loss, (double)lr);
 }

@@ -28,5 +28,8 @@ const char *lr_decay_name(LrDecay decay);
 // "SGD lr 0.3", then whichever options are on: ", clipped at norm 1, warm-up 100 steps, cosine decay".
 const char *sgd_describe(const SgdOptions *options, char *buf, size_t len);
 bool lr_decay_from_name(const char *name, LrDecay *decay);
+// The one message of a run whose loss became NaN or infinite (pre-training or
+// fine-tuning): the step, the loss, and what to try.
+void describe_divergence(char *error, size_t error_len, long step, float loss, float lr);
 
 #endif

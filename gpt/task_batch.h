@@ -7,8 +7,8 @@
 #ifndef GPT1_TASK_BATCH_H
 #define GPT1_TASK_BATCH_H
 
-#include "gpt/config.h"
 #include "gpt/task_inputs.h"
+#include "gpt/tasks/task_kind.h"
 
 typedef struct TaskBatch {
     TaskKind task;

@@ -13,4 +13,4 @@ void layer_norm_create(LayerNorm *ln, ParameterTable *params, const char *name, 
 }
 
 // Eq: LN(x) = g ⊙ (x − mean(x)) / sqrt(var(x) + 1e-5) + b;  x [..., d] -> [..., d]
-Tensor *layer_norm(const LayerNorm *ln, Tensor *x) { return normalize(x, ln->gain, ln->bias); }
+Tensor *layer_norm(const LayerNorm *ln, Tensor *x) { return layer_norm_op(x, ln->gain, ln->bias); }

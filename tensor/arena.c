@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tensor/parallel.h"
+
 enum { ARENA_ALIGN = 64 };
 static const size_t DEFAULT_BLOCK_SIZE = (size_t)64 << 20;
 
@@ -66,9 +68,25 @@ void *arena_alloc(Arena *arena, size_t bytes) {
     return p;
 }
 
+// Zeroing a large block (the gradient of an activation) is shared out among the
+// threads in pieces of ZERO_PIECE bytes.
+enum { ZERO_PIECE = 4096 };
+
+typedef struct ZeroJob {
+    char *memory;
+    size_t bytes;
+} ZeroJob;
+
+static void zero_part(void *context, long first, long end) {
+    const ZeroJob *p = context;
+    size_t from = (size_t)first * ZERO_PIECE, to = (size_t)end * ZERO_PIECE;
+    memset(p->memory + from, 0, (to < p->bytes ? to : p->bytes) - from);
+}
+
 void *arena_calloc(Arena *arena, size_t bytes) {
     void *p = arena_alloc(arena, bytes);
-    memset(p, 0, bytes);
+    ZeroJob job = {p, bytes};
+    parallel_for((long)((bytes + ZERO_PIECE - 1) / ZERO_PIECE), ZERO_PIECE / 4, zero_part, &job);
     return p;
 }
 

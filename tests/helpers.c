@@ -39,6 +39,16 @@ void assert_close(const float *actual, const float *expected, long n, float tole
                       (double)actual[i], (double)expected[i]);
 }
 
+void spread_parameters(ParameterTable *params, uint64_t seed, float std) {
+    Rng rng;
+    rng_seed(&rng, seed);
+    for (int i = 0; i < params->count; i++) {
+        Parameter *p = params->items[i];
+        for (long j = 0; j < p->tensor.size; j++)
+            p->tensor.data[j] = (p->init == INIT_ONES ? 1.0f : 0.0f) + rng_normal(&rng, 0.0f, std);
+    }
+}
+
 char gpt_output[8192];
 
 const char *temp_file(const char *name) {

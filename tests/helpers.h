@@ -5,6 +5,7 @@
 #include <check.h>
 
 #include "autograd/gradcheck.h"
+#include "nn/parameters.h"
 #include "tensor/tensor.h"
 
 // A step-arena tensor with N(0, std²) values that requires a gradient.
@@ -14,6 +15,9 @@ void assert_gradcheck(const char *title, GradcheckFunction f, void *context, Ten
 void assert_gradcheck_with(const char *title, GradcheckFunction f, void *context, Tensor **inputs, int n_inputs,
                            const GradcheckOptions *options);
 void assert_close(const float *actual, const float *expected, long n, float tolerance, const char *what);
+// Every parameter of the table at its init (0, or 1 for a LayerNorm gain) + N(0, std²),
+// drawn in table order from rng_seed(seed): weights far from the tiny initial ones.
+void spread_parameters(ParameterTable *params, uint64_t seed, float std);
 
 // The gpt program of this build (GPT_PROGRAM), run as a user would: `gpt <args>` with
 // stdout and stderr captured in gpt_output. Returns the exit status.
@@ -31,11 +35,19 @@ Suite *ops_suite(void);
 Suite *autograd_suite(void);
 Suite *nn_suite(void);
 Suite *gpt_suite(void);
+Suite *training_suite(void);
+Suite *kv_cache_suite(void);
 Suite *cli_suite(void);
 Suite *finetune_suite(void);
+Suite *task_checkpoint_suite(void);
 Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
 Suite *pictures_suite(void);
+Suite *gpt1_tokenizer_suite(void);
+Suite *formats_suite(void);
+Suite *import_suite(void);
+Suite *zeroshot_suite(void);
+Suite *parallel_suite(void);
 
 #endif

@@ -225,7 +225,7 @@ static const char *short_name(const char *path) {
 
 static GptConfig golden_config(const Golden *g) {
     const int *c = golden_get(g, "config")->ints;
-    GptConfig config = {c[0], c[1], c[2], c[3], c[4], c[5], c[6] == 1 ? ACTIVATION_GELU : ACTIVATION_RELU, 0.0f, {0}};
+    GptConfig config = {c[0], c[1], c[2], c[3], c[4], c[5], c[6] == 1 ? ACTIVATION_GELU : ACTIVATION_RELU, 0.0f};
     return config;
 }
 
@@ -280,7 +280,7 @@ static Gpt *golden_model_with(const Golden *g, int weights) {
     return model;
 }
 
-static void teardown(void) { tape_reset(); }
+static void conformance_teardown(void) { tape_reset(); }
 
 // --- The tests ---------------------------------------------------------------------------
 
@@ -456,18 +456,19 @@ static Tokenizer heads_tokenizer(const Golden *g, bool with_task_tokens) {
     return t;
 }
 
-static TaskHeadConfig head_config(const GoldenRecord *r) {
+static TaskHeadConfig golden_head_config(const GoldenRecord *r) {
     const int *h = r->ints;
     return (TaskHeadConfig){(TaskKind)h[0], h[1], h[2] == 1 ? COMBINE_ADD : COMBINE_CONCAT, h[3] != 0};
 }
 
-// The pre-trained nano's config with the task tokens and the case's head.
-static GptConfig heads_config(const Golden *g, const char *c) {
+// The pre-trained nano's config with the task tokens; the case's head.
+static GptConfig heads_config(const Golden *g, const char *c, TaskHeadConfig *head) {
     GptConfig config = golden_config(g);
     config.vocab_size += N_TASK_TOKENS;
-    config.head = head_config(case_record(g, c, "head"));
+    *head = golden_head_config(case_record(g, c, "head"));
     char error[128] = "";
     ck_assert_msg(config_validate(&config, error, sizeof error), "%s: %s", c, error);
+    ck_assert_msg(task_head_validate(&config, head, error, sizeof error), "%s: %s", c, error);
     return config;
 }
 
@@ -495,8 +496,9 @@ static void heads_batch(const Golden *g, const char *c, TaskBatch *b) {
     EncodedExample examples[MAX_HEAD_EXAMPLES];
     int m = heads_examples(g, c, examples);
     Tokenizer tokenizer = heads_tokenizer(g, true);
-    GptConfig config = heads_config(g, c);
-    task_batch_init(b, config.head.task, m * task_views(config.head.task, &examples[0]), config.n_ctx);
+    TaskHeadConfig head;
+    GptConfig config = heads_config(g, c, &head);
+    task_batch_init(b, head.task, m * task_views(head.task, &examples[0]), config.n_ctx);
     task_batch_fill(b, task_tokens(&tokenizer), examples, m);
     tokenizer_free(&tokenizer);
 }
@@ -532,8 +534,9 @@ START_TEST(test_task_model_from_pretrained) {
     Gpt *pretrained = golden_model(&g);
     Tokenizer text = heads_tokenizer(&g, false), task;
     uint64_t seed = (uint64_t)golden_get(&g, "finetune.seed")->ints[0];
-    Gpt *model = task_model_from_pretrained(pretrained, &text, &task, head_config(golden_get(&g, "finetune.head")),
-                                            false, seed);
+    TaskModel *task_model = task_model_from_pretrained(pretrained, &text, &task,
+                                                       golden_head_config(golden_get(&g, "finetune.head")), false, seed);
+    Gpt *model = task_model->gpt;  // its table holds W_y too, last
     TaskTokens t = task_tokens(&task);
     compare_ints((const int[]){t.start, t.delimiter, t.extract}, golden_get(&g, "task_tokens"));
     ck_assert_int_eq(model->config.vocab_size, pretrained->config.vocab_size + N_TASK_TOKENS);
@@ -560,7 +563,7 @@ START_TEST(test_task_model_from_pretrained) {
     }
     tokenizer_free(&text);
     tokenizer_free(&task);
-    gpt_free(model);
+    task_model_free(task_model);
     gpt_free(pretrained);
     golden_free(&g);
 }
@@ -593,13 +596,15 @@ END_TEST
 START_TEST(test_task_head) {
     Golden g = golden_load(HEADS_FILE);
     const char *c = HEAD_CASES[_i], *file = short_name(HEADS_FILE);
-    GptConfig config = heads_config(&g, c);
-    Gpt *model = gpt_create(&config);
-    spread_weights(&g, model);
+    TaskHeadConfig head;
+    GptConfig config = heads_config(&g, c, &head);
+    TaskModel *task_model = task_model_create(&config, &head);
+    Gpt *model = task_model->gpt;
+    spread_weights(&g, model);  // over the whole table, W_y last
     TaskBatch b;
     heads_batch(&g, c, &b);
     float lambda = (float)case_record(&g, c, "lambda")->values[0];
-    TaskOutput out = task_forward(model, &b, lambda);
+    TaskOutput out = task_forward(task_model, &b, lambda);
 
     char name[TENSOR_NAME_LEN + 32];
     const GoldenRecord *logits = case_record(&g, c, "logits");
@@ -627,7 +632,7 @@ START_TEST(test_task_head) {
         compare(file, grad, t->grad, golden_get(&g, grad), GRADIENT_TOLERANCE);
     }
     task_batch_free(&b);
-    gpt_free(model);
+    task_model_free(task_model);
     golden_free(&g);
 }
 END_TEST
@@ -655,7 +660,7 @@ static double loss_in_double(const Tensor *logits, const int *targets) {
     return total / (double)rows;
 }
 
-static double loss_at(Gpt *model, const GoldenRecord *inputs, const int *targets) {
+static double current_loss(Gpt *model, const GoldenRecord *inputs, const int *targets) {
     bool previous = set_grad_enabled(false);
     double loss = loss_in_double(gpt_logits(model, inputs->ints, inputs->shape.dims[0], inputs->shape.dims[1]),
                                  targets);
@@ -701,9 +706,9 @@ START_TEST(test_directional_derivative) {
     for (int direction = 0; direction < DIRECTIONS; direction++) {
         random_unit_direction(u, p->total, 1000 + (uint64_t)direction);
         double up = perturb(p, theta, u, epsilon, +1.0);
-        double loss_plus = loss_at(model, inputs, targets);
+        double loss_plus = current_loss(model, inputs, targets);
         double down = perturb(p, theta, u, epsilon, -1.0);
-        double loss_minus = loss_at(model, inputs, targets);
+        double loss_minus = current_loss(model, inputs, targets);
         double analytic = (up - down) / (2 * epsilon), numeric = (loss_plus - loss_minus) / (2 * epsilon);
         double error = fabs(numeric - analytic) / grad_norm;
         if (report_requested())
@@ -727,7 +732,7 @@ END_TEST
 Suite *conformance_suite(void) {
     Suite *s = suite_create("conformance");
     TCase *tc = tcase_create("pytorch");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, conformance_teardown);
     tcase_add_test(tc, test_initial_weights);
     tcase_add_loop_test(tc, test_logits_and_loss, 0, 2 * N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_gradients, 0, 2 * N_GOLDEN_FILES);
@@ -738,7 +743,7 @@ Suite *conformance_suite(void) {
     tcase_add_loop_test(tc, test_directional_derivative, 0, 2 * N_GOLDEN_FILES);
     suite_add_tcase(s, tc);
     TCase *heads = tcase_create("heads");
-    tcase_add_checked_fixture(heads, NULL, teardown);
+    tcase_add_checked_fixture(heads, NULL, conformance_teardown);
     tcase_add_test(heads, test_task_model_from_pretrained);
     tcase_add_loop_test(heads, test_task_batch, 0, N_HEAD_CASES);
     tcase_add_loop_test(heads, test_task_head, 0, N_HEAD_CASES);

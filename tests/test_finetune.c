@@ -7,9 +7,10 @@
 #include "autograd/tape.h"
 #include "gpt/finetune.h"
 #include "gpt/task_heads.h"
+#include "gpt/task_metrics.h"
 #include "tests/helpers.h"
 
-static void teardown(void) { tape_reset(); }
+static void finetune_teardown(void) { tape_reset(); }
 
 // A text vocabulary of 5 tokens (ids 0-4); the task tokens are then 5, 6, 7.
 static Tokenizer task_tokenizer(void) {
@@ -65,21 +66,13 @@ START_TEST(test_truncation_rule) {
 }
 END_TEST
 
-static GptConfig task_config(TaskKind task, int outputs, SimilarityCombine combine) {
-    GptConfig c = {1, 8, 2, 16, 12, 8, ACTIVATION_GELU, 0.0f, {task, outputs, combine, false}};
-    return c;
-}
+// One block, d 8, and a vocabulary of the 5 text tokens and the 3 task tokens.
+static const GptConfig TINY = {1, 8, 2, 16, 12, 8, ACTIVATION_GELU, 0.0f};
 
-static Gpt *task_model(GptConfig c, uint64_t seed, float std) {
-    Gpt *model = gpt_create(&c);
-    gpt_init_weights(model, seed);
-    Rng rng;
-    rng_seed(&rng, seed + 1);
-    for (int i = 0; i < model->params.count; i++) {
-        Parameter *p = model->params.items[i];
-        for (long j = 0; j < p->tensor.size; j++)
-            p->tensor.data[j] = (p->init == INIT_ONES ? 1.0f : 0.0f) + rng_normal(&rng, 0.0f, std);
-    }
+static TaskModel *task_model(TaskHeadConfig head, uint64_t seed, float std) {
+    TaskModel *model = task_model_create(&TINY, &head);
+    gpt_init_weights(model->gpt, seed);
+    spread_parameters(&model->gpt->params, seed + 1, std);  // W_y included
     return model;
 }
 
@@ -96,7 +89,7 @@ static EncodedExample example(TaskKind task, int label) {
 }
 
 typedef struct HeadCase {
-    Gpt *model;
+    TaskModel *model;
     TaskBatch batch;
     float lambda;
 } HeadCase;
@@ -109,16 +102,15 @@ static Tensor *f_task_l3(Tensor **in, void *context) {
 
 static void check_head(TaskKind task, int outputs, SimilarityCombine combine, bool regression) {
     Tokenizer tok = task_tokenizer();
-    GptConfig config = task_config(task, outputs, combine);
-    config.head.regression = regression;
-    HeadCase c = {.model = task_model(config, 3, 0.3f), .lambda = 0.5f};
+    HeadCase c = {.model = task_model((TaskHeadConfig){task, outputs, combine, regression}, 3, 0.3f), .lambda = 0.5f};
     EncodedExample examples[2] = {example(task, 1), example(task, 0)};
     examples[1].fields[0].n--;  // unequal lengths: the batch is padded
-    task_batch_init(&c.batch, task, 2 * task_views(task, &examples[0]), config.n_ctx);
+    task_batch_init(&c.batch, task, 2 * task_views(task, &examples[0]), TINY.n_ctx);
     task_batch_fill(&c.batch, task_tokens(&tok), examples, 2);
     Tensor *inputs[GRADCHECK_MAX_INPUTS];
-    int n = 0;
-    for (int i = 0; i < c.model->params.count; i++) inputs[n++] = &c.model->params.items[i]->tensor;
+    int n = 0;  // every parameter of the one table: the language model's and W_y
+    const ParameterTable *params = &c.model->gpt->params;
+    for (int i = 0; i < params->count; i++) inputs[n++] = &params->items[i]->tensor;
     char title[64];
     snprintf(title, sizeof title, "L3 through the %s head", task_name(task));
     // a step of 1e-2: the whole model runs in float32 and its rounding, divided by 2ε,
@@ -127,7 +119,7 @@ static void check_head(TaskKind task, int outputs, SimilarityCombine combine, bo
     options.epsilon = 1e-2;
     assert_gradcheck_with(title, f_task_l3, &c, inputs, n, &options);
     task_batch_free(&c.batch);
-    gpt_free(c.model);
+    task_model_free(c.model);
 }
 
 START_TEST(test_grad_heads) {
@@ -144,33 +136,33 @@ END_TEST
 // Gradients of L3 = the gradients of L2 plus λ times those of L1; with λ = 0, exactly L2's.
 START_TEST(test_l3_is_l2_plus_lambda_l1) {
     Tokenizer tok = task_tokenizer();
-    GptConfig config = task_config(TASK_CLASSIFY, 2, COMBINE_CONCAT);
-    Gpt *model = task_model(config, 4, 0.3f);
+    TaskModel *model = task_model((TaskHeadConfig){TASK_CLASSIFY, 2, COMBINE_CONCAT, false}, 4, 0.3f);
+    ParameterTable *params = &model->gpt->params;
     EncodedExample examples[2] = {example(TASK_CLASSIFY, 1), example(TASK_CLASSIFY, 0)};
     TaskBatch b;
-    task_batch_init(&b, TASK_CLASSIFY, 2, config.n_ctx);
+    task_batch_init(&b, TASK_CLASSIFY, 2, TINY.n_ctx);
     task_batch_fill(&b, task_tokens(&tok), examples, 2);
-    long total = model->params.total;
+    long total = params->total;
     float *g2 = malloc(sizeof(float) * (size_t)total * 3), *g1 = g2 + total, *g3 = g2 + 2 * total;
     TaskOutput out = task_forward(model, &b, 0.25f);
     ck_assert_float_eq(out.l3->data[0], out.l2->data[0] + 0.25f * out.l1->data[0]);
     Tensor *terms[3] = {out.l2, out.l1, out.l3};
     float *grads[3] = {g2, g1, g3};
     for (int k = 0; k < 3; k++) {
-        parameters_zero_grad(&model->params);
+        parameters_zero_grad(params);
         backward(terms[k]);
-        memcpy(grads[k], model->params.grad, sizeof(float) * (size_t)total);
+        memcpy(grads[k], params->grad, sizeof(float) * (size_t)total);
     }
     for (long i = 0; i < total; i++) ck_assert_float_eq_tol(g3[i], g2[i] + 0.25f * g1[i], 1e-6f);
     tape_reset();
-    parameters_zero_grad(&model->params);
+    parameters_zero_grad(params);
     TaskOutput no_lm = task_forward(model, &b, 0.0f);
     ck_assert_ptr_null(no_lm.l1);
     backward(no_lm.l3);
-    ck_assert_int_eq(memcmp(model->params.grad, g2, sizeof(float) * (size_t)total), 0);
+    ck_assert_int_eq(memcmp(params->grad, g2, sizeof(float) * (size_t)total), 0);
     free(g2);
     task_batch_free(&b);
-    gpt_free(model);
+    task_model_free(model);
 }
 END_TEST
 
@@ -178,14 +170,14 @@ END_TEST
 // what the padding holds changes neither the losses nor the gradients.
 START_TEST(test_padding_invariance) {
     Tokenizer tok = task_tokenizer();
-    GptConfig config = task_config(TASK_CLASSIFY, 2, COMBINE_CONCAT);
-    Gpt *model = task_model(config, 5, 0.3f);
+    TaskModel *model = task_model((TaskHeadConfig){TASK_CLASSIFY, 2, COMBINE_CONCAT, false}, 5, 0.3f);
+    ParameterTable *params = &model->gpt->params;
     EncodedExample longer = example(TASK_CLASSIFY, 1), shorter = example(TASK_CLASSIFY, 0);
     shorter.fields[0].n = 1;
     EncodedExample pair[2] = {shorter, longer};
     TaskBatch alone, padded;
-    task_batch_init(&alone, TASK_CLASSIFY, 2, config.n_ctx);
-    task_batch_init(&padded, TASK_CLASSIFY, 2, config.n_ctx);
+    task_batch_init(&alone, TASK_CLASSIFY, 2, TINY.n_ctx);
+    task_batch_init(&padded, TASK_CLASSIFY, 2, TINY.n_ctx);
     task_batch_fill(&alone, task_tokens(&tok), &shorter, 1);
     task_batch_fill(&padded, task_tokens(&tok), pair, 2);
     ck_assert_int_eq(padded.seq, 6);
@@ -193,22 +185,22 @@ START_TEST(test_padding_invariance) {
     TaskOutput a = task_forward(model, &alone, 0.5f);
     TaskOutput p = task_forward(model, &padded, 0.5f);
     assert_close(p.logits->data, a.logits->data, 2, 1e-6f, "logits of the padded example");
-    long total = model->params.total;
+    long total = params->total;
     float *grad = malloc(sizeof(float) * (size_t)total);
-    parameters_zero_grad(&model->params);
+    parameters_zero_grad(params);
     backward(p.l3);
-    memcpy(grad, model->params.grad, sizeof(float) * (size_t)total);
+    memcpy(grad, params->grad, sizeof(float) * (size_t)total);
     float loss = p.l3->data[0];
     for (int j = alone.seq; j < padded.seq; j++) padded.tokens[j] = 4;  // different padding
     tape_reset();
-    parameters_zero_grad(&model->params);
+    parameters_zero_grad(params);
     TaskOutput q = task_forward(model, &padded, 0.5f);
     backward(q.l3);
     ck_assert_float_eq(q.l3->data[0], loss);
-    ck_assert_int_eq(memcmp(grad, model->params.grad, sizeof(float) * (size_t)total), 0);
+    ck_assert_int_eq(memcmp(grad, params->grad, sizeof(float) * (size_t)total), 0);
     free(grad);
     task_batch_free(&alone), task_batch_free(&padded);
-    gpt_free(model);
+    task_model_free(model);
 }
 END_TEST
 
@@ -218,8 +210,8 @@ START_TEST(test_similarity_symmetry) {
     EncodedExample ab = example(TASK_SIMILAR, 0), ba = ab;
     ba.fields[0] = ab.fields[1], ba.fields[1] = ab.fields[0];
     for (int mode = 0; mode < 2; mode++) {
-        GptConfig config = task_config(TASK_SIMILAR, 2, mode == 0 ? COMBINE_ADD : COMBINE_CONCAT);
-        Gpt *model = task_model(config, 6, 0.3f);
+        TaskHeadConfig head = {TASK_SIMILAR, 2, mode == 0 ? COMBINE_ADD : COMBINE_CONCAT, false};
+        TaskModel *model = task_model(head, 6, 0.3f);
         float p_ab[2], p_ba[2];
         task_predict(model, &tok, &ab, 1, 1, p_ab);
         task_predict(model, &tok, &ba, 1, 1, p_ba);
@@ -227,8 +219,39 @@ START_TEST(test_similarity_symmetry) {
             assert_close(p_ab, p_ba, 2, 1e-6f, "add: swapped pair");
         else
             ck_assert_float_gt(fabsf(p_ab[0] - p_ba[0]), 1e-4f);
-        gpt_free(model);
+        task_model_free(model);
     }
+}
+END_TEST
+
+// Known values, worked out by hand (and with Python's floats for the correlations).
+START_TEST(test_task_metrics_known_values) {
+    // Binary classification: TP, TP, FN, FP, TN: accuracy 3/5, F1 = 2·2 / (2·2 + 1 + 1),
+    // mean loss −(ln .8 + ln .6 + ln .3 + ln .1 + ln .8) / 5.
+    EncodedExample e[5] = {{.label = 1}, {.label = 1}, {.label = 1}, {.label = 0}, {.label = 0}};
+    const float p[10] = {0.2f, 0.8f, 0.4f, 0.6f, 0.7f, 0.3f, 0.1f, 0.9f, 0.8f, 0.2f};
+    TaskHeadConfig classify = {TASK_CLASSIFY, 2, COMBINE_CONCAT, false};
+    TaskMetrics m = task_metrics(&classify, e, 5, p);
+    ck_assert_int_eq(m.n, 5);
+    ck_assert_double_eq_tol(m.accuracy, 0.6, 1e-12);
+    ck_assert_double_eq_tol(m.f1, 4.0 / 6.0, 1e-12);
+    ck_assert_double_eq_tol(m.mean_loss, 0.8927341247428784, 1e-6);
+    // Multiple choice with 2 options: no F1 (no class 1 to speak of).
+    for (int i = 0; i < 5; i++) e[i].n_fields = 3;
+    TaskHeadConfig choice = {TASK_CHOICE, 1, COMBINE_CONCAT, false};
+    m = task_metrics(&choice, e, 5, p);
+    ck_assert_double_eq_tol(m.accuracy, 0.6, 1e-12);
+    ck_assert_double_eq(m.f1, 0.0);
+    // Regression: predictions 0.5, 2, 3, 10 against targets 1, 4, 2, 2. Spearman ranks the
+    // targets 1, 4, 2.5, 2.5 (a tie shares its ranks' mean), so it differs from Pearson.
+    EncodedExample r[4] = {{.target = 1.0f}, {.target = 4.0f}, {.target = 2.0f}, {.target = 2.0f}};
+    const float scores[4] = {0.5f, 2.0f, 3.0f, 10.0f};
+    TaskHeadConfig graded = {TASK_SIMILAR, 1, COMBINE_CONCAT, true};
+    m = task_metrics(&graded, r, 4, scores);
+    ck_assert_double_eq_tol(m.pearson, -0.023592810216683916, 1e-12);
+    ck_assert_double_eq_tol(m.spearman, 0.31622776601683794, 1e-12);
+    ck_assert_double_eq_tol(m.mean_loss, 17.3125, 1e-12);
+    ck_assert_int_eq(task_metrics(&graded, r, 0, scores).n, 0);
 }
 END_TEST
 
@@ -242,9 +265,9 @@ static int synth_ids[N_SYNTH][4][SYNTH_LEN];
 
 static double synthetic_accuracy(TaskKind task, EncodedExample *examples, int outputs, int epochs, float lr) {
     Tokenizer tok = task_tokenizer();
-    GptConfig config = {2, 32, 2, 64, 16, 8, ACTIVATION_RELU, 0.0f, {task, outputs, COMBINE_ADD, false}};
-    Gpt *model = gpt_create(&config);
-    gpt_init_weights(model, 7);
+    GptConfig config = {2, 32, 2, 64, 16, 8, ACTIVATION_RELU, 0.0f};
+    TaskModel *model = task_model_create(&config, &(TaskHeadConfig){task, outputs, COMBINE_ADD, false});
+    gpt_init_weights(model->gpt, 7);
     int n_train = N_SYNTH * 3 / 4;
     FinetuneOptions o = {.epochs = epochs, .batch = 8, .sgd = {.lr = lr}, .lambda = 0.5f, .seed = 3, .quiet = true};
     FinetuneReport report;
@@ -252,7 +275,7 @@ static double synthetic_accuracy(TaskKind task, EncodedExample *examples, int ou
     ck_assert_msg(finetune(model, &tok, examples, n_train, examples + n_train, N_SYNTH - n_train, &o, &report, error,
                            sizeof error), "%s", error);
     double accuracy = report.best_dev.accuracy;
-    gpt_free(model);
+    task_model_free(model);
     return accuracy;
 }
 
@@ -334,9 +357,9 @@ static TokenSpan random_words(Rng *rng, int *ids, int n, int skip) {
 
 static double comparison_accuracy(TaskKind task, const EncodedExample *examples, int outputs, WeightScale scale) {
     Tokenizer tok = task_tokenizer();
-    GptConfig config = {2, 32, 2, 64, 16, 8, ACTIVATION_RELU, 0.0f, {task, outputs, COMBINE_CONCAT, false}};
-    Gpt *model = gpt_create(&config);
-    gpt_init_weights_as(model, 11, scale);
+    GptConfig config = {2, 32, 2, 64, 16, 8, ACTIVATION_RELU, 0.0f};
+    TaskModel *model = task_model_create(&config, &(TaskHeadConfig){task, outputs, COMBINE_CONCAT, false});
+    gpt_init_weights_as(model->gpt, 11, scale);
     // λ = 0: the LM loss on random words can only teach the unigram frequencies, and
     // pulls the hidden states towards ignoring the context
     FinetuneOptions o = {.epochs = 25, .batch = 8, .sgd = {.lr = 0.1f, .clip_norm = 1.0f}, .lambda = 0.0f, .seed = 5,
@@ -345,7 +368,7 @@ static double comparison_accuracy(TaskKind task, const EncodedExample *examples,
     char error[256];
     ck_assert_msg(finetune(model, &tok, examples, N_COMPARE_TRAIN, examples + N_COMPARE_TRAIN,
                            N_COMPARE - N_COMPARE_TRAIN, &o, &report, error, sizeof error), "%s", error);
-    gpt_free(model);
+    task_model_free(model);
     return report.best_dev.accuracy;
 }
 
@@ -433,7 +456,7 @@ END_TEST
 Suite *finetune_suite(void) {
     Suite *s = suite_create("finetune");
     TCase *tc = tcase_create("tasks");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, finetune_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_transformations_exact_sequences);
     tcase_add_test(tc, test_truncation_rule);
@@ -441,12 +464,13 @@ Suite *finetune_suite(void) {
     tcase_add_test(tc, test_l3_is_l2_plus_lambda_l1);
     tcase_add_test(tc, test_padding_invariance);
     tcase_add_test(tc, test_similarity_symmetry);
+    tcase_add_test(tc, test_task_metrics_known_values);
     suite_add_tcase(s, tc);
     // Training runs: the code they use is covered by the cases above too, so the
     // valgrind run of CI leaves these out (CK_EXCLUDE_TAGS=slow).
     TCase *training = tcase_create("synthetic tasks");
     tcase_set_tags(training, "slow");
-    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_add_checked_fixture(training, NULL, finetune_teardown);
     tcase_set_timeout(training, 120);
     tcase_add_test(training, test_synthetic_classification);
     tcase_add_test(training, test_synthetic_similarity);

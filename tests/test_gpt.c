@@ -13,11 +13,12 @@
 #include "gpt/pretrain.h"
 #include "gpt/io/replace_file.h"
 #include "gpt/sample.h"
+#include "gpt/task_model.h"
 #include "tests/helpers.h"
 
-static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f, {0}};
+static const GptConfig SMALL = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.0f};
 
-static void teardown(void) { tape_reset(); }
+static void gpt_teardown(void) { tape_reset(); }
 
 static Gpt *small_model(GptConfig config, uint64_t seed) {
     Gpt *model = gpt_create(&config);
@@ -42,8 +43,11 @@ END_TEST
 // σ = 1/√fan_in instead of 0.02: 1/√d for the embeddings, the attention and the FFN's
 // first layer, 1/√d_ff for its second; the head keeps 0.02; biases 0, LayerNorm gains 1.
 START_TEST(test_fan_in_weights) {
-    GptConfig config = {1, 16, 2, 64, 8, 11, ACTIVATION_RELU, 0.0f, {TASK_CLASSIFY, 2, COMBINE_CONCAT, false}};
-    Gpt *paper = small_model(config, 4), *fan_in = gpt_create(&config);
+    GptConfig config = {1, 16, 2, 64, 8, 11, ACTIVATION_RELU, 0.0f};
+    TaskHeadConfig head = {TASK_CLASSIFY, 2, COMBINE_CONCAT, false};
+    TaskModel *paper_task = task_model_create(&config, &head), *fan_in_task = task_model_create(&config, &head);
+    Gpt *paper = paper_task->gpt, *fan_in = fan_in_task->gpt;  // W_y is in their tables too
+    gpt_init_weights(paper, 4);
     gpt_init_weights_as(fan_in, 4, WEIGHTS_FAN_IN);
     struct { const char *name; float std; } expected[] = {
         {"wte.weight", 0.25f},  {"wpe.weight", 0.25f}, {"blocks.0.attn.c_attn.weight", 0.25f},
@@ -66,7 +70,7 @@ START_TEST(test_fan_in_weights) {
     ck_assert(weight_scale_from_name("gpt1", &scale) && scale == WEIGHTS_GPT1);
     ck_assert(!weight_scale_from_name("xavier", &scale));
     ck_assert_str_eq(weight_scale_name(WEIGHTS_FAN_IN), "fan-in");
-    gpt_free(paper), gpt_free(fan_in);
+    task_model_free(paper_task), task_model_free(fan_in_task);
 }
 END_TEST
 
@@ -84,9 +88,14 @@ START_TEST(test_config_validation) {
     c = SMALL;
     c.n_ctx = 2;  // a language model may be this short; <s> $ <e> do not fit
     ck_assert(config_validate(&c, error, sizeof error));
-    c.head = (TaskHeadConfig){.task = TASK_ENTAIL, .n_outputs = 3};
-    ck_assert(!config_validate(&c, error, sizeof error));
-    ck_assert_ptr_nonnull(strstr(error, "needs n_ctx of at least 3"));
+    TaskHeadConfig head = {.task = TASK_ENTAIL, .n_outputs = 3};
+    ck_assert(!task_head_validate(&c, &head, error, sizeof error));
+    ck_assert_str_eq(error, "the entail head needs n_ctx of at least 3 (for <s> $ <e>), got 2");
+    c.n_ctx = 3;
+    ck_assert(task_head_validate(&c, &head, error, sizeof error));
+    head.n_outputs = 0;
+    ck_assert(!task_head_validate(&c, &head, error, sizeof error));
+    ck_assert_str_eq(error, "the entail head needs at least one output, got 0");
 }
 END_TEST
 
@@ -329,6 +338,8 @@ static void rewrite_byte_with_crc(const char *path, long offset, int value) {
 
 static void flip_a_weight_bit(const char *path) { rewrite_byte(path, 400, 0x5A); }
 static void unknown_activation(const char *path) { rewrite_byte_with_crc(path, 44, 7); }  // config.activation
+static void unknown_head_task(const char *path) { rewrite_byte_with_crc(path, 52, 9); }    // head.task
+static void head_without_outputs(const char *path) { rewrite_byte_with_crc(path, 52, 1); }  // classify, 0 outputs
 static void wrong_magic(const char *path) { rewrite_byte(path, 0, 'X'); }
 static void wrong_version(const char *path) { rewrite_byte(path, 8, 9); }
 
@@ -339,6 +350,11 @@ START_TEST(test_checkpoint_rejects_damage) {
     ck_assert_ptr_nonnull(strstr(load_damaged(wrong_version), "version 9"));
     const char *error_text = load_damaged(unknown_activation);
     ck_assert_msg(strstr(error_text, "config.activation: expected 0 (relu) or 1 (gelu), got 7") != NULL, "%s", error_text);
+    error_text = load_damaged(unknown_head_task);
+    ck_assert_msg(strstr(error_text, "invalid task head: head.task: expected 0 (none) to 4 (choice), got 9") != NULL,
+                  "%s", error_text);
+    error_text = load_damaged(head_without_outputs);
+    ck_assert_msg(strstr(error_text, "the classify head needs at least one output, got 0") != NULL, "%s", error_text);
     char error[256];
     ck_assert_ptr_null(checkpoint_load("/nonexistent/x.ckpt", NULL, NULL, error, sizeof error));
     ck_assert_ptr_nonnull(strstr(error, "cannot open"));
@@ -460,7 +476,7 @@ END_TEST
 Suite *gpt_suite(void) {
     Suite *s = suite_create("gpt");
     TCase *tc = tcase_create("model");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, gpt_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_gpt1_parameter_count);
     tcase_add_test(tc, test_fan_in_weights);
@@ -480,7 +496,7 @@ Suite *gpt_suite(void) {
     suite_add_tcase(s, tc);
     TCase *training = tcase_create("training");
     tcase_set_tags(training, "slow");  // left out of the valgrind run of CI
-    tcase_add_checked_fixture(training, NULL, teardown);
+    tcase_add_checked_fixture(training, NULL, gpt_teardown);
     tcase_set_timeout(training, 120);
     tcase_add_test(training, test_overfits_repeated_text);
     suite_add_tcase(s, training);

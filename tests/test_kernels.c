@@ -23,11 +23,44 @@ START_TEST(test_matmul_small_integers) {
     float doubled[] = {116, 128, 278, 308};
     matmul_ab(c, a, b, 2, 3, 2, true);  // accumulate: c += a·b
     assert_close(c, doubled, 4, 0.0f, "c + a·b");
+    // the triple loop, the oracle of the tests below, on the same known values
+    matmul_reference(c, a, b, 2, 3, 2, MATMUL_AB, false);
+    assert_close(c, expected, 4, 0.0f, "reference a·b");
+    matmul_reference(c, a, b_t, 2, 3, 2, MATMUL_ABT, false);
+    assert_close(c, expected, 4, 0.0f, "reference a·bᵀ");
+    matmul_reference(c, a_t, b, 2, 3, 2, MATMUL_ATB, false);
+    assert_close(c, expected, 4, 0.0f, "reference aᵀ·b");
+    matmul_reference(c, a, b, 2, 3, 2, MATMUL_AB, true);
+    assert_close(c, doubled, 4, 0.0f, "reference c + a·b");
 }
 END_TEST
 
-// Every layout against a double-precision triple loop, on sizes that do not divide
-// any block size the kernels may use, with and without accumulation.
+// set_reference_kernels(true) routes every product, batched ones too, through the triple
+// loop: the results are then exactly matmul_reference's. Switched off, the fast kernel
+// is back (for k > 256 its sums are grouped differently, so some bits differ).
+START_TEST(test_reference_kernels_switch) {
+    enum { BATCHES = 3, M = 9, K = 300, N = 70 };
+    static float a[BATCHES * M * K], b[BATCHES * K * N], c[BATCHES * M * N], expected[BATCHES * M * N];
+    Rng rng;
+    rng_seed(&rng, 14);
+    for (int i = 0; i < BATCHES * M * K; i++) a[i] = rng_uniform(&rng) - 0.5f;
+    for (int i = 0; i < BATCHES * K * N; i++) b[i] = rng_uniform(&rng) - 0.5f;
+    for (int i = 0; i < BATCHES; i++)
+        matmul_reference(expected + i * M * N, a + i * M * K, b + i * K * N, M, K, N, MATMUL_AB, false);
+    ck_assert(!reference_kernels());
+    set_reference_kernels(true);
+    matmul_ab_batched(c, a, b, BATCHES, M, K, N, false);
+    set_reference_kernels(false);
+    ck_assert_msg(memcmp(c, expected, sizeof c) == 0, "with reference kernels, matmul_ab_batched is not the triple loop");
+    matmul_ab_batched(c, a, b, BATCHES, M, K, N, false);
+    assert_close(c, expected, BATCHES * M * N, 1e-5f * K, "fast matmul_ab_batched");
+    ck_assert_msg(memcmp(c, expected, sizeof c) != 0, "switched off, the products still run the triple loop");
+}
+END_TEST
+
+// Every layout against the library's triple loop, matmul_reference (checked itself
+// on known values above and below), on sizes that do not divide any block size the
+// fast kernel may use, with and without accumulation.
 static void check_layouts(int m, int k, int n, Rng *rng) {
     float *a = malloc(sizeof(float) * (size_t)(m * k)), *b = malloc(sizeof(float) * (size_t)(k * n));
     float *a_t = malloc(sizeof(float) * (size_t)(m * k)), *b_t = malloc(sizeof(float) * (size_t)(k * n));
@@ -38,12 +71,8 @@ static void check_layouts(int m, int k, int n, Rng *rng) {
         for (int p = 0; p < k; p++) a_t[p * m + i] = a[i * k + p];
     for (int p = 0; p < k; p++)
         for (int j = 0; j < n; j++) b_t[j * k + p] = b[p * n + j];
-    for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
-            expected[i * n + j] = (float)s;
-        }
+    for (int i = 0; i < m * n; i++) expected[i] = NAN;  // not read without accumulate
+    matmul_reference(expected, a, b, m, k, n, MATMUL_AB, false);
     float tol = 1e-5f * (float)k;
     // Without accumulate, c may hold anything, even NaN: the kernels must not read it.
     for (int i = 0; i < m * n; i++) c[i] = NAN;
@@ -134,16 +163,16 @@ START_TEST(test_softmax_known_row) {
 }
 END_TEST
 
-START_TEST(test_layernorm_known_vector) {
+START_TEST(test_layer_norm_known_vector) {
     float x[] = {1, 2, 3, 4}, gain[] = {1, 1, 1, 1}, bias[] = {0, 0, 0, 0};
     float y[4], mean, rstd;
-    layernorm_forward(y, &mean, &rstd, x, gain, bias, 1, 4);
+    layer_norm_forward(y, &mean, &rstd, x, gain, bias, 1, 4);
     float expected[] = {-1.34163542f, -0.44721181f, 0.44721181f, 1.34163542f};
-    assert_close(y, expected, 4, 1e-6f, "layernorm");
+    assert_close(y, expected, 4, 1e-6f, "layer_norm");
     ck_assert_float_eq_tol(mean, 2.5f, 1e-7f);
     ck_assert_float_eq_tol(rstd, 1.0f / sqrtf(1.25f + 1e-5f), 1e-6f);
     float gain2[] = {2, 2, 2, 2}, bias2[] = {1, 1, 1, 1};
-    layernorm_forward(y, &mean, &rstd, x, gain2, bias2, 1, 4);
+    layer_norm_forward(y, &mean, &rstd, x, gain2, bias2, 1, 4);
     ck_assert_float_eq_tol(y[0], 2.0f * -1.34163542f + 1.0f, 1e-6f);
 }
 END_TEST
@@ -200,6 +229,16 @@ START_TEST(test_causal_mask_and_heads) {
 }
 END_TEST
 
+// 1² + 2² + ... + N² = N(N+1)(2N+1)/6, exact in double, over several blocks of the sum.
+START_TEST(test_sum_of_squares_known_value) {
+    enum { N = 20000 };
+    static float x[N];
+    for (int i = 0; i < N; i++) x[i] = (float)(i + 1);
+    ck_assert_double_eq(sum_of_squares(x, N), (double)N * (N + 1) * (2.0 * N + 1) / 6.0);
+    ck_assert_double_eq(sum_of_squares(x, 0), 0.0);
+}
+END_TEST
+
 START_TEST(test_dropout_mask_scale) {
     Rng rng;
     rng_seed(&rng, 5);
@@ -226,11 +265,13 @@ Suite *kernels_suite(void) {
     tcase_add_test(tc, test_matmul_layouts_odd_sizes);
     tcase_add_test(tc, test_matmul_layouts_block_edges);
     tcase_add_test(tc, test_matmul_bit_identical);
+    tcase_add_test(tc, test_reference_kernels_switch);
     tcase_add_test(tc, test_softmax_known_row);
-    tcase_add_test(tc, test_layernorm_known_vector);
+    tcase_add_test(tc, test_layer_norm_known_vector);
     tcase_add_test(tc, test_cross_entropy_known_distribution);
     tcase_add_test(tc, test_gelu_known_points);
     tcase_add_test(tc, test_causal_mask_and_heads);
+    tcase_add_test(tc, test_sum_of_squares_known_value);
     tcase_add_test(tc, test_dropout_mask_scale);
     suite_add_tcase(s, tc);
     return s;

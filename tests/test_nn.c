@@ -15,12 +15,12 @@
 static Rng rng;
 static ParameterTable params;
 
-static void setup(void) {
+static void nn_setup(void) {
     rng_seed(&rng, 7);
     memset(&params, 0, sizeof params);
 }
 
-static void teardown(void) {
+static void nn_teardown(void) {
     tape_reset();
     parameters_free(&params);
 }
@@ -448,7 +448,7 @@ END_TEST
 Suite *nn_suite(void) {
     Suite *s = suite_create("nn");
     TCase *tc = tcase_create("modules");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, nn_setup, nn_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_grad_linear_and_layer_norm);
     tcase_add_test(tc, test_grad_embedding_and_lm_head);

@@ -10,8 +10,8 @@
 #include "tests/helpers.h"
 
 static Rng rng;
-static void setup(void) { rng_seed(&rng, 2024); }
-static void teardown(void) { tape_reset(); }
+static void ops_setup(void) { rng_seed(&rng, 2024); }
+static void ops_teardown(void) { tape_reset(); }
 
 static Tensor *f_matmul(Tensor **in, void *c) { (void)c; return matmul(in[0], in[1]); }
 static Tensor *f_matmul_t(Tensor **in, void *c) { (void)c; return matmul_transposed(in[0], in[1]); }
@@ -65,9 +65,9 @@ END_TEST
 
 static Tensor *f_softmax(Tensor **in, void *c) { (void)c; return softmax(in[0]); }
 static Tensor *f_log_softmax(Tensor **in, void *c) { (void)c; return log_softmax(in[0]); }
-static Tensor *f_normalize(Tensor **in, void *c) { (void)c; return normalize(in[0], in[1], in[2]); }
+static Tensor *f_layer_norm_op(Tensor **in, void *c) { (void)c; return layer_norm_op(in[0], in[1], in[2]); }
 
-START_TEST(test_grad_softmax_and_normalize) {
+START_TEST(test_grad_softmax_and_layer_norm) {
     Tensor *x = random_input("x", shape2(3, 7), &rng, 2);
     assert_gradcheck("softmax", f_softmax, NULL, &x, 1);
     assert_gradcheck("log_softmax", f_log_softmax, NULL, &x, 1);
@@ -76,7 +76,7 @@ START_TEST(test_grad_softmax_and_normalize) {
     Tensor *ln[] = {random_input("x", shape3(2, 3, 7), &rng, 1), random_input("gain", shape1(7), &rng, 0.5f),
                     random_input("bias", shape1(7), &rng, 0.5f)};
     for (int i = 0; i < 7; i++) ln[1]->data[i] += 1.0f;
-    assert_gradcheck("normalize", f_normalize, NULL, ln, 3);
+    assert_gradcheck("layer_norm", f_layer_norm_op, NULL, ln, 3);
 }
 END_TEST
 
@@ -149,15 +149,18 @@ START_TEST(test_grad_dropout) {
 END_TEST
 
 // A "scale by 2" op whose backward forgets the factor: the checker must notice.
-static void wrong_backward(Node *node) {
+// forward: out = 2x, so dx += 2·dout; this backward adds dout only
+static void double_wrongly_node_backward(Node *node) {
     for (long i = 0; i < node->out->size; i++) node->inputs[0]->grad[i] += node->out->grad[i];
 }
 
+static const OpInfo DOUBLE_WRONGLY = {.name = "double_wrongly", .backward = double_wrongly_node_backward};
+
 static Tensor *f_wrong(Tensor **in, void *c) {
     (void)c;
-    Tensor *out = op_output("double_wrongly", in[0]->shape);
+    Tensor *out = op_output(&DOUBLE_WRONGLY, in[0]->shape);
     for (long i = 0; i < out->size; i++) out->data[i] = 2.0f * in[0]->data[i];
-    record("double_wrongly", out, wrong_backward, in[0], NULL, NULL);
+    record(&DOUBLE_WRONGLY, out, in[0], NULL, NULL);
     return out;
 }
 
@@ -194,13 +197,13 @@ END_TEST
 Suite *ops_suite(void) {
     Suite *s = suite_create("ops");
     TCase *tc = tcase_create("gradients");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, ops_setup, ops_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_grad_matmul);
     tcase_add_test(tc, test_grad_matmul_transposed);
     tcase_add_test(tc, test_grad_add_mul_scale);
     tcase_add_test(tc, test_grad_activations);
-    tcase_add_test(tc, test_grad_softmax_and_normalize);
+    tcase_add_test(tc, test_grad_softmax_and_layer_norm);
     tcase_add_test(tc, test_grad_gather_rows);
     tcase_add_test(tc, test_grad_shape_ops);
     tcase_add_test(tc, test_grad_reductions_and_losses);
@@ -208,7 +211,7 @@ Suite *ops_suite(void) {
     tcase_add_test(tc, test_gradcheck_catches_wrong_backward);
     suite_add_tcase(s, tc);
     TCase *errors = tcase_create("shape errors");
-    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_add_checked_fixture(errors, ops_setup, ops_teardown);
     tcase_add_test_raise_signal(errors, test_matmul_shape_mismatch_aborts, SIGABRT);
     tcase_add_test_raise_signal(errors, test_add_shape_mismatch_aborts, SIGABRT);
     tcase_add_test_raise_signal(errors, test_gather_out_of_range_aborts, SIGABRT);

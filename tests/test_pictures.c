@@ -351,7 +351,7 @@ END_TEST
 
 // Every row of a causal attention map sums to 1 and the masked cells are exactly 0.
 START_TEST(test_attention_weights_rows) {
-    GptConfig config = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.1f, {0}};
+    GptConfig config = {2, 16, 2, 32, 8, 11, ACTIVATION_RELU, 0.1f};
     Gpt *model = gpt_create(&config);
     gpt_init_weights(model, 3);
     gpt_set_training(model, true);  // attention_weights must switch dropout off by itself
@@ -543,7 +543,7 @@ START_TEST(test_graph_command) {
 }
 END_TEST
 
-START_TEST(test_check_finite_names_the_op) {
+START_TEST(test_check_finite_option_names_the_op) {
     char data[128], ckpt[128], args[1024];
     write_text(temp_path(data, sizeof data, "finite.txt"), TEXT);
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 50 --batch 2 --lr 1e6 --out %s "
@@ -558,12 +558,12 @@ START_TEST(test_check_finite_names_the_op) {
 }
 END_TEST
 
-static void teardown(void) { tape_reset(); }
+static void pictures_teardown(void) { tape_reset(); }
 
 Suite *pictures_suite(void) {
     Suite *s = suite_create("pictures");
     TCase *tc = tcase_create("writers");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_checked_fixture(tc, NULL, pictures_teardown);
     tcase_add_test(tc, test_xml_checker_can_fail);
     tcase_add_test(tc, test_svg_escapes_text);
     tcase_add_test(tc, test_nice_ticks_and_labels);
@@ -577,12 +577,12 @@ Suite *pictures_suite(void) {
     suite_add_tcase(s, tc);
     TCase *commands = tcase_create("commands");
     tcase_set_timeout(commands, 120);
-    tcase_add_checked_fixture(commands, NULL, teardown);
+    tcase_add_checked_fixture(commands, NULL, pictures_teardown);
     tcase_add_test(commands, test_plot_command);
     tcase_add_test(commands, test_attention_command);
     tcase_add_test(commands, test_attention_command_errors);
     tcase_add_test(commands, test_graph_command);
-    tcase_add_test(commands, test_check_finite_names_the_op);
+    tcase_add_test(commands, test_check_finite_option_names_the_op);
     suite_add_tcase(s, commands);
     return s;
 }

@@ -31,13 +31,13 @@ static void backward_by_hand(Tensor *loss) {
     requires_grad(loss);
     loss->grad[0] = 1.0f;  // dL/dL
     for (Node *node = the_tape.last; node != NULL; node = node->prev) {
-        printf("  node %d (%s): reads d%s, adds into", node->index, node->op, node->out->name);
+        printf("  node %d (%s): reads d%s, adds into", node->index, node->op->name, node->out->name);
         for (int i = 0; i < node->n_inputs; i++) {
             if (node->inputs[i]->grad == NULL) requires_grad(node->inputs[i]);
             printf(" d%s", node->inputs[i]->name);
         }
         printf("\n");
-        node->backward(node);
+        node->op->backward(node);
     }
 }
 
@@ -74,16 +74,21 @@ static void graph_and_tape(void) {
 // broken version, forgets the 2.
 static bool forget_the_two;
 
-static void backward_square(Node *node) {
+// forward: out[i] = x[i]², so dx[i] += dout[i]·2·x[i]
+static void square_node_backward(Node *node) {
     const float *x = node->inputs[0]->data, *dy = node->out->grad;
     float *dx = node->inputs[0]->grad;
     for (long i = 0; i < node->out->size; i++) dx[i] += dy[i] * (forget_the_two ? x[i] : 2.0f * x[i]);
 }
 
+// The op's description: its name, its backward, and whether −∞ is a legal output
+// (it is not: left out, the field is false).
+static const OpInfo SQUARE = {.name = "square", .backward = square_node_backward};
+
 static Tensor *square(Tensor *x) {
-    Tensor *out = op_output("square", x->shape);
+    Tensor *out = op_output(&SQUARE, x->shape);
     for (long i = 0; i < x->size; i++) out->data[i] = x->data[i] * x->data[i];
-    record("square", out, backward_square, x, NULL, NULL);
+    record(&SQUARE, out, x, NULL, NULL);
     return out;
 }
 

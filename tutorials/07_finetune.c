@@ -8,6 +8,7 @@
 #include "autograd/tape.h"
 #include "gpt/finetune.h"
 #include "gpt/pretrain.h"
+#include "gpt/task_heads.h"
 #include "tutorials/tutorial.h"
 
 // The task: is the verdict in "the film was good." positive (1) or negative (0)?
@@ -79,12 +80,13 @@ static int encode_split(const Example *examples, bool dev, const Tokenizer *toke
     return n;
 }
 
-static double dev_accuracy(Gpt *model, const Tokenizer *tokenizer, const EncodedExample *dev, int n, float *probs) {
+static double dev_accuracy(TaskModel *model, const Tokenizer *tokenizer, const EncodedExample *dev, int n,
+                           float *probs) {
     task_predict(model, tokenizer, dev, n, BATCH, probs);
-    return task_metrics(&model->config, dev, n, probs).accuracy;
+    return task_metrics(&model->head, dev, n, probs).accuracy;
 }
 
-static void shuffle(EncodedExample *examples, int n, Rng *rng) {
+static void shuffle_examples(EncodedExample *examples, int n, Rng *rng) {
     for (int i = n - 1; i > 0; i--) {
         int j = rng_below(rng, i + 1);
         EncodedExample t = examples[i];
@@ -94,29 +96,29 @@ static void shuffle(EncodedExample *examples, int n, Rng *rng) {
 }
 
 // Step 3: epochs of finetune_step over the training examples, shuffled each epoch.
-static bool fine_tune(Gpt *model, const Tokenizer *tokenizer, EncodedExample *train, int n_train, bool quiet) {
+static bool fine_tune(TaskModel *model, const Tokenizer *tokenizer, EncodedExample *train, int n_train, bool quiet) {
     TaskBatch batch;
-    task_batch_init(&batch, TASK_CLASSIFY, BATCH, model->config.n_ctx);
+    task_batch_init(&batch, TASK_CLASSIFY, BATCH, model->gpt->config.n_ctx);
     SgdOptions sgd = {.lr = LEARNING_RATE};
     Rng rng;
     rng_seed(&rng, 4);
     bool l3_adds_up = true;
-    gpt_set_training(model, true);
+    gpt_set_training(model->gpt, true);
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
-        shuffle(train, n_train, &rng);
-        float sums[3] = {0}, losses[3];
+        shuffle_examples(train, n_train, &rng);
+        TaskLosses sum = {0};
         int steps = 0;
         for (int start = 0; start < n_train; start += BATCH, steps++) {
             task_batch_fill(&batch, task_tokens(tokenizer), train + start, BATCH);
-            finetune_step(model, &batch, LAMBDA, &sgd, sgd.lr, losses);  // losses: L2, L1, L3
-            l3_adds_up &= fabsf(losses[2] - (losses[0] + LAMBDA * losses[1])) < 1e-5f;
-            for (int k = 0; k < 3; k++) sums[k] += losses[k];
+            TaskLosses losses = finetune_step(model, &batch, LAMBDA, &sgd, sgd.lr);
+            l3_adds_up &= fabsf(losses.l3 - (losses.l2 + LAMBDA * losses.l1)) < 1e-5f;
+            sum.l1 += losses.l1, sum.l2 += losses.l2, sum.l3 += losses.l3;
         }
         if (!quiet && (epoch % 3 == 0 || epoch == 1))
-            printf("  epoch %2d: L2 %.4f  L1 %.4f  L3 = L2 + %.1f·L1 = %.4f\n", epoch, sums[0] / steps, sums[1] / steps,
-                   LAMBDA, sums[2] / steps);
+            printf("  epoch %2d: L2 %.4f  L1 %.4f  L3 = L2 + %.1f·L1 = %.4f\n", epoch, sum.l2 / steps, sum.l1 / steps,
+                   LAMBDA, sum.l3 / steps);
     }
-    gpt_set_training(model, false);
+    gpt_set_training(model->gpt, false);
     task_batch_free(&batch);
     return l3_adds_up;
 }
@@ -150,8 +152,9 @@ int main(void) {
     section("2. A task model: three task tokens and a linear head");
     static Task task;
     TaskHeadConfig head = {.task = TASK_CLASSIFY, .n_outputs = 2};
-    Gpt *model = task_model_from_pretrained(pretrained, &tokenizer, &task.tokenizer, head, false, 3);
-    config_print(stdout, &model->config);
+    TaskModel *model = task_model_from_pretrained(pretrained, &tokenizer, &task.tokenizer, head, false, 3);
+    config_print(stdout, &model->gpt->config);
+    task_head_print(stdout, &model->gpt->config, &model->head);
     TaskTokens special = task_tokens(&task.tokenizer);
     printf("  vocabulary %d -> %d: <s> is %d, $ is %d, <e> is %d\n", tokenizer_vocab_size(&tokenizer),
            tokenizer_vocab_size(&task.tokenizer), special.start, special.delimiter, special.extract);
@@ -173,15 +176,15 @@ int main(void) {
 
     section("5. The same fine-tuning without pre-training");
     Tokenizer scratch_tokenizer;  // the same as task.tokenizer
-    Gpt *scratch = task_model_from_pretrained(pretrained, &tokenizer, &scratch_tokenizer, head, true, 3);
+    TaskModel *scratch = task_model_from_pretrained(pretrained, &tokenizer, &scratch_tokenizer, head, true, 3);
     fine_tune(scratch, &task.tokenizer, task.train, task.n_train, true);
     double unpretrained = dev_accuracy(scratch, &task.tokenizer, task.dev, task.n_dev, probs);
     printf("  dev accuracy after %d epochs from random weights: %.2f (with pre-training: %.2f)\n", EPOCHS, unpretrained,
            after);
     claim(unpretrained < after, "the same fine-tuning from random weights gets less far");
 
-    gpt_free(scratch);
-    gpt_free(model);
+    task_model_free(scratch);
+    task_model_free(model);
     gpt_free(pretrained);
     tokenizer_free(&scratch_tokenizer);
     tokenizer_free(&task.tokenizer);

@@ -60,17 +60,21 @@ static void draw(const Command *command, Gpt *model, const Tokenizer *tokenizer,
 int attention_command(int argc, char **argv) {
     const char *ckpt = NULL, *text = NULL, *out = "attn.svg";
     int layer = 0, head = 0;
+    KernelArgs kernels = {0};
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to read (required)", 0},
         {"text", OPTION_STRING, &text, "the text the model reads (required; the last n_ctx tokens of a longer one)", 0},
         {"layer", OPTION_INT, &layer, "decoder block, from 0 (blocks.0) to n_layers - 1", 0},
         {"head", OPTION_INT, &head, "attention head of that block, from 0 to n_heads - 1", 0},
         {"out", OPTION_STRING, &out, "the picture: .svg, or .pgm for a plain greyscale image", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"attention", "Draws the attention weights of one head on a text as a heatmap.",
                        "attention --ckpt CKPT --text TEXT [--layer L] [--head H] [--out attn.svg]", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (!ends_with_text(out, ".svg") && !ends_with_text(out, ".pgm"))
         usage_error(&command, "--out must name an .svg or a .pgm file, got '%s'", out);
     Tokenizer tokenizer;

@@ -8,6 +8,7 @@
 #include "gpt/cli/commands.h"
 #include "gpt/io/clock.h"
 #include "gpt/pretrain.h"
+#include "tensor/parallel.h"
 
 // Multiply-adds of one forward pass, times 2 for FLOPs: the linear layers, the
 // attention products Q·Kᵀ and A·V over full t×t matrices, and the tied output layer.
@@ -40,17 +41,21 @@ static int compare_doubles(const void *a, const void *b) {
 int bench_command(int argc, char **argv) {
     const char *preset_name = "tiny";
     int batch = 8, seq = 0, steps = 10, vocab = 0;
+    KernelArgs kernels = {0};
     Option options[] = {
         {"preset", OPTION_STRING, &preset_name, "nano, tiny, small or gpt1", 0},
         {"batch", OPTION_INT, &batch, "sequences per step", 0},
         {"seq", OPTION_INT, &seq, "tokens per sequence (0: n_ctx)", 0},
         {"steps", OPTION_INT, &steps, "timed steps (after 2 warm-up steps); the median is printed", 0},
         {"vocab", OPTION_INT, &vocab, "vocabulary size (0: the preset's)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"bench", "Times training steps (forward, backward, SGD) on random tokens.",
                        "bench [--preset P] [--batch B] [--seq T] [--steps N]", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     const Preset *preset = preset_find(preset_name);
     if (preset == NULL) usage_error(&command, "no preset named '%s'", preset_name);
     if (vocab < 0) usage_error(&command, "--vocab must not be negative (0: the preset's), got %d", vocab);
@@ -77,9 +82,9 @@ int bench_command(int argc, char **argv) {
     }
     qsort(ms, (size_t)steps, sizeof *ms, compare_doubles);
     double median = steps % 2 ? ms[steps / 2] : 0.5 * (ms[steps / 2 - 1] + ms[steps / 2]);
-    printf("bench: name=train_step preset=%s batch=%d seq=%d threads=1 ms_per_step=%.1f tokens_per_s=%.0f "
+    printf("bench: name=train_step preset=%s batch=%d seq=%d threads=%d ms_per_step=%.1f tokens_per_s=%.0f "
            "gflops=%.1f peak_rss_mb=%.0f\n",
-           preset_name, batch, seq, median, (double)batch * seq / (median / 1000.0),
+           preset_name, batch, seq, parallel_threads(), median, (double)batch * seq / (median / 1000.0),
            training_flops(&config, batch, seq) / (median / 1000.0) / 1e9, peak_rss_mb());
     free(ms);
     batch_free(&b);

@@ -21,6 +21,22 @@ int predict_command(int argc, char **argv);
 int plot_command(int argc, char **argv);
 int attention_command(int argc, char **argv);
 int graph_command(int argc, char **argv);
+int encode_command(int argc, char **argv);
+int decode_command(int argc, char **argv);
+int import_command(int argc, char **argv);
+int export_command(int argc, char **argv);
+int zeroshot_command(int argc, char **argv);
+
+// --threads and --reference-kernels: the options of every command that computes.
+typedef struct KernelArgs {
+    int threads;             // 0: not given
+    bool reference_kernels;
+} KernelArgs;
+extern const char THREADS_HELP[], REFERENCE_KERNELS_HELP[];
+// Sets the kernels' thread count (--threads, else GPT_THREADS, else the machine's online
+// cores) and the reference-kernel switch; a bad --threads or GPT_THREADS exits 2.
+void apply_kernel_args_or_exit(const Command *command, const KernelArgs *args);
+
 // gpt eval --task: the flags that concern a fine-tuned checkpoint.
 typedef struct TaskEvalArgs {
     const char *task, *ckpt, *data, *format, *predictions;
@@ -37,6 +53,9 @@ extern const unsigned long embedded_corpus_size;
 // message when the file is missing or empty. Free the result.
 char *load_text_or_exit(const Command *command, const char *path, size_t *len);
 Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer, TrainingState *state);
+// A fine-tuned checkpoint; a language model's exits 2, saying it has no task head.
+TaskModel *load_task_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer,
+                                        TrainingState *state);
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,
                              const char *source);
 // The model reads at most n tokens: a longer sequence keeps its last n.
@@ -57,6 +76,12 @@ void close_output_or_exit(FILE *file, const char *path, bool written);
 // Leaves no file behind (a stale PATH.tmp included) and PATH as it was.
 void check_output_or_exit(const Command *command, const char *path);
 bool ends_with_text(const char *text, const char *suffix);  // "attn.svg" ends with ".svg"
+// --tokenizer: bytes, chars (the distinct bytes of text, when text is not NULL),
+// chars:FILE, bpe:VOCAB or gpt1:DIR (gpt/cli/tokenizer_option.c); exits 2 on a problem.
+void tokenizer_from_spec_or_exit(const Command *command, const char *spec, const char *text, size_t len,
+                                 Tokenizer *tokenizer);
+// The tokenizer of --ckpt or of --tokenizer (exactly one may be given).
+void tokenizer_for_command_or_exit(const Command *command, const char *ckpt, const char *spec, Tokenizer *tokenizer);
 // Prints the text of the ids to stdout.
 void print_tokens(const Tokenizer *tokenizer, const int *ids, long n);
 

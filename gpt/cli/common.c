@@ -4,6 +4,8 @@
 
 #include "gpt/cli/commands.h"
 #include "gpt/io/text_file.h"
+#include "tensor/matmul.h"
+#include "tensor/parallel.h"
 
 char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
     if (path == NULL) {
@@ -27,6 +29,15 @@ Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer
     if (path == NULL) usage_error(command, "--ckpt is required");
     char error[512];
     Gpt *model = checkpoint_load(path, tokenizer, state, error, sizeof error);
+    if (model == NULL) usage_error(command, "%s", error);
+    return model;
+}
+
+TaskModel *load_task_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer,
+                                        TrainingState *state) {
+    if (path == NULL) usage_error(command, "--ckpt is required");
+    char error[512];
+    TaskModel *model = task_checkpoint_load(path, tokenizer, state, error, sizeof error);
     if (model == NULL) usage_error(command, "%s", error);
     return model;
 }
@@ -86,4 +97,23 @@ void print_tokens(const Tokenizer *tokenizer, const int *ids, long n) {
     fwrite(text, 1, len, stdout);
     fflush(stdout);
     free(text);
+}
+
+const char THREADS_HELP[] = "threads for the kernels; the same results with any number, 1 is the plain\n"
+                            "      one-thread code for a debugger (default: GPT_THREADS, else the online cores)";
+const char REFERENCE_KERNELS_HELP[] = "compute the matrix products with the plain triple loop (slow; for reading\n"
+                                      "      and debugging: tensor/matmul_reference.c)";
+
+void apply_kernel_args_or_exit(const Command *command, const KernelArgs *args) {
+    int threads = args->threads;
+    if (option_given(command, "threads")) {
+        if (threads < 1 || threads > PARALLEL_MAX_THREADS)
+            usage_error(command, "--threads must be from 1 to %d, got %d", PARALLEL_MAX_THREADS, threads);
+    } else {
+        char error[160];
+        threads = parallel_default_threads(error, sizeof error);
+        if (threads == 0) usage_error(command, "%s", error);
+    }
+    parallel_set_threads(threads);
+    set_reference_kernels(args->reference_kernels);
 }

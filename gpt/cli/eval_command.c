@@ -17,6 +17,7 @@ int eval_command(int argc, char **argv) {
     const char *ckpt = NULL, *data = NULL, *task = NULL, *format = NULL, *predictions = NULL;
     int batch = 8;
     bool skip_bad = false;
+    KernelArgs kernels = {0};
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to evaluate (required)", 0},
         {"data", OPTION_STRING, &data, "text file, or task examples with --task (required)", 0},
@@ -25,6 +26,8 @@ int eval_command(int argc, char **argv) {
         {"format", OPTION_STRING, &format, "with --task: auto, tsv, sst2, sick, mrpc, stsb or storycloze", 0},
         {"predictions", OPTION_STRING, &predictions, "with --task: write each example's prediction to this file", 0},
         {"skip-bad", OPTION_FLAG, &skip_bad, "with --task: skip malformed rows (and count them)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"eval",
@@ -35,6 +38,7 @@ int eval_command(int argc, char **argv) {
                        "Spearman correlations for graded similarity.",
                        "eval --ckpt CKPT --data FILE [--task T [--format F] [--predictions OUT]]", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (data == NULL) usage_error(&command, "--data is required");
     if (batch < 1) usage_error(&command, "--batch must be at least 1, got %d", batch);
     if (task != NULL) {

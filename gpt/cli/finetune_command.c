@@ -7,11 +7,13 @@
 #include "autograd/tape.h"
 #include "gpt/cli/commands.h"
 #include "gpt/finetune.h"
+#include "gpt/task_model.h"
+#include "gpt/transfer.h"
 #include "gpt/tasks/task_encode.h"
 
 typedef struct FinetuneArgs {
     const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine, *init;
-    int epochs, batch, dev_split, max_train;
+    int epochs, batch, dev_split, max_train, transfer_layers;
     long seed;
     float lr, lambda, clip;
     bool regression, no_pretrain, skip_bad, quiet, check_finite;
@@ -51,34 +53,43 @@ static TaskHeadConfig head_config(const Command *command, const FinetuneArgs *a,
     return head;
 }
 
-static int run(const Command *command, const FinetuneArgs *a) {
+static int run_finetune(const Command *command, const FinetuneArgs *a) {
     TaskReadOptions read = read_options_or_exit(command, a->task, a->format, a->regression, a->skip_bad);
     Tokenizer pretrained_tokenizer, tokenizer;
     Gpt *pretrained = load_checkpoint_or_exit(command, a->ckpt, &pretrained_tokenizer, NULL);
     TaskDataset train_data, dev_data;
     load_sets(command, a, &read, &train_data, &dev_data);
     TaskHeadConfig head = head_config(command, a, &train_data);
-    GptConfig task_config = pretrained->config;
-    task_config.head = head;
     char why[200];
-    if (!config_validate(&task_config, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
+    if (!task_head_validate(&pretrained->config, &head, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
     WeightScale scale;
     if (!weight_scale_from_name(a->init, &scale)) usage_error(command, "--init must be gpt1 or fan-in, got '%s'", a->init);
-    Gpt *model = task_model_from_pretrained_as(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
-                                               (uint64_t)a->seed, scale);
-    gpt_set_label_names(model, train_data.label_names, train_data.n_labels);
+    TaskModel *model = task_model_from_pretrained_as(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
+                                                     (uint64_t)a->seed, scale);
+    int n_layers = model->gpt->config.n_layers;
+    if (option_given(command, "transfer-layers")) {  // Figure 2, left: the later blocks start afresh
+        if (a->transfer_layers > n_layers)
+            usage_error(command, "--transfer-layers %d: %s has %d decoder block%s", a->transfer_layers, a->ckpt,
+                        n_layers, n_layers == 1 ? "" : "s");
+        reinitialize_blocks_from(model->gpt, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full);
+    }
+    task_model_set_label_names(model, train_data.label_names, train_data.n_labels);
     gpt_free(pretrained);
     tokenizer_free(&pretrained_tokenizer);
     EncodedDataset train = encode_or_exit_dataset(command, &train_data, &tokenizer, a->train);
     EncodedDataset dev = encode_or_exit_dataset(command, &dev_data, &tokenizer, a->dev ? a->dev : a->train);
     if (a->max_train > 0 && a->max_train < train.n) train.n = a->max_train;
-    config_print(stderr, &model->config);
+    config_print(stderr, &model->gpt->config);
+    task_head_print(stderr, &model->gpt->config, &model->head);
     FinetuneOptions o = {.epochs = a->epochs, .batch = a->batch, .sgd = {.lr = a->lr, .clip_norm = a->clip},
                          .lambda = a->lambda, .seed = (uint64_t)a->seed, .out = a->out, .log = a->log, .quiet = a->quiet};
     char sgd_text[160];
     fprintf(stderr, "fine-tuning: %d epochs of %d examples in batches of %d, %s, lambda %g%s\n", a->epochs, train.n,
             a->batch, sgd_describe(&o.sgd, sgd_text, sizeof sgd_text), a->lambda,
             a->no_pretrain ? ", without pre-training" : "");
+    if (option_given(command, "transfer-layers"))
+        fprintf(stderr, "transfer: the embeddings and %d of %d blocks transferred, the others start afresh\n",
+                a->transfer_layers, n_layers);
     FinetuneReport report;
     char error[512];
     bool ok = finetune(model, &tokenizer, train.examples, train.n, dev.examples, dev.n, &o, &report, error, sizeof error);
@@ -87,7 +98,7 @@ static int run(const Command *command, const FinetuneArgs *a) {
                 head.regression ? report.best_dev.pearson : report.best_dev.accuracy, report.best_epoch, a->out);
     encoded_dataset_free(&train), encoded_dataset_free(&dev);
     task_dataset_free(&train_data), task_dataset_free(&dev_data);
-    gpt_free(model);
+    task_model_free(model);
     tokenizer_free(&tokenizer);
     if (!ok) runtime_error("%s", error);
     return 0;
@@ -96,6 +107,7 @@ static int run(const Command *command, const FinetuneArgs *a) {
 int finetune_command(int argc, char **argv) {
     FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .init = "gpt1", .epochs = 3, .batch = 8, .seed = 1,
                       .lr = 0.05f, .lambda = 0.5f};
+    KernelArgs kernels = {0};
     Option options[] = {
         {"task", OPTION_STRING, &a.task, "classify, entail, similar or choice (required)", 0},
         {"ckpt", OPTION_STRING, &a.ckpt, "the pre-trained checkpoint (required)", 0},
@@ -114,11 +126,15 @@ int finetune_command(int argc, char **argv) {
         {"seed", OPTION_LONG, &a.seed, "seed of the new weights, example order, dropout and --dev-split", 0},
         {"no-pretrain", OPTION_FLAG, &a.no_pretrain, "start from random weights (the paper's ablation)", 0},
         {"init", OPTION_STRING, &a.init, "how new weights are drawn (all with --no-pretrain): gpt1 or fan-in, as pretrain", 0},
+        {"transfer-layers", OPTION_INT, &a.transfer_layers, "keep the embeddings and the first N blocks of the "
+                                                            "pre-trained model, start the others afresh (default: all)", 0},
         {"skip-bad", OPTION_FLAG, &a.skip_bad, "skip malformed rows (and count them) instead of stopping", 0},
         {"out", OPTION_STRING, &a.out, "checkpoint of the best dev epoch", 0},
         {"log", OPTION_STRING, &a.log, "CSV log: step, epoch, l2, l1, l3, dev_metric", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"finetune", "Fine-tunes a pre-trained model on a task: SGD on L3 = L2 + λ·L1.",
@@ -126,11 +142,14 @@ int finetune_command(int argc, char **argv) {
                        "                    [--epochs E] [--batch B] [--seed S] --out CKPT",
                        options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     if (a.ckpt == NULL || a.train == NULL) usage_error(&command, "--ckpt and --train are required");
     if (a.epochs < 1 || a.batch < 1) usage_error(&command, "--epochs and --batch must be at least 1");
     if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)
         usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
     if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
+    if (option_given(&command, "transfer-layers") && (a.transfer_layers < 0 || a.no_pretrain))
+        usage_error(&command, "--transfer-layers must be at least 0, and cannot go with --no-pretrain");
     set_check_finite(a.check_finite);
-    return run(&command, &a);
+    return run_finetune(&command, &a);
 }

@@ -24,6 +24,11 @@ static const Subcommand SUBCOMMANDS[] = {
     {"plot", plot_command, "draw the loss curves of a training log (--log CSV) as an SVG picture"},
     {"attention", attention_command, "draw one head's attention weights on a text as an SVG heatmap"},
     {"graph", graph_command, "write the autograd graph of one forward pass and its loss in Graphviz DOT"},
+    {"encode", encode_command, "print the token ids of a text"},
+    {"decode", decode_command, "print the text of token ids"},
+    {"import", import_command, "read GPT-1's released weights (or a Hugging Face folder) into a checkpoint"},
+    {"zeroshot", zeroshot_command, "the paper's zero-shot heuristics (sentiment, choice, acceptability) on a language model"},
+    {"export", export_command, "write a checkpoint as a Hugging Face-style folder (model.safetensors, config.json)"},
 };
 enum { N_SUBCOMMANDS = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0] };
 

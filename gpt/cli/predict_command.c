@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
-#include "gpt/finetune.h"
+#include "gpt/task_heads.h"
 
 enum { MAX_LINE_FIELDS = TASK_MAX_TEXTS };  // a context and TASK_MAX_OPTIONS options
 
@@ -58,27 +58,27 @@ static bool right_field_count(TaskKind task, int n) {
     return n == (task == TASK_CLASSIFY ? 1 : 2);
 }
 
-static void print_answer(const Gpt *model, const float *p, int width) {
-    if (model->config.head.regression) {
+static void print_answer(const TaskModel *model, const float *p, int width) {
+    if (model->head.regression) {
         printf("%.4f\n", p[0]);
         return;
     }
     int best = 0;
     for (int k = 1; k < width; k++)
         if (p[k] > p[best]) best = k;
-    bool named = model->config.head.task != TASK_CHOICE && best < model->n_label_names;
+    bool named = model->head.task != TASK_CHOICE && best < model->n_label_names;
     if (named) printf("%s\t", model->label_names[best]);
     else printf("option %d\t", best + 1);
     for (int k = 0; k < width; k++) {
-        if (model->config.head.task != TASK_CHOICE && k < model->n_label_names) printf("%s%s=%.4f", k ? " " : "", model->label_names[k], p[k]);
+        if (model->head.task != TASK_CHOICE && k < model->n_label_names) printf("%s%s=%.4f", k ? " " : "", model->label_names[k], p[k]);
         else printf("%s%d=%.4f", k ? " " : "", k + 1, p[k]);
     }
     printf("\n");
 }
 
 // One line: its fields become an example (tokens), the model answers.
-static bool predict_line(Gpt *model, const Tokenizer *tokenizer, char *line, long line_number) {
-    TaskKind task = model->config.head.task;
+static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *line, long line_number) {
+    TaskKind task = model->head.task;
     int n = count_fields(line);
     if (n > MAX_LINE_FIELDS) {
         fprintf(stderr, "stdin:%ld: at most %d fields (a context and %d options), got %d\n", line_number,
@@ -100,7 +100,7 @@ static bool predict_line(Gpt *model, const Tokenizer *tokenizer, char *line, lon
         fprintf(stderr, "stdin:%ld: %s\n", line_number, error);
         return false;
     }
-    int width = output_width(&model->config, &encoded.examples[0]);
+    int width = output_width(&model->head, &encoded.examples[0]);
     float *p = malloc(sizeof(float) * (size_t)width);
     task_predict(model, tokenizer, encoded.examples, 1, 1, p);
     print_answer(model, p, width);
@@ -112,9 +112,12 @@ static bool predict_line(Gpt *model, const Tokenizer *tokenizer, char *line, lon
 
 int predict_command(int argc, char **argv) {
     const char *task = NULL, *ckpt = NULL;
+    KernelArgs kernels = {0};
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "a fine-tuned checkpoint (required)", 0},
         {"task", OPTION_STRING, &task, "the checkpoint's task, as a check (default: whatever it is)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"predict",
@@ -122,17 +125,17 @@ int predict_command(int argc, char **argv) {
                        "predicted label and every label's probability (the score, for graded similarity).",
                        "predict --ckpt CKPT [--task T] < examples.txt", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     Tokenizer tokenizer;
-    Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
-    if (model->config.head.task == TASK_NONE) usage_error(&command, "%s is a language model without a task head", ckpt);
-    if (task != NULL && task_or_exit(&command, task) != model->config.head.task)
-        usage_error(&command, "%s has a %s head, not %s", ckpt, task_name(model->config.head.task), task);
+    TaskModel *model = load_task_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
+    if (task != NULL && task_or_exit(&command, task) != model->head.task)
+        usage_error(&command, "%s has a %s head, not %s", ckpt, task_name(model->head.task), task);
     char *line = NULL;
     size_t capacity = 0;
     long line_number = 0, bad = 0;
     while (read_line(stdin, &line, &capacity)) bad += !predict_line(model, &tokenizer, line, ++line_number);
     free(line);
-    gpt_free(model);
+    task_model_free(model);
     tokenizer_free(&tokenizer);
     return bad > 0 ? EXIT_USAGE : 0;
 }

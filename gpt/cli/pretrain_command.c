@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "autograd/tape.h"
-#include "gpt/tokenizer/bpe.h"
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
+#include "tensor/parallel.h"
 
 typedef struct PretrainArgs {
     const char *data, *preset, *tokenizer, *act, *decay, *out, *log, *resume, *init;
@@ -45,6 +45,14 @@ static GptConfig config_from_args(const Command *command, const PretrainArgs *a)
     return c;
 }
 
+// --lr and --clip, or the preset's recipe for those not given.
+static void recipe_from_preset(const Command *command, PretrainArgs *a) {
+    const Preset *preset = preset_find(a->preset);
+    if (preset == NULL) usage_error(command, "no preset named '%s' (nano, tiny, small, gpt1)", a->preset);
+    if (!option_given(command, "lr")) a->lr = preset->lr;
+    if (!option_given(command, "clip")) a->clip = preset->clip_norm;
+}
+
 static void check_args(const Command *command, const PretrainArgs *a, SgdOptions *sgd) {
     if (a->batch < 1) usage_error(command, "--batch must be at least 1, got %d", a->batch);
     if (a->steps < 0) usage_error(command, "--steps must not be negative, got %ld", a->steps);
@@ -69,18 +77,7 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
 static Gpt *make_model(const Command *command, const PretrainArgs *a, const char *text, size_t len,
                        Tokenizer *tokenizer, TrainingState *state) {
     if (a->resume != NULL) return load_checkpoint_or_exit(command, a->resume, tokenizer, state);
-    if (strcmp(a->tokenizer, "bytes") == 0) {
-        tokenizer_init_bytes(tokenizer);
-    } else if (strcmp(a->tokenizer, "chars") == 0) {
-        tokenizer_init_chars(tokenizer, text, len);
-    } else if (strncmp(a->tokenizer, "bpe:", 4) == 0) {
-        BpeError bpe_error;
-        Bpe *bpe = bpe_load(a->tokenizer + 4, &bpe_error);
-        if (bpe == NULL) usage_error(command, "%s", bpe_error.message);
-        tokenizer_init_bpe(tokenizer, bpe);
-    } else {
-        usage_error(command, "--tokenizer must be bytes, chars or bpe:VOCAB, got '%s'", a->tokenizer);
-    }
+    tokenizer_from_spec_or_exit(command, a->tokenizer, text, len, tokenizer);
     GptConfig config = config_from_args(command, a);
     config.vocab_size = tokenizer_vocab_size(tokenizer);
     char error[256];
@@ -108,7 +105,7 @@ static void print_sample(Gpt *model, const Tokenizer *tokenizer, int n_tokens, l
     free(ids);
 }
 
-static int run(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
+static int run_pretrain(const Command *command, const PretrainArgs *a, const SgdOptions *sgd) {
     size_t len;
     char *text = load_text_or_exit(command, a->data, &len);
     Tokenizer tokenizer;
@@ -126,8 +123,9 @@ static int run(const Command *command, const PretrainArgs *a, const SgdOptions *
     fprintf(stderr, "data: %s, %ld tokens (%s): %ld train, %ld validation\n", a->data ? a->data : "embedded corpus",
             all.n, tokenizer_kind_name(tokenizer.kind), train.n, val.n);
     char sgd_text[160];
-    fprintf(stderr, "training: %ld steps of %d x %d tokens, %s%s\n", a->steps, a->batch, seq,
-            sgd_describe(sgd, sgd_text, sizeof sgd_text), state.step > 0 ? " (resumed)" : "");
+    fprintf(stderr, "training: %ld steps of %d x %d tokens, %s, %d thread%s%s\n", a->steps, a->batch, seq,
+            sgd_describe(sgd, sgd_text, sizeof sgd_text), parallel_threads(), parallel_threads() == 1 ? "" : "s",
+            state.step > 0 ? " (resumed)" : "");
     PretrainOptions options = {.steps = a->steps, .batch = a->batch, .seq = seq, .sgd = *sgd,
                                .eval_every = a->eval_every, .eval_windows = a->eval_windows,
                                .save_every = a->save_every, .out = a->out, .log = a->log, .quiet = a->quiet};
@@ -150,7 +148,8 @@ static int run(const Command *command, const PretrainArgs *a, const SgdOptions *
 int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt", .init = "gpt1",
                       .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
-                      .eval_windows = 16, .lr = 0.3f, .dropout = -1.0f, .val_fraction = 0.1f};
+                      .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f};
+    KernelArgs kernels = {0};
     Option options[] = {
         {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
         {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
@@ -161,12 +160,13 @@ int pretrain_command(int argc, char **argv) {
         {"ctx", OPTION_INT, &a.ctx, "context window n_ctx (default: the preset's)", 0},
         {"act", OPTION_STRING, &a.act, "relu, max(0, x) (the classroom presets) or gelu (the paper)", 0},
         {"dropout", OPTION_FLOAT, &a.dropout, "override the preset's dropout (-1: the preset's)", 0},
-        {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes, chars, or bpe:VOCAB (a file from gpt bpe-train)", 0},
+        {"tokenizer", OPTION_STRING, &a.tokenizer, "bytes, chars, bpe:VOCAB (from gpt bpe-train) or gpt1:DIR (GPT-1's)", 0},
         {"steps", OPTION_LONG, &a.steps, "total SGD steps", 0},
         {"batch", OPTION_INT, &a.batch, "windows per step", 0},
         {"seq", OPTION_INT, &a.seq, "tokens per window (0: n_ctx)", 0},
-        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD", 0},
-        {"clip", OPTION_FLOAT, &a.clip, "clip the gradient's global norm to this (0: off)", 0},
+        {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD (default: the preset's, 0.1 for gpt1, else 0.3)", 0},
+        {"clip", OPTION_FLOAT, &a.clip,
+         "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
         {"warmup", OPTION_INT, &a.warmup, "steps of linear learning-rate warm-up (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
         {"init", OPTION_STRING, &a.init, "initial weights: gpt1 (N(0, 0.02²), the paper) or fan-in (N(0, 1/fan_in))", 0},
@@ -181,13 +181,17 @@ int pretrain_command(int argc, char **argv) {
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
+        {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
+        {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
         {NULL, OPTION_FLAG, NULL, NULL, 0},
     };
     Command command = {"pretrain", "Pre-trains a GPT on a text file with plain SGD: θ ← θ − η∇θ L1.",
                        "pretrain [--data FILE] [--preset NAME] [--steps N] [--lr LR] [--out CKPT] ...", options};
     parse_options(&command, argc, argv);
+    apply_kernel_args_or_exit(&command, &kernels);
     SgdOptions sgd;
+    recipe_from_preset(&command, &a);
     check_args(&command, &a, &sgd);
     set_check_finite(a.check_finite);
-    return run(&command, &a, &sgd);
+    return run_pretrain(&command, &a, &sgd);
 }

@@ -4,12 +4,13 @@
 #include <stdlib.h>
 
 #include "gpt/cli/commands.h"
-#include "gpt/finetune.h"
+#include "gpt/task_heads.h"
+#include "gpt/task_metrics.h"
 
-static void write_predictions(const Command *command, const char *path, const Gpt *model,
+static void write_predictions(const Command *command, const char *path, const TaskModel *model,
                               const EncodedDataset *data, const float *outputs, int width) {
     FILE *file = open_output_or_exit(command, path);
-    bool regression = model->config.head.regression;
+    bool regression = model->head.regression;
     fprintf(file, regression ? "index\tpredicted\ttarget\n" : "index\tpredicted\tlabel\tprobabilities\n");
     for (int i = 0; i < data->n; i++) {
         const float *p = outputs + (long)i * width;
@@ -29,8 +30,8 @@ static void write_predictions(const Command *command, const char *path, const Gp
 
 int task_eval_command(const Command *command, const TaskEvalArgs *a) {
     Tokenizer tokenizer;
-    Gpt *model = load_checkpoint_or_exit(command, a->ckpt, &tokenizer, NULL);
-    const TaskHeadConfig *head = &model->config.head;
+    TaskModel *model = load_task_checkpoint_or_exit(command, a->ckpt, &tokenizer, NULL);
+    const TaskHeadConfig *head = &model->head;
     TaskReadOptions read = read_options_or_exit(command, a->task, a->format, head->regression, a->skip_bad);
     if (head->task != read.task)
         usage_error(command, "%s has a %s head, not %s", a->ckpt, task_name(head->task), task_name(read.task));
@@ -39,10 +40,10 @@ int task_eval_command(const Command *command, const TaskEvalArgs *a) {
     TaskDataset data;
     load_task_data_or_exit(command, &data, a->data, &read);
     EncodedDataset encoded = encode_or_exit_dataset(command, &data, &tokenizer, a->data);
-    int width = output_width(&model->config, &encoded.examples[0]);
+    int width = output_width(head, &encoded.examples[0]);
     float *outputs = malloc(sizeof(float) * (size_t)encoded.n * (size_t)width);
     task_predict(model, &tokenizer, encoded.examples, encoded.n, a->batch, outputs);
-    TaskMetrics m = task_metrics(&model->config, encoded.examples, encoded.n, outputs);
+    TaskMetrics m = task_metrics(head, encoded.examples, encoded.n, outputs);
     if (head->regression) {
         printf("pearson: %.4f\nspearman: %.4f\nmse: %.4f\n", m.pearson, m.spearman, m.mean_loss);
     } else {
@@ -54,7 +55,7 @@ int task_eval_command(const Command *command, const TaskEvalArgs *a) {
     free(outputs);
     encoded_dataset_free(&encoded);
     task_dataset_free(&data);
-    gpt_free(model);
+    task_model_free(model);
     tokenizer_free(&tokenizer);
     return 0;
 }

@@ -24,7 +24,7 @@ typedef struct Layout {
     double width, height;
 } Layout;
 
-static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+static double clamped(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 // The label as drawn: at most LABEL_CHARS characters, cut on a character boundary.
 static void short_label(const char *label, char *buf, size_t len) {
@@ -43,13 +43,13 @@ static void short_label(const char *label, char *buf, size_t len) {
     snprintf(buf, len, "%.*s%s", (int)bytes, label, ELLIPSIS);
 }
 
-static double scale_height(const Layout *l) { return clamp(l->matrix, 200.0, 360.0); }  // the colour bar
+static double scale_height(const Layout *l) { return clamped(l->matrix, 200.0, 360.0); }  // the colour bar
 
 // Cells shrink as the text grows, but not below what a label needs to stay legible.
 static Layout make_layout(const Heatmap *h) {
     Layout l;
-    l.cell = clamp(720.0 / h->n, 14.0, 48.0);
-    l.label_font = clamp(l.cell * 0.62, 10.0, 18.0);
+    l.cell = clamped(720.0 / h->n, 14.0, 48.0);
+    l.label_font = clamped(l.cell * 0.62, 10.0, 18.0);
     int longest = 1;
     for (int i = 0; i < h->n; i++) {
         char label[64];
@@ -76,7 +76,7 @@ static const unsigned char COLOUR_MAP[9][3] = {
 };
 
 static const char *weight_colour(double w, char buf[8]) {
-    double at = clamp(w, 0.0, 1.0) * 8.0;
+    double at = clamped(w, 0.0, 1.0) * 8.0;
     int k = at >= 8.0 ? 7 : (int)at;
     double f = at - k;
     double rgb[3];
@@ -198,7 +198,7 @@ bool heatmap_write_pgm(FILE *file, const Heatmap *h) {
         for (int px = 0; px < side; px++) {
             int i = py / cell, j = px / cell;
             int grey = is_masked(h, i, j) ? ((px / 4 + py / 4) % 2 ? 200 : 240)
-                                          : (int)lround(255.0 * (1.0 - clamp(h->weights[(long)i * h->n + j], 0, 1)));
+                                          : (int)lround(255.0 * (1.0 - clamped(h->weights[(long)i * h->n + j], 0, 1)));
             fputc(grey, file);
         }
     return fflush(file) == 0 && !ferror(file);

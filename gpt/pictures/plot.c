@@ -376,7 +376,7 @@ bool plot_training_log(FILE *file, const TrainingLog *log, const char *title) {
         double bottom = TOP + UPPER_HEIGHT + GAP + LOWER_HEIGHT;
         draw_x_labels(&svg, &x, bottom + 24);
         SvgTextStyle axis_style = {.size = AXIS_FONT, .anchor = SVG_ANCHOR_MIDDLE};
-        svg_text(&svg, (x.pixel_lo + x.pixel_hi) / 2, bottom + 60, &axis_style, "step");
+        svg_text(&svg, (x.pixel_lo + x.pixel_hi) / 2, bottom + 60, &axis_style, log->x_title ? log->x_title : "step");
         ok = svg_end(&svg);
     }
     free(px);

@@ -4,6 +4,13 @@
 //   pre-training   upper panel: train and validation loss;  lower: the learning rate
 //   fine-tuning    upper panel: L3, L2 and L1;              lower: the dev metric
 //
+// and the two tables of the paper's Figure 2 that tests/experiments/figure2.sh writes:
+//
+//   zero-shot      step,val_loss,sentiment,choice,acceptability: the zero-shot accuracies
+//                  (upper) and the validation loss (lower) against pre-training steps
+//   transfer       layers,dev_accuracy,train_l2: the dev accuracy (upper) and the last
+//                  training loss (lower) against the blocks transferred
+//
 // The reader accepts what those programs write and nothing else: an unknown header,
 // a row with the wrong number of fields or a cell that is not a number is an error
 // naming the file and line. Empty cells are rows without that value (validation runs
@@ -36,7 +43,8 @@ typedef struct PlotPanel {
 } PlotPanel;
 
 typedef struct TrainingLog {
-    const char *kind;                     // "Pre-training" or "Fine-tuning"
+    const char *kind;                     // "Pre-training", "Fine-tuning", "Zero-shot", "Transfer"
+    const char *x_title;                  // the first column: "step", "pre-training step", ...
     PlotPanel panels[PLOT_MAX_PANELS];
     PlotSeries series[PLOT_MAX_SERIES];
     int n_series;

@@ -24,6 +24,7 @@ typedef struct SeriesSpec {
 typedef struct LogLayout {
     const char *kind;
     const char *header;
+    const char *x_title;
     PlotPanel panels[PLOT_MAX_PANELS];
     SeriesSpec series[PLOT_MAX_SERIES];
     int n_series;
@@ -31,20 +32,34 @@ typedef struct LogLayout {
 
 static const LogLayout LAYOUTS[] = {
     {"Pre-training",
-     "step,train_loss,val_loss,lr,tokens_per_s",
+     "step,train_loss,val_loss,lr,tokens_per_s", "step",
      {{"loss (nats per token)", false, false}, {"learning rate", true, false}},
      {{"train_loss", "train", "train", BLUE, 0},
       {"val_loss", "validation", "validation", VERMILION, 0},
       {"lr", "learning rate", "lr", GREEN, 1}},
      3},
     {"Fine-tuning",
-     "step,epoch,l2,l1,l3,dev_metric",
+     "step,epoch,l2,l1,l3,dev_metric", "step",
      {{"loss", false, false}, {"dev metric", true, true}},
      {{"l3", "L3 = L2 + \xce\xbb\xc2\xb7L1", "L3", BLUE, 0},  // λ·
       {"l2", "L2 (task)", "L2", VERMILION, 0},
       {"l1", "L1 (language model)", "L1", GREEN, 0},
       {"dev_metric", "dev accuracy (or Pearson r)", "dev", PURPLE, 1}},
      4},
+    {"Zero-shot",
+     "step,val_loss,sentiment,choice,acceptability", "pre-training step",
+     {{"zero-shot accuracy", false, true}, {"validation loss", false, false}},
+     {{"sentiment", "sentiment (SST-2)", "sentiment", BLUE, 0},
+      {"choice", "multiple choice (Story Cloze)", "choice", VERMILION, 0},
+      {"acceptability", "acceptability (shuffled words)", "acceptability", GREEN, 0},
+      {"val_loss", "validation loss", "val", PURPLE, 1}},
+     4},
+    {"Transfer",
+     "layers,dev_accuracy,train_l2", "blocks transferred from the pre-trained model",
+     {{"dev accuracy", false, true}, {"last training loss L2", false, false}},
+     {{"dev_accuracy", "dev accuracy", "dev", BLUE, 0},
+      {"train_l2", "L2 at the last step", "L2", VERMILION, 1}},
+     2},
 };
 enum { N_LAYOUTS = sizeof LAYOUTS / sizeof LAYOUTS[0] };
 
@@ -77,21 +92,21 @@ static int column_index(const LogLayout *layout, const char *column) {
     }
 }
 
-static int count_fields(const char *header) {
+static int count_columns(const char *header) {
     int n = 1;
     for (const char *p = header; *p; p++) n += *p == ',';
     return n;
 }
 
 // A whole cell as a number: strtod reads "nan", "inf" and "-nan" too.
-static bool parse_number(const char *text, double *value) {
+static bool parse_cell(const char *text, double *value) {
     char *end;
     *value = strtod(text, &end);
     return end != text && *end == '\0';
 }
 
 static bool start_series(TrainingLog *log, const LogLayout *layout, long capacity) {
-    *log = (TrainingLog){.kind = layout->kind, .n_series = layout->n_series};
+    *log = (TrainingLog){.kind = layout->kind, .x_title = layout->x_title, .n_series = layout->n_series};
     for (int p = 0; p < PLOT_MAX_PANELS; p++) log->panels[p] = layout->panels[p];
     bool ok = true;
     for (int i = 0; i < layout->n_series; i++) {
@@ -129,22 +144,22 @@ typedef struct Reading {
 // One data row: the step, then every series column that is not empty. Nothing is
 // kept from a row with an error.
 static bool read_row(Reading *r, const Record *row) {
-    int n_fields = count_fields(r->layout->header);
+    int n_fields = count_columns(r->layout->header);
     if (row->n_fields != n_fields) {
         snprintf(r->error, r->error_len, "%s:%d: expected %d fields (%s), found %d", r->name, row->line, n_fields,
                  r->layout->header, row->n_fields);
         return false;
     }
     double step, values[PLOT_MAX_SERIES];
-    if (!parse_number(row->fields[0].text, &step) || !isfinite(step)) {
-        snprintf(r->error, r->error_len, "%s:%d: the step must be a number, found '%s'", r->name, row->line,
-                 row->fields[0].text);
+    if (!parse_cell(row->fields[0].text, &step) || !isfinite(step)) {
+        snprintf(r->error, r->error_len, "%s:%d: the %s must be a number, found '%s'", r->name, row->line,
+                 r->layout->x_title, row->fields[0].text);
         return false;
     }
     for (int i = 0; i < r->log->n_series; i++) {
         const char *cell = row->fields[column_index(r->layout, r->log->series[i].column)].text;
         values[i] = NAN;
-        if (cell[0] != '\0' && !parse_number(cell, &values[i])) {
+        if (cell[0] != '\0' && !parse_cell(cell, &values[i])) {
             snprintf(r->error, r->error_len, "%s:%d: %s must be a number or empty, found '%s'", r->name, row->line,
                      r->log->series[i].column, cell);
             return false;
@@ -176,7 +191,7 @@ static long count_lines(const char *text, size_t len) {
 }
 
 // The header decides the layout; false with a message when it is none we know.
-static const LogLayout *read_header(RecordReader *reader, Record *record, Reading *r) {
+static const LogLayout *read_log_header(RecordReader *reader, Record *record, Reading *r) {
     char why[256], joined[128];
     ReadResult result = next_record(reader, record, why, sizeof why);
     const LogLayout *layout = NULL;
@@ -185,14 +200,15 @@ static const LogLayout *read_header(RecordReader *reader, Record *record, Readin
     else if (result != READ_RECORD)
         snprintf(r->error, r->error_len, "%s:%d: %s", r->name, record->line, result == READ_BAD_RECORD ? why : "out of memory");
     else if ((layout = find_layout(record, joined, sizeof joined)) == NULL)
-        snprintf(r->error, r->error_len, "%s:%d: not a training log: the header must be '%s' (gpt pretrain --log) "
-                 "or '%s' (gpt finetune --log)", r->name, record->line, LAYOUTS[0].header, LAYOUTS[1].header);
+        snprintf(r->error, r->error_len, "%s:%d: not a training log: the header must be '%s' (gpt pretrain --log), "
+                 "'%s' (gpt finetune --log), '%s' or '%s' (tests/experiments/figure2.sh)", r->name, record->line,
+                 LAYOUTS[0].header, LAYOUTS[1].header, LAYOUTS[2].header, LAYOUTS[3].header);
     return layout;
 }
 
 // A run still writing its log leaves the last line unfinished: that line is left out
 // (and the log says so) instead of failing.
-static bool read_rows(RecordReader *reader, Record *record, Reading *r) {
+static bool read_log_rows(RecordReader *reader, Record *record, Reading *r) {
     char why[256];
     ReadResult result;
     while ((result = next_record(reader, record, why, sizeof why)) == READ_RECORD) {
@@ -221,13 +237,13 @@ bool training_log_parse(TrainingLog *log, const char *text, size_t len, const ch
     Record record = {0};
     Reading r = {.log = log, .unterminated = len > 0 && text[len - 1] != '\n', .name = name, .error = error,
                  .error_len = error_len};
-    r.layout = read_header(&reader, &record, &r);
+    r.layout = read_log_header(&reader, &record, &r);
     bool ok = r.layout != NULL;
     if (ok && !start_series(log, r.layout, count_lines(text, len))) {
         snprintf(error, error_len, "%s: out of memory", name);
         ok = false;
     }
-    ok = ok && read_rows(&reader, &record, &r);
+    ok = ok && read_log_rows(&reader, &record, &r);
     record_free(&record);
     if (!ok) training_log_free(log);
     return ok;

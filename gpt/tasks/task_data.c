@@ -120,7 +120,7 @@ static bool read_header(TaskLoader *loader) {
         return fail(loader, "%s:1: header field %d: %s", loader->name, loader->record.n_fields + 1, loader->why);
     if (result == READ_END) return true;
     loader->header_seen = true;
-    if (tsv_comment || check_header(loader, &loader->record)) return true;
+    if (tsv_comment || check_task_header(loader, &loader->record)) return true;
     return fail(loader, "%s:1: %s", loader->name, loader->why);
 }
 

@@ -300,7 +300,7 @@ bool check_field_count(TaskLoader *loader, const Record *record) {
                      expected, spec->separator == ',' ? "comma" : "tab", names, record->n_fields);
 }
 
-bool check_header(TaskLoader *loader, const Record *record) {
+bool check_task_header(TaskLoader *loader, const Record *record) {
     const FormatSpec *spec = loader->spec;
     char got[64];
     for (int f = 0; f < spec->n_columns; f++) {

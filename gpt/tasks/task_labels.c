@@ -6,7 +6,7 @@
 
 #include "gpt/tasks/task_loader.h"
 
-static char *copy_bytes(const char *bytes, size_t len) {
+static char *copy_label_name(const char *bytes, size_t len) {
     char *copy = malloc(len + 1);
     if (copy == NULL) return NULL;
     memcpy(copy, bytes, len);
@@ -24,7 +24,7 @@ int label_table_add(LabelTable *table, const char *name, size_t len) {
     char **names = grow_buffer(table->names, &table->capacity, (size_t)table->count + 1, sizeof(char *));
     if (names == NULL) return -1;
     table->names = names;
-    char *copy = copy_bytes(name, len);
+    char *copy = copy_label_name(name, len);
     if (copy == NULL) return -1;
     table->names[table->count] = copy;
     return table->count++;

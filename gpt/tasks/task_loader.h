@@ -82,6 +82,6 @@ bool row_error(TaskLoader *loader, const char *format, ...);
 // Checks the number of fields of a data row; false with loader->why set.
 bool check_field_count(TaskLoader *loader, const Record *record);
 // Checks the first line against the format's header; false with loader->why set.
-bool check_header(TaskLoader *loader, const Record *record);
+bool check_task_header(TaskLoader *loader, const Record *record);
 
 #endif

@@ -34,7 +34,7 @@ typedef struct Text {
     bool out_of_memory;
 } Text;
 
-static void append(Text *text, const char *format, ...) {
+static void text_printf(Text *text, const char *format, ...) {
     va_list args;
     va_start(args, format);
     int n = vsnprintf(NULL, 0, format, args);
@@ -53,14 +53,14 @@ static void append(Text *text, const char *format, ...) {
 
 char *bpe_serialize(const Bpe *bpe, size_t *size) {
     Text text = {0};
-    append(&text, "%s %d\n", MAGIC, FORMAT_VERSION);
-    append(&text, "# gpt1.c byte-pair encoding (docs/bpe.md). Ids 0-255: bytes; 256-511: bytes that end a\n");
-    append(&text, "# pre-token (</w>); merge line k joins <left id> <right id> into id 512+k.\n");
-    append(&text, "lowercase %d\nmerges %d\n", bpe->lowercase ? 1 : 0, bpe->n_merges);
+    text_printf(&text, "%s %d\n", MAGIC, FORMAT_VERSION);
+    text_printf(&text, "# gpt1.c byte-pair encoding (docs/bpe.md). Ids 0-255: bytes; 256-511: bytes that end a\n");
+    text_printf(&text, "# pre-token (</w>); merge line k joins <left id> <right id> into id 512+k.\n");
+    text_printf(&text, "lowercase %d\nmerges %d\n", bpe->lowercase ? 1 : 0, bpe->n_merges);
     for (int k = 0; k < bpe->n_merges && !text.out_of_memory; k++)
-        append(&text, "%d %d \"%s\"\n", bpe->merge_left[k], bpe->merge_right[k],
+        text_printf(&text, "%d %d \"%s\"\n", bpe->merge_left[k], bpe->merge_right[k],
                bpe_token_text(bpe, BPE_BASE_TOKENS + k));
-    append(&text, "end\n");
+    text_printf(&text, "end\n");
     if (text.out_of_memory) {
         free(text.data);
         return NULL;
@@ -117,7 +117,7 @@ static int next_byte(Reader *r) {
     return r->position < r->size ? (unsigned char)r->data[r->position++] : EOF;
 }
 
-static LineStatus read_line(Reader *r) {
+static LineStatus next_line(Reader *r) {
     size_t n = 0;
     int c = next_byte(r);
     if (c == EOF) return LINE_END_OF_INPUT;
@@ -155,7 +155,7 @@ static const char *found_line(const Reader *r, LineStatus status, char *out, siz
     return out;
 }
 
-static void fail(Reader *r, LineStatus status, const char *field, const char *expected) {
+static void fail_on_line(Reader *r, LineStatus status, const char *field, const char *expected) {
     char shown[4 * SHOWN_BYTES + 16];
     bpe_set_error(r->error, "%s: line %d: %s: expected %s, found %s", r->name,
                   r->line_number + (status == LINE_END_OF_INPUT), field, expected,
@@ -165,9 +165,9 @@ static void fail(Reader *r, LineStatus status, const char *field, const char *ex
 // Reads the next line that is not a comment; on a problem reports it for `field`.
 static bool expect_line(Reader *r, const char *field, const char *expected) {
     LineStatus status;
-    do status = read_line(r);
+    do status = next_line(r);
     while (status == LINE_OK && r->line[0] == '#');
-    if (status != LINE_OK) fail(r, status, field, expected);
+    if (status != LINE_OK) fail_on_line(r, status, field, expected);
     return status == LINE_OK;
 }
 
@@ -194,12 +194,12 @@ static bool read_magic(Reader *r) {
     const char *p = r->line;
     long version;
     if (strncmp(p, MAGIC " ", strlen(MAGIC) + 1) != 0) {
-        fail(r, LINE_OK, "magic", expected);
+        fail_on_line(r, LINE_OK, "magic", expected);
         return false;
     }
     p += strlen(MAGIC) + 1;
     if (!parse_number(&p, &version) || *p != '\0' || version != FORMAT_VERSION) {
-        fail(r, LINE_OK, "version", version_expected);
+        fail_on_line(r, LINE_OK, "version", version_expected);
         return false;
     }
     return true;
@@ -214,7 +214,7 @@ static bool read_field(Reader *r, const char *keyword, long min, long max, long 
     const char *p = r->line + n + 1;
     bool ok = strncmp(r->line, keyword, n) == 0 && r->line[n] == ' ' && parse_number(&p, value) && *p == '\0' &&
               *value >= min && *value <= max;
-    if (!ok) fail(r, LINE_OK, keyword, expected);
+    if (!ok) fail_on_line(r, LINE_OK, keyword, expected);
     return ok;
 }
 
@@ -227,7 +227,7 @@ static bool read_merge(Reader *r, Bpe *bpe, int k, int n_merges) {
     const char *p = r->line;
     long left, right;
     if (!parse_number(&p, &left) || *p++ != ' ' || !parse_number(&p, &right) || (*p != '\0' && *p != ' ')) {
-        fail(r, LINE_OK, field, expected);
+        fail_on_line(r, LINE_OK, field, expected);
         return false;
     }
     if (!bpe_add_merge(bpe, (int)left, (int)right, reason, sizeof reason)) {
@@ -241,7 +241,7 @@ static bool read_end(Reader *r) {
     const char *expected = "'end' after the last merge";
     if (!expect_line(r, "end", expected)) return false;
     if (strcmp(r->line, "end") == 0) return true;
-    fail(r, LINE_OK, "end", expected);
+    fail_on_line(r, LINE_OK, "end", expected);
     return false;
 }
 

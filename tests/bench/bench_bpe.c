@@ -17,7 +17,7 @@
 static const char *DATA_PATH = "../shared/data/tinyshakespeare/input.txt";
 enum { MERGES = 8000, GENERATED_BYTES = 1115394, ENCODE_REPEATS = 5 };
 
-static double now_seconds(void) {
+static double wall_seconds(void) {
     struct timespec ts;
     timespec_get(&ts, TIME_UTC);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -91,9 +91,9 @@ static char *generate_text(size_t len) {
 static double bench_train(const char *text, size_t len, Bpe **bpe) {
     BpeOptions options = {.progress = bpe_progress_to_stderr};
     BpeError error;
-    double start = now_seconds();
+    double start = wall_seconds();
     *bpe = bpe_train(text, len, MERGES, &options, &error);
-    double seconds = now_seconds() - start;
+    double seconds = wall_seconds() - start;
     if (*bpe == NULL) fprintf(stderr, "%s\n", error.message);
     return seconds;
 }
@@ -109,15 +109,15 @@ static bool bench_encode(const Bpe *trained, const char *text, size_t len) {
     int *ids = bpe ? malloc((len + 1) * sizeof *ids) : NULL;
     char *decoded = malloc(len + 1);
     if (ids == NULL || decoded == NULL) return false;
-    double start = now_seconds();
+    double start = wall_seconds();
     n_ids = bpe_encode(bpe, text, len, ids, (long)len + 1);
-    double cold = now_seconds() - start;
-    start = now_seconds();
+    double cold = wall_seconds() - start;
+    start = wall_seconds();
     for (int r = 0; r < ENCODE_REPEATS; r++) bpe_encode(bpe, text, len, ids, (long)len + 1);
-    double warm = (now_seconds() - start) / ENCODE_REPEATS;
-    start = now_seconds();
+    double warm = (wall_seconds() - start) / ENCODE_REPEATS;
+    start = wall_seconds();
     size_t decoded_len = bpe_decode(bpe, ids, n_ids, decoded, len + 1);
-    double decode = now_seconds() - start;
+    double decode = wall_seconds() - start;
     bool exact = decoded_len == len && memcmp(decoded, text, len) == 0;
     double mb = (double)len / 1e6;
     printf("bench: name=bpe_encode bytes=%zu mb_per_s=%.1f\n", len, mb / warm);

@@ -1,7 +1,8 @@
-// Speed of the three matrix-product layouts on the shapes of a GPT-1 training step.
-// Prints one line per measurement, in a format scripts can read:
+// Speed of the three matrix-product layouts on the shapes of a GPT-1 training step, on
+// one thread and on two (tensor/parallel.h). Prints one line per measurement, in a
+// format scripts can read:
 //
-//   bench: name=matmul_fwd shape=512x128x512 gflops=NN.N
+//   bench: name=matmul_fwd shape=512x128x512 threads=1 gflops=NN.N
 //
 // A shape MxKxN names the forward product y[M,N] = x[M,K]·W[K,N]; its two backward
 // products are timed on the same shape:
@@ -28,6 +29,7 @@
 #include <time.h>
 
 #include "tensor/matmul.h"
+#include "tensor/parallel.h"
 #include "tensor/rng.h"
 
 typedef void (*MatmulFunction)(float *c, const float *a, const float *b, int m, int k, int n, bool accumulate);
@@ -74,25 +76,35 @@ static void bench(const char *name, MatmulFunction f, int m, int k, int n, bool 
         double seconds = (now_seconds() - start) / calls;
         if (seconds < best) best = seconds;
     }
-    printf("bench: name=%s shape=%dx%dx%d gflops=%.1f\n", name, shape_m, shape_k, shape_n, flops / best / 1e9);
+    printf("bench: name=%s shape=%dx%dx%d threads=%d gflops=%.1f\n", name, shape_m, shape_k, shape_n,
+           parallel_threads(), flops / best / 1e9);
     fflush(stdout);
     free(a), free(b), free(c);
+}
+
+// Each shape on one thread, then on two.
+static void bench_threads(const char *name, MatmulFunction f, int m, int k, int n, bool accumulate, int shape_m,
+                          int shape_k, int shape_n) {
+    for (int threads = 1; threads <= 2; threads++) {
+        parallel_set_threads(threads);
+        bench(name, f, m, k, n, accumulate, shape_m, shape_k, shape_n);
+    }
 }
 
 int main(void) {
     const int shapes[][3] = {{512, 128, 512}, {256, 384, 1536}, {128, 768, 3072}, {128, 768, 40478}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         int M = shapes[s][0], K = shapes[s][1], N = shapes[s][2];
-        bench("matmul_fwd", matmul_ab, M, K, N, false, M, K, N);
-        bench("matmul_bwd_input", matmul_abt, M, N, K, false, M, K, N);
-        bench("matmul_bwd_weight", matmul_atb, K, M, N, true, M, K, N);
+        bench_threads("matmul_fwd", matmul_ab, M, K, N, false, M, K, N);
+        bench_threads("matmul_bwd_input", matmul_abt, M, N, K, false, M, K, N);
+        bench_threads("matmul_bwd_weight", matmul_atb, K, M, N, true, M, K, N);
     }
     const int M = 128, K = 768, N = 40478;
-    bench("matmul_lm_head_fwd", matmul_abt, M, K, N, false, M, K, N);
-    bench("matmul_lm_head_bwd_input", matmul_ab, M, N, K, false, M, K, N);
-    bench("matmul_lm_head_bwd_weight", matmul_atb, N, M, K, true, M, K, N);
+    bench_threads("matmul_lm_head_fwd", matmul_abt, M, K, N, false, M, K, N);
+    bench_threads("matmul_lm_head_bwd_input", matmul_ab, M, N, K, false, M, K, N);
+    bench_threads("matmul_lm_head_bwd_weight", matmul_atb, N, M, K, true, M, K, N);
     const int T = 64, head_size = 32;
-    bench("matmul_attn_scores", matmul_abt, T, head_size, T, false, T, head_size, T);
-    bench("matmul_attn_values", matmul_ab, T, T, head_size, false, T, T, head_size);
+    bench_threads("matmul_attn_scores", matmul_abt, T, head_size, T, false, T, head_size, T);
+    bench_threads("matmul_attn_values", matmul_ab, T, T, head_size, false, T, T, head_size);
     return 0;
 }

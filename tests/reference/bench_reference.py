@@ -1,9 +1,12 @@
 """The training step of `gpt bench` in PyTorch, for side-by-side timing (a
 development tool, not a test): the same model (gpt1_reference.GPT1: post-LN, tied
-output), the same batch shape, random tokens, forward + backward + plain SGD,
-single-threaded, the median of N steps after two warm-up steps.
+output), the same batch shape, random tokens, forward + backward + plain SGD, on
+--threads threads (default 1), the median of N steps after two warm-up steps.
 
     /usr/bin/python3 tests/reference/bench_reference.py --preset tiny --batch 8 --seq 64
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 tests/reference/bench_reference.py --threads 2
+
+(PyTorch's OpenMP threads spin between operations unless OMP_WAIT_POLICY=PASSIVE.)
 """
 
 import argparse
@@ -29,8 +32,9 @@ def main():
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--seq", type=int, default=0)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     config = PRESETS[args.preset]
     seq = args.seq or config["n_ctx"]
     model = GPT1(config).float()
@@ -48,8 +52,8 @@ def main():
         if step >= 2:
             times.append(time.perf_counter() - start)
     ms = 1000 * statistics.median(times)
-    print("bench: name=train_step_pytorch preset=%s batch=%d seq=%d threads=1 ms_per_step=%.1f tokens_per_s=%.0f"
-          % (args.preset, args.batch, seq, ms, args.batch * seq / (ms / 1000)))
+    print("bench: name=train_step_pytorch preset=%s batch=%d seq=%d threads=%d ms_per_step=%.1f tokens_per_s=%.0f"
+          % (args.preset, args.batch, seq, args.threads, ms, args.batch * seq / (ms / 1000)))
 
 
 if __name__ == "__main__":

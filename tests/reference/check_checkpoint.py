@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpt1_reference as ref  # noqa: E402
 
 TOLERANCE = 1e-5
-TOKENIZERS = {0: "bytes", 1: "chars", 2: "bpe"}
+TOKENIZERS = {0: "bytes", 1: "chars", 2: "bpe", 3: "gpt1"}
 
 
 def main():

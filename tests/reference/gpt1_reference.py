@@ -482,10 +482,35 @@ def read_checkpoint(path):
                 labels=labels, table=table, weights=weights)
 
 
+def gpt1_payload(payload):
+    """The encoder and merges texts of a gpt1 tokenizer payload (gpt/tokenizer/gpt1_payload.h):
+    "gpt1.c-gpt1-tokenizer 1\n", "encoder N\n", N bytes, "\n", "merges M\n", M bytes, "\n", "end\n"."""
+    magic = b"gpt1.c-gpt1-tokenizer 1\n"
+    if not payload.startswith(magic):
+        raise CheckpointError("the gpt1 tokenizer payload does not start with %r" % magic)
+    at, parts = len(magic), []
+    for field in (b"encoder", b"merges"):
+        line_end = payload.index(b"\n", at)
+        name, n = payload[at:line_end].split(b" ")
+        if name != field:
+            raise CheckpointError("expected %r in the gpt1 tokenizer payload" % field)
+        n = int(n)
+        parts.append(payload[line_end + 1:line_end + 1 + n].decode("utf-8"))
+        at = line_end + 1 + n + 1
+    if payload[at:] != b"end\n":
+        raise CheckpointError("the gpt1 tokenizer payload does not end with 'end'")
+    return parts
+
+
 def encode(tokenizer, text):
-    """gpt1.c's bytes and chars tokenizers (gpt/tokenizer/tokenizer.c)."""
+    """gpt1.c's bytes, chars and gpt1 tokenizers (gpt/tokenizer/tokenizer.c)."""
     if tokenizer["kind"] == 0:
         return list(text)
+    if tokenizer["kind"] == 3:
+        import gpt1_tokenizer  # the release's bpe() and the stand-ins for ftfy and spaCy
+        encoder_text, merges_text = gpt1_payload(tokenizer["payload"])
+        gpt1 = gpt1_tokenizer.Gpt1Tokenizer(encoder_text=encoder_text, merges_text=merges_text)
+        return gpt1.encode(text.decode("utf-8", "replace"))
     if tokenizer["kind"] == 1:
         ids = {byte: i for i, byte in enumerate(tokenizer["payload"])}
         missing = sorted(set(text) - set(ids))

@@ -70,7 +70,7 @@ index of the node that made an input, or the name of a leaf).  Usage: ptape
 end
 
 define pnode
-  printf "node %d: %s -> '%s'", $arg0->index, $arg0->op, $arg0->out->name
+  printf "node %d: %s -> '%s'", $arg0->index, $arg0->op->name, $arg0->out->name
   set $gpt1_i = 0
   printf " ["
   while $gpt1_i < $arg0->out->shape.ndim

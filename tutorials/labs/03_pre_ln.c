@@ -14,7 +14,7 @@ enum { SEQ = 32, BATCH = 8, DEPTH = 12, STEPS = 300, EVAL_WINDOWS = 32 };
 static const float LEARNING_RATE = 0.5f;
 
 // The mean over rows of each row's standard deviation, and the largest |row mean|.
-static void row_statistics(const Tensor *h, double *std, double *largest_mean) {
+static void hidden_state_statistics(const Tensor *h, double *std, double *largest_mean) {
     int d = tensor_cols(h);
     long rows = tensor_rows(h);
     *std = 0, *largest_mean = 0;
@@ -27,14 +27,14 @@ static void row_statistics(const Tensor *h, double *std, double *largest_mean) {
     }
 }
 
-static GptConfig config_for(const Tokenizer *tokenizer, int layers) {
+static GptConfig config_with_layers(const Tokenizer *tokenizer, int layers) {
     return (GptConfig){.n_layers = layers, .d_model = 32, .n_heads = 2, .d_ff = 128, .n_ctx = SEQ,
                        .vocab_size = tokenizer_vocab_size(tokenizer), .activation = ACTIVATION_RELU};
 }
 
 static void post_ln_test(const Tokenizer *tokenizer) {
     section("1. The post-LN test of tests/test_nn.c, on one block of each kind");
-    GptConfig config = config_for(tokenizer, 1);
+    GptConfig config = config_with_layers(tokenizer, 1);
     Rng rng;
     rng_seed(&rng, 5);
     Tensor *x = tensor_normal(step_arena(), "x", shape3(1, 4, 32), &rng, 5.0f, 3.0f);
@@ -42,7 +42,7 @@ static void post_ln_test(const Tokenizer *tokenizer) {
     for (int pre = 0; pre < 2; pre++) {
         VariantModel *m = variant_create((Variant){.pre_ln = pre}, &config, 1);
         double std, largest_mean;
-        row_statistics(variant_block(&m->variant, &m->gpt->blocks[0], x), &std, &largest_mean);
+        hidden_state_statistics(variant_block(&m->variant, &m->gpt->blocks[0], x), &std, &largest_mean);
         printf("  %s: output rows have std %.4f and means up to %.4f\n", pre ? "pre-LN " : "post-LN", std, largest_mean);
         passes[pre] = fabs(std - 1.0) < 1e-3 && largest_mean < 1e-5;
         variant_free(m);
@@ -54,7 +54,7 @@ static void post_ln_test(const Tokenizer *tokenizer) {
 
 static void residual_stream(const Tokenizer *tokenizer, const TokenSequence *data) {
     section("2. The residual stream through 12 blocks, at initialisation");
-    GptConfig config = config_for(tokenizer, DEPTH);
+    GptConfig config = config_with_layers(tokenizer, DEPTH);
     bool post_constant = true, pre_growing = true;
     for (int pre = 0; pre < 2; pre++) {
         VariantModel *m = variant_create((Variant){.pre_ln = pre}, &config, 1);
@@ -63,7 +63,7 @@ static void residual_stream(const Tokenizer *tokenizer, const TokenSequence *dat
         printf("  %s std of h_0..h_12:", pre ? "pre-LN " : "post-LN");
         for (int l = 0; l <= DEPTH; l++) {
             if (l > 0) h = variant_block(&m->variant, &m->gpt->blocks[l - 1], h);
-            row_statistics(h, &std, &mean);
+            hidden_state_statistics(h, &std, &mean);
             printf(" %.3f", std);
             if (l > 0 && !pre) post_constant &= fabs(std - 1.0) < 1e-3;
             if (l > 0 && pre) pre_growing &= std > previous;
@@ -102,7 +102,7 @@ static float train(VariantModel *m, const TokenSequence *data) {
 // Returns the loss of the trained post-LN model.
 static float same_weights_other_wiring(const Tokenizer *tokenizer, const TokenSequence *data) {
     section("3. A trained GPT-1, rewired as pre-LN");
-    GptConfig config = config_for(tokenizer, 2);
+    GptConfig config = config_with_layers(tokenizer, 2);
     VariantModel *m = variant_create((Variant){0}, &config, 1);
     float post = train(m, data);
     // The same weights in a pre-LN model, whose new final LayerNorm starts as the
@@ -121,7 +121,7 @@ static float same_weights_other_wiring(const Tokenizer *tokenizer, const TokenSe
 
 static void pre_ln_from_scratch(const Tokenizer *tokenizer, const TokenSequence *data, float post_loss) {
     section("4. Pre-LN trained in its own wiring");
-    GptConfig config = config_for(tokenizer, 2);
+    GptConfig config = config_with_layers(tokenizer, 2);
     VariantModel *pre = variant_create((Variant){.pre_ln = true}, &config, 1);
     float pre_loss = train(pre, data);
     printf("  loss after %d steps: post-LN %.4f, pre-LN %.4f; ln(vocabulary) = %.4f\n", STEPS, post_loss, pre_loss,

@@ -96,7 +96,7 @@ static void two_paths(VariantModel *tied, VariantModel *untied, const TokenSeque
     batch_free(&batch);
 }
 
-static void loss_curves(const Tokenizer *tokenizer, const TokenSequence *data) {
+static void tied_and_untied_curves(const Tokenizer *tokenizer, const TokenSequence *data) {
     section("4. Training both");
     GptConfig config = config_for(tokenizer);
     VariantModel *m[2] = {variant_create((Variant){0}, &config, 1),
@@ -128,7 +128,7 @@ int main(void) {
     parameter_counts(tied, untied);
     which_rows_learn(tied, untied, &data);
     two_paths(tied, untied, &data);
-    loss_curves(&tokenizer, &data);
+    tied_and_untied_curves(&tokenizer, &data);
     variant_free(tied);
     variant_free(untied);
     free(data.ids);

@@ -8,7 +8,7 @@
 #include "tensor/kernels.h"
 #include "tutorials/exercises/graders/grade.h"
 
-static Tensor *f_softmax(Tensor **in, void *context) {
+static Tensor *f_graded_softmax(Tensor **in, void *context) {
     (void)context;
     return softmax(in[0]);
 }
@@ -46,7 +46,7 @@ int main(void) {
     rng_seed(&rng, 1);
     Tensor *input = tensor_normal(step_arena(), "x", shape2(3, 7), &rng, 0.0f, 2.0f);
     requires_grad(input);
-    grade_gradients("the softmax op on [3, 7]", f_softmax, NULL, &input, 1);
+    grade_gradients("the softmax op on [3, 7]", f_graded_softmax, NULL, &input, 1);
     tape_free();
     return grade_end();
 }

@@ -10,7 +10,7 @@
 #include "tensor/kernels.h"
 #include "tutorials/exercises/graders/grade.h"
 
-static Tensor *f_masked_softmax(Tensor **in, void *context) {
+static Tensor *f_graded_masked_softmax(Tensor **in, void *context) {
     (void)context;
     return softmax(causal_mask(in[0]));
 }
@@ -33,7 +33,7 @@ static bool forward_and_backward(void) {
 
 // Changing the input at the last position must leave every earlier output of the
 // attention layer bit-for-bit unchanged.
-static void causality(Rng *rng) {
+static void mask_causality(Rng *rng) {
     ParameterTable params = {0};
     MaskedSelfAttention attn;
     attention_create(&attn, &params, "attn", 8, 2);
@@ -56,10 +56,10 @@ int main(void) {
     Tensor *scores = tensor_normal(step_arena(), "scores", shape3(2, 4, 4), &rng, 0.0f, 1.0f);
     requires_grad(scores);
     if (forward_ok)  // finite differences of a wrong forward pass prove nothing
-        grade_gradients("softmax(causal_mask(x)) on [2, 4, 4]", f_masked_softmax, NULL, &scores, 1);
+        grade_gradients("softmax(causal_mask(x)) on [2, 4, 4]", f_graded_masked_softmax, NULL, &scores, 1);
     else
         grade_true(false, "softmax(causal_mask(x)): the gradient check waits for a correct forward pass");
-    causality(&rng);
+    mask_causality(&rng);
     tape_free();
     return grade_end();
 }

@@ -28,7 +28,7 @@ static bool hand_computed(void) {
 }
 
 // Changing k and v at the last position must leave the earlier outputs unchanged.
-static void causality(Rng *rng) {
+static void attention_causality(Rng *rng) {
     Tensor *q = tensor_normal(step_arena(), "q", shape4(2, 2, 5, 4), rng, 0.0f, 1.0f);
     Tensor *k = tensor_normal(step_arena(), "k", shape4(2, 2, 5, 4), rng, 0.0f, 1.0f);
     Tensor *v = tensor_normal(step_arena(), "v", shape4(2, 2, 5, 4), rng, 0.0f, 1.0f);
@@ -50,7 +50,7 @@ static void causality(Rng *rng) {
     grade_true(unchanged, "causality: changing k and v at position 4 leaves the outputs at 0-3 unchanged");
 }
 
-static Tensor *f_attention(Tensor **in, void *context) {
+static Tensor *f_graded_attention(Tensor **in, void *context) {
     (void)context;
     Tensor *weights;
     return scaled_dot_product_attention(in[0], in[1], in[2], NULL, &weights);
@@ -61,7 +61,7 @@ int main(void) {
     if (hand_computed()) {
         Rng rng;
         rng_seed(&rng, 4);
-        causality(&rng);
+        attention_causality(&rng);
         Tensor *in[3];
         const char *names[3] = {"q", "k", "v"};
         for (int i = 0; i < 3; i++) {
@@ -69,8 +69,9 @@ int main(void) {
             requires_grad(in[i]);
         }
         // backward() needs the result on the tape: built from ops, not by hand
-        if (grade_true(f_attention(in, NULL)->requires_grad, "the result is recorded on the tape (built from ops)"))
-            grade_gradients("q, k and v of [1, 2, 4, 3]", f_attention, NULL, in, 3);
+        if (grade_true(f_graded_attention(in, NULL)->requires_grad,
+                       "the result is recorded on the tape (built from ops)"))
+            grade_gradients("q, k and v of [1, 2, 4, 3]", f_graded_attention, NULL, in, 3);
     }
     tape_free();
     return grade_end();

@@ -1,8 +1,8 @@
 // Exercise 02: the backward pass of layer normalisation.
-// Replaces: tensor/layernorm.c layernorm_backward
+// Replaces: tensor/layer_norm.c layer_norm_backward
 //
 // Grade your answer with `make exercise N=02`; docs/exercises.md explains the rules.
-// The solution is the library's own code: do not look at tensor/layernorm.c until you pass.
+// The solution is the library's own code: do not look at tensor/layer_norm.c until you pass.
 //
 // The forward pass computed, for each of the `rows` rows of `cols` values,
 //     mean = Σ_j x_j / cols,   var = Σ_j (x_j − mean)² / cols,   rstd = 1 / √(var + ε)
@@ -24,8 +24,8 @@
 
 #include "tensor/kernels.h"
 
-void layernorm_backward(float *dx, float *dgain, float *dbias, const float *dout, const float *x,
-                        const float *mean, const float *rstd, const float *gain, long rows, int cols) {
+void layer_norm_backward(float *dx, float *dgain, float *dbias, const float *dout, const float *x,
+                         const float *mean, const float *rstd, const float *gain, long rows, int cols) {
     // TODO: your code here. Delete the lines below when you write it.
     (void)dx, (void)dgain, (void)dbias, (void)dout, (void)x, (void)mean, (void)rstd, (void)gain;
     (void)rows, (void)cols;
