@@ -15,6 +15,8 @@
 #include "gpt/checkpoint.h"
 #include "gpt/finetune.h"
 #include "gpt/task_heads.h"
+#include "gpt/task_metrics.h"
+#include "gpt/task_model.h"
 #include "gpt/tasks/task_encode.h"
 
 typedef struct Args {
@@ -29,7 +31,7 @@ static void die(const char *message) {
     exit(2);
 }
 
-static TaskDataset load(const char *path, TaskKind task, const TaskDataset *classes) {
+static TaskDataset lab_load(const char *path, TaskKind task, const TaskDataset *classes) {
     TaskReadOptions o = {.format = TASK_FORMAT_TSV, .task = task};
     if (classes && task != TASK_CHOICE) o.labels = (const char *const *)classes->label_names, o.n_labels = classes->n_labels;
     TaskDataset d;
@@ -96,15 +98,15 @@ static void report_gradients(const ParameterTable *p, bool print) {
     }
 }
 
-static double dev_accuracy(Gpt *model, const Tokenizer *tok, const EncodedDataset *dev) {
+static double lab_dev_accuracy(TaskModel *model, const Tokenizer *tok, const EncodedDataset *dev) {
     float *out = malloc(sizeof(float) * (size_t)dev->n * 8);
     task_predict(model, tok, dev->examples, dev->n, 32, out);
-    TaskMetrics m = task_metrics(&model->config, dev->examples, dev->n, out);
+    TaskMetrics m = task_metrics(&model->head, dev->examples, dev->n, out);
     free(out);
     return m.accuracy;
 }
 
-static Gpt *make_model(const Args *a, TaskHeadConfig head, Tokenizer *tok) {
+static TaskModel *lab_make_model(const Args *a, TaskHeadConfig head, Tokenizer *tok) {
     Tokenizer base;
     char error[256];
     Gpt *pre = checkpoint_load(a->ckpt, &base, NULL, error, sizeof error);
@@ -116,8 +118,9 @@ static Gpt *make_model(const Args *a, TaskHeadConfig head, Tokenizer *tok) {
     pre->config.dropout = a->dropout;
     WeightScale scale;
     if (!weight_scale_from_name(a->init, &scale)) die("--init: gpt1 or fan-in");
-    Gpt *model = task_model_from_pretrained_as(pre, &base, tok, head, a->scratch_layers != 0 || a->no_pretrain,
-                                               (uint64_t)a->seed, scale);
+    TaskModel *task_model = task_model_from_pretrained_as(pre, &base, tok, head, a->scratch_layers != 0 || a->no_pretrain,
+                                                          (uint64_t)a->seed, scale);
+    Gpt *model = task_model->gpt;
     // N(0, 0.02) weights drawn at another scale instead: the blocks' (init_std) and the
     // embeddings' (emb_std); the head keeps head_std
     for (int i = 0; i < model->params.count; i++) {
@@ -132,24 +135,25 @@ static Gpt *make_model(const Args *a, TaskHeadConfig head, Tokenizer *tok) {
     for (long i = 0; i < w->size; i++) w->data[i] *= a->head_std / 0.02f;
     gpt_free(pre);
     tokenizer_free(&base);
-    return model;
+    return task_model;
 }
 
-static void shuffle(int *order, int n, Rng *rng) {
+static void lab_shuffle(int *order, int n, Rng *rng) {
     for (int i = n - 1; i > 0; i--) {
         int j = rng_below(rng, i + 1), t = order[i];
         order[i] = order[j], order[j] = t;
     }
 }
 
-static void run(const Args *a) {
+static void lab_run(const Args *a) {
     TaskKind task;
     if (!task_from_name(a->task, &task)) die("unknown task");
-    TaskDataset train_data = load(a->train, task, NULL), dev_data = load(a->dev, task, &train_data);
+    TaskDataset train_data = lab_load(a->train, task, NULL), dev_data = lab_load(a->dev, task, &train_data);
     TaskHeadConfig head = {.task = task, .n_outputs = task == TASK_CHOICE ? 1 : train_data.n_labels,
                            .combine = a->combine_add ? COMBINE_ADD : COMBINE_CONCAT};
     Tokenizer tok;
-    Gpt *model = make_model(a, head, &tok);
+    TaskModel *task_model = lab_make_model(a, head, &tok);
+    Gpt *model = task_model->gpt;
     gpt_set_training(model, true);
     EncodedDataset train, dev;
     char error[256];
@@ -173,21 +177,21 @@ static void run(const Args *a) {
     double best = -1, loss_sum = 0;
     int best_epoch = 0;
     for (int epoch = 0; epoch < a->epochs; epoch++) {
-        shuffle(order, train.n, &rng);
+        lab_shuffle(order, train.n, &rng);
         loss_sum = 0;
         int batches = 0;
         for (int start = 0; start < train.n; start += a->batch, batches++) {
             int count = train.n - start < a->batch ? train.n - start : a->batch;
             for (int i = 0; i < count; i++) picked[i] = train.examples[order[start + i]];
             task_batch_fill(&b, task_tokens(&tok), picked, count);
-            TaskOutput out = task_forward(model, &b, a->lambda);
+            TaskOutput out = task_forward(task_model, &b, a->lambda);
             backward(out.l3);
             if (a->grad_report && step < a->grad_report) report_gradients(&model->params, step + 1 == a->grad_report);
             loss_sum += out.l2->data[0];
             update(&model->params, &o, a, learning_rate_at(&sched, step++, total_steps));
             tape_reset();
         }
-        double acc = dev_accuracy(model, &tok, &dev);
+        double acc = lab_dev_accuracy(task_model, &tok, &dev);
         if (acc > best) best = acc, best_epoch = epoch + 1;
         if (a->verbose) printf("  epoch %d train L2 %.4f dev %.4f\n", epoch + 1, loss_sum / batches, acc);
         if (!isfinite(loss_sum)) break;
@@ -197,7 +201,7 @@ static void run(const Args *a) {
     task_batch_free(&b);
     encoded_dataset_free(&train), encoded_dataset_free(&dev);
     task_dataset_free(&train_data), task_dataset_free(&dev_data);
-    gpt_free(model);
+    task_model_free(task_model);
     tokenizer_free(&tok);
 }
 
@@ -237,6 +241,6 @@ int main(int argc, char **argv) {
         else die("unknown option");
     }
     if (!a.task || !a.ckpt || !a.train || !a.dev) die("--task, --ckpt, --train and --dev are required");
-    run(&a);
+    lab_run(&a);
     return 0;
 }

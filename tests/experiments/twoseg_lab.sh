@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 lab=build/experiments/twoseg_lab
 if [ ! -x $lab ] || [ tests/experiments/twoseg_lab.c -nt $lab ] || [ build/libgpt1.a -nt $lab ]; then
   mkdir -p build/experiments
-  cc -std=c11 -O3 -march=native -I. -Wall -Wextra -Werror tests/experiments/twoseg_lab.c build/libgpt1.a -lm -o $lab
+  cc -std=c11 -O3 -march=native -I. -Wall -Wextra -Werror tests/experiments/twoseg_lab.c build/libgpt1.a -lm -pthread -o $lab
 fi
 dir=$1 tasks=$2 seeds=$3
 shift 3
