@@ -19,6 +19,7 @@
 # Needs `make` first. Two fine-tuning runs go side by side, one per core.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+{  # one block: bash reads it whole before running it, so editing this file cannot upset a run
 MODE=full
 if [ "${1:-}" = --quick ]; then MODE=quick; shift; fi
 DATA=${1:-../shared/data}
@@ -144,7 +145,7 @@ cell() {  # NAME ARM [METRIC]: "test (dev, lr)" in percent
 majority() {  # NAME EXT: the test split's majority class, in percent [and that guess's F1]
   local f="$WORK/data/$1.test.$2" column
   case $1 in sst2) column=2 ;; sick) column=4 ;; mrpc) column=1 ;; storycloze) column=0 ;; esac
-  awk -F'\t' -v c=$column -v f1="$3" 'NR > 1 { n++; if (c == 0) { k = split($0, x, ","); v = x[k] } else v = $c; count[v]++ }
+  awk -F'\t' -v c=$column -v f1="${3:-}" 'NR > 1 { n++; if (c == 0) { k = split($0, x, ","); v = x[k] } else v = $c; count[v]++ }
       END { for (v in count) if (count[v] > top) { top = count[v]; label = v }
             p = top / n; if (f1 == "") printf "%.1f", 100 * p
             else if (label == "1") printf "%.1f", 100 * 2 * p / (1 + p); else printf "0.0" }' "$f"
@@ -171,3 +172,5 @@ majority() {  # NAME EXT: the test split's majority class, in percent [and that 
   echo "pre-training: $((pretrained - start)) s; fine-tuning and scoring: $((finished - pretrained)) s;" \
        "total $(( $(date +%s) - start )) s"
 } | tee "$WORK/table.md"
+exit
+}
