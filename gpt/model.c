@@ -36,14 +36,13 @@ Gpt *gpt_create(const GptConfig *config) {
     return model;
 }
 
-// σ of a weight matrix under WEIGHTS_FAN_IN: 1/√fan_in, where fan_in is the width of
+// σ of a weight matrix: 0.02 under WEIGHTS_GPT1; under WEIGHTS_FAN_IN 1/√fan_in, where fan_in is the width of
 // the vector it multiplies. Linear weights are [in, out]; the embeddings [rows, d] are
 // read as the tied output layer h·Weᵀ, whose input is d wide. The task head W_y
 // ("head.", added to this table by gpt/task_model.h) stays at 0.02: a new classifier
 // starts from an even prediction.
-static float fan_in_std(const Parameter *p) {
-    const Tensor *t = &p->tensor;
-    if (strncmp(t->name, "head.", 5) == 0) return PARAMETER_INIT_STD;
+float weight_init_std(const Tensor *t, WeightScale scale) {
+    if (scale == WEIGHTS_GPT1 || strncmp(t->name, "head.", 5) == 0) return PARAMETER_INIT_STD;
     bool embedding = strcmp(t->name, "wte.weight") == 0 || strcmp(t->name, "wpe.weight") == 0;
     return 1.0f / sqrtf((float)(embedding ? t->shape.dims[1] : t->shape.dims[0]));
 }
@@ -52,7 +51,7 @@ static float fan_in_std(const Parameter *p) {
 static void init_fan_in(ParameterTable *table, Rng *rng) {
     for (int i = 0; i < table->count; i++) {
         Parameter *p = table->items[i];
-        float std = fan_in_std(p);
+        float std = weight_init_std(&p->tensor, WEIGHTS_FAN_IN);
         for (long j = 0; j < p->tensor.size; j++)
             p->tensor.data[j] = p->init == INIT_NORMAL ? rng_normal(rng, 0.0f, std) : p->init == INIT_ONES ? 1.0f : 0.0f;
     }

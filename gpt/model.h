@@ -45,6 +45,7 @@ Gpt *gpt_create_modules(const GptConfig *config);
 void gpt_init_weights(Gpt *model, uint64_t seed);  // WEIGHTS_GPT1: N(0, 0.02) weights, LN gains 1, biases 0
 void gpt_init_weights_as(Gpt *model, uint64_t seed, WeightScale scale);
 const char *weight_scale_name(WeightScale scale);  // "gpt1", "fan-in"
+float weight_init_std(const Tensor *weight, WeightScale scale);  // σ of its N(0, σ²) draws
 bool weight_scale_from_name(const char *name, WeightScale *scale);
 void gpt_free(Gpt *model);
 void gpt_set_training(Gpt *model, bool training);  // dropout on (training) or off (evaluation)

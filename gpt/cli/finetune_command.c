@@ -71,7 +71,7 @@ static int run_finetune(const Command *command, const FinetuneArgs *a) {
         if (a->transfer_layers > n_layers)
             usage_error(command, "--transfer-layers %d: %s has %d decoder block%s", a->transfer_layers, a->ckpt,
                         n_layers, n_layers == 1 ? "" : "s");
-        reinitialize_blocks_from(model->gpt, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full);
+        reinitialize_blocks_from(model->gpt, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full, scale);
     }
     task_model_set_label_names(model, train_data.label_names, train_data.n_labels);
     gpt_free(pretrained);
@@ -125,7 +125,7 @@ int finetune_command(int argc, char **argv) {
         {"max-train", OPTION_INT, &a.max_train, "use only the first N training examples (0: all)", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the new weights, example order, dropout and --dev-split", 0},
         {"no-pretrain", OPTION_FLAG, &a.no_pretrain, "start from random weights (the paper's ablation)", 0},
-        {"init", OPTION_STRING, &a.init, "how new weights are drawn (all with --no-pretrain): gpt1 or fan-in, as pretrain", 0},
+        {"init", OPTION_STRING, &a.init, "how new weights are drawn (all with --no-pretrain, the later blocks with --transfer-layers): gpt1 or fan-in", 0},
         {"transfer-layers", OPTION_INT, &a.transfer_layers, "keep the embeddings and the first N blocks of the "
                                                             "pre-trained model, start the others afresh (default: all)", 0},
         {"skip-bad", OPTION_FLAG, &a.skip_bad, "skip malformed rows (and count them) instead of stopping", 0},
