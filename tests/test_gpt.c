@@ -216,6 +216,12 @@ START_TEST(test_sampling_greedy_and_top_k) {
     int ones = 0;
     for (int i = 0; i < 20000; i++) ones += choose_next_token(logits, 2, &t1, &rng);
     ck_assert_double_eq_tol(ones / 20000.0, 0.75, 0.01);
+    // temperature 2 divides the logits by 2: ln 1, ln 9 → ln 1, ln 3 → P = 1/4, 3/4 again
+    float hot[] = {0.0f, logf(9.0f)};
+    SampleOptions t2 = {.temperature = 2.0f};
+    ones = 0;
+    for (int i = 0; i < 20000; i++) ones += choose_next_token(hot, 2, &t2, &rng);
+    ck_assert_double_eq_tol(ones / 20000.0, 0.75, 0.01);
     gpt_free(model);
 }
 END_TEST
@@ -395,8 +401,10 @@ START_TEST(test_sgd_describe) {
     SgdOptions plain = {.lr = 0.25f};
     ck_assert_str_eq(sgd_describe(&plain, text, sizeof text), "SGD lr 0.25");
     SgdOptions all = {.lr = 0.5f, .clip_norm = 1.0f, .warmup_steps = 100, .decay = LR_COSINE};
+    SgdOptions fraction = {.lr = 0.5f, .warmup_fraction = 0.002f, .decay = LR_LINEAR};
     ck_assert_str_eq(sgd_describe(&all, text, sizeof text),
                      "SGD lr 0.5, clipped at norm 1, warm-up 100 steps, cosine decay");
+    ck_assert_str_eq(sgd_describe(&fraction, text, sizeof text), "SGD lr 0.5, warm-up 0.2% of the steps, linear decay");
 }
 END_TEST
 

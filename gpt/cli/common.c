@@ -1,11 +1,17 @@
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gpt/cli/commands.h"
 #include "gpt/io/text_file.h"
+#include "gpt/synthetic_text.h"
 #include "tensor/matmul.h"
 #include "tensor/parallel.h"
+
+static const char SYNTHETIC_PREFIX[] = "synthetic:";  // --data synthetic:NAME
 
 char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
     if (path == NULL) {
@@ -13,6 +19,13 @@ char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
         memcpy(text, embedded_corpus, embedded_corpus_size);
         text[embedded_corpus_size] = '\0';
         *len = embedded_corpus_size;
+        return text;
+    }
+    if (strncmp(path, SYNTHETIC_PREFIX, strlen(SYNTHETIC_PREFIX)) == 0) {
+        char *text = synthetic_text(path + strlen(SYNTHETIC_PREFIX), len);
+        if (text == NULL)
+            usage_error(command, "--data %s: there is no synthetic text of that name; there are: %s", path,
+                        synthetic_text_names());
         return text;
     }
     char error[512];
@@ -97,6 +110,29 @@ void print_tokens(const Tokenizer *tokenizer, const int *ids, long n) {
     fwrite(text, 1, len, stdout);
     fflush(stdout);
     free(text);
+}
+
+void warmup_or_exit(const Command *command, const char *text, SgdOptions *sgd) {
+    char *end;
+    errno = 0;
+    size_t n = strlen(text);
+    if (n > 1 && text[n - 1] == '%') {
+        double percent = strtod(text, &end);
+        if (errno == 0 && end == text + n - 1 && isfinite(percent) && percent >= 0.0 && percent <= 100.0) {
+            sgd->warmup_steps = 0;
+            sgd->warmup_fraction = (float)(percent / 100.0);
+            return;
+        }
+    } else {
+        long steps = strtol(text, &end, 10);
+        if (errno == 0 && n > 0 && *end == '\0' && steps >= 0 && steps <= INT_MAX) {
+            sgd->warmup_steps = (int)steps;
+            sgd->warmup_fraction = 0.0f;
+            return;
+        }
+    }
+    usage_error(command, "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%%), got '%s'",
+                text);
 }
 
 const char THREADS_HELP[] = "threads for the kernels; the same results with any number, 1 is the plain\n"

@@ -6,17 +6,19 @@
 #include <string.h>
 
 #include "autograd/tape.h"
+#include "gpt/cli/attention_watch.h"
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
 #include "tensor/parallel.h"
 
 typedef struct PretrainArgs {
-    const char *data, *preset, *tokenizer, *act, *decay, *out, *log, *resume, *init;
-    int layers, d_model, heads, d_ff, ctx, batch, seq, warmup, sample_tokens;
+    const char *data, *preset, *tokenizer, *act, *decay, *warmup, *out, *log, *resume, *init;
+    int layers, d_model, heads, d_ff, ctx, batch, seq, sample_tokens;
     long steps, seed, eval_every, eval_windows, save_every;
     float lr, dropout, clip, val_fraction;
     bool quiet, check_finite;
+    AttentionWatchArgs attention;
 } PretrainArgs;
 
 // A preset's size, replaced by --NAME when it was given; a size below 1 is refused
@@ -66,9 +68,10 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
     if (!(a->lr > 0.0f) || !isfinite(a->lr)) usage_error(command, "--lr must be a positive number, got %g", a->lr);
     if (!(a->val_fraction >= 0.0f && a->val_fraction < 1.0f))
         usage_error(command, "--val-fraction must be in [0, 1), got %g", a->val_fraction);
-    if (a->clip < 0.0f || a->warmup < 0 || a->eval_every < 0 || a->save_every < 0 || a->eval_windows < 0)
-        usage_error(command, "--clip, --warmup, --eval-every, --eval-windows and --save-every must not be negative");
-    *sgd = (SgdOptions){.lr = a->lr, .clip_norm = a->clip, .warmup_steps = a->warmup};
+    if (a->clip < 0.0f || a->eval_every < 0 || a->save_every < 0 || a->eval_windows < 0)
+        usage_error(command, "--clip, --eval-every, --eval-windows and --save-every must not be negative");
+    *sgd = (SgdOptions){.lr = a->lr, .clip_norm = a->clip};
+    warmup_or_exit(command, a->warmup, sgd);
     if (!lr_decay_from_name(a->decay, &sgd->decay))
         usage_error(command, "--decay must be constant, cosine or linear, got '%s'", a->decay);
 }
@@ -129,9 +132,12 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
     PretrainOptions options = {.steps = a->steps, .batch = a->batch, .seq = seq, .sgd = *sgd,
                                .eval_every = a->eval_every, .eval_windows = a->eval_windows,
                                .save_every = a->save_every, .out = a->out, .log = a->log, .quiet = a->quiet};
+    AttentionWatch watch;
+    attention_watch_start(&watch, command, &a->attention, model, &tokenizer, state.step, &options);
     PretrainReport report;
     char error[512];
     bool ok = pretrain(model, &tokenizer, &state, &train, &val, &options, &report, error, sizeof error);
+    attention_watch_finish(&watch);
     if (ok) {
         if (report.interrupted) fprintf(stderr, "interrupted at step %ld\n", report.steps_done);
         if (a->out) fprintf(stderr, "checkpoint: %s (step %ld)\n", a->out, report.steps_done);
@@ -146,12 +152,13 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
 }
 
 int pretrain_command(int argc, char **argv) {
-    PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt", .init = "gpt1",
-                      .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
-                      .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f};
+    PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .warmup = "0", .out = "gpt.ckpt",
+                      .init = "gpt1", .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
+                      .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f,
+                      .attention = {.out = "attention.svg"}};
     KernelArgs kernels = {0};
     Option options[] = {
-        {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
+        {"data", OPTION_STRING, &a.data, "training text: a file, or synthetic:previous or synthetic:induction (docs/pictures.md) (default: the embedded corpus, this project's docs)", 0},
         {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
         {"layers", OPTION_INT, &a.layers, "decoder blocks (default: the preset's)", 0},
         {"d-model", OPTION_INT, &a.d_model, "width d_model (default: the preset's)", 0},
@@ -167,7 +174,7 @@ int pretrain_command(int argc, char **argv) {
         {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD (default: the preset's, 0.1 for gpt1, else 0.3)", 0},
         {"clip", OPTION_FLOAT, &a.clip,
          "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
-        {"warmup", OPTION_INT, &a.warmup, "steps of linear learning-rate warm-up (0: off)", 0},
+        {"warmup", OPTION_STRING, &a.warmup, "linear learning-rate warm-up: N steps, or P% of all the steps (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
         {"init", OPTION_STRING, &a.init, "initial weights: gpt1 (N(0, 0.02²), the paper) or fan-in (N(0, 1/fan_in))", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
@@ -179,6 +186,9 @@ int pretrain_command(int argc, char **argv) {
         {"log", OPTION_STRING, &a.log, "CSV log: step, train_loss, val_loss, lr, tokens_per_s", 0},
         {"resume", OPTION_STRING, &a.resume, "continue the run saved in this checkpoint (same flags)", 0},
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
+        {"attention-every", OPTION_LONG, &a.attention.every, "steps between pictures of every head (0: none)", 0},
+        {"attention-text", OPTION_STRING, &a.attention.text, "the text the model reads in those pictures", 0},
+        {"attention-out", OPTION_STRING, &a.attention.out, "the SVG of those pictures, rewritten at each", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
         {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
