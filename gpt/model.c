@@ -1,7 +1,9 @@
 #include "gpt/model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "autograd/ops.h"
 #include "autograd/tape.h"
@@ -34,11 +36,50 @@ Gpt *gpt_create(const GptConfig *config) {
     return model;
 }
 
-void gpt_init_weights(Gpt *model, uint64_t seed) {
+// σ of a weight matrix: 0.02 under WEIGHTS_GPT1; under WEIGHTS_FAN_IN 1/√fan_in, where fan_in is the width of
+// the vector it multiplies. Linear weights are [in, out]; the embeddings [rows, d] are
+// read as the tied output layer h·Weᵀ, whose input is d wide. The task head W_y
+// ("head.", added to this table by gpt/task_model.h) stays at 0.02: a new classifier
+// starts from an even prediction.
+float weight_init_std(const Tensor *t, WeightScale scale) {
+    if (scale == WEIGHTS_GPT1 || strncmp(t->name, "head.", 5) == 0) return PARAMETER_INIT_STD;
+    bool embedding = strcmp(t->name, "wte.weight") == 0 || strcmp(t->name, "wpe.weight") == 0;
+    return 1.0f / sqrtf((float)(embedding ? t->shape.dims[1] : t->shape.dims[0]));
+}
+
+// parameters_init with σ per parameter: the same draws, in the same table order.
+static void init_fan_in(ParameterTable *table, Rng *rng) {
+    for (int i = 0; i < table->count; i++) {
+        Parameter *p = table->items[i];
+        float std = weight_init_std(&p->tensor, WEIGHTS_FAN_IN);
+        for (long j = 0; j < p->tensor.size; j++)
+            p->tensor.data[j] = p->init == INIT_NORMAL ? rng_normal(rng, 0.0f, std) : p->init == INIT_ONES ? 1.0f : 0.0f;
+    }
+}
+
+void gpt_init_weights_as(Gpt *model, uint64_t seed, WeightScale scale) {
     Rng rng;
     rng_seed(&rng, seed);
-    parameters_init(&model->params, &rng);
+    if (scale == WEIGHTS_FAN_IN)
+        init_fan_in(&model->params, &rng);
+    else
+        parameters_init(&model->params, &rng);
     rng_seed(&model->dropout_rng, seed ^ 0xD0D0D0D0ull);
+}
+
+void gpt_init_weights(Gpt *model, uint64_t seed) { gpt_init_weights_as(model, seed, WEIGHTS_GPT1); }
+
+static const char *const WEIGHT_SCALE_NAMES[] = {"gpt1", "fan-in"};
+
+const char *weight_scale_name(WeightScale scale) { return WEIGHT_SCALE_NAMES[scale]; }
+
+bool weight_scale_from_name(const char *name, WeightScale *scale) {
+    for (int i = 0; i < 2; i++)
+        if (strcmp(name, WEIGHT_SCALE_NAMES[i]) == 0) {
+            *scale = (WeightScale)i;
+            return true;
+        }
+    return false;
 }
 
 void gpt_free(Gpt *model) {

@@ -24,6 +24,16 @@ typedef struct Gpt {
     bool training;          // gpt_set_training's mode (false inside gpt_begin_evaluation)
 } Gpt;
 
+// How the random weights are drawn (biases are 0 and LayerNorm gains 1 in both).
+//   WEIGHTS_GPT1    every weight N(0, 0.02²), as the paper; 0.02 suits its width d = 768.
+//   WEIGHTS_FAN_IN  every weight matrix N(0, 1/fan_in): 1/√d for the embeddings (We is also
+//                   the tied output layer, whose input is d wide), the attention and the
+//                   FFN's first layer, 1/√d_ff for its second; the task head keeps N(0, 0.02²).
+//                   Close to 0.02 at d = 768, and 3 to 9 times larger at classroom widths,
+//                   where N(0, 0.02²) leaves attention too flat for SGD to learn new
+//                   patterns (docs/finetuning.md, "Rules that compare two segments").
+typedef enum { WEIGHTS_GPT1 = 0, WEIGHTS_FAN_IN } WeightScale;
+
 // Builds the modules and allocates the parameters (all zero until gpt_init_weights
 // or a checkpoint fills them). The config must have passed config_validate.
 Gpt *gpt_create(const GptConfig *config);
@@ -33,7 +43,11 @@ Gpt *gpt_create(const GptConfig *config);
 // calls parameters_allocate(&model->params), so that SGD, the gradient checks and the
 // checkpoints still walk one table.
 Gpt *gpt_create_modules(const GptConfig *config);
-void gpt_init_weights(Gpt *model, uint64_t seed);  // N(0, 0.02) weights, LN gains 1, biases 0
+void gpt_init_weights(Gpt *model, uint64_t seed);  // WEIGHTS_GPT1: N(0, 0.02) weights, LN gains 1, biases 0
+void gpt_init_weights_as(Gpt *model, uint64_t seed, WeightScale scale);
+const char *weight_scale_name(WeightScale scale);  // "gpt1", "fan-in"
+float weight_init_std(const Tensor *weight, WeightScale scale);  // σ of its N(0, σ²) draws
+bool weight_scale_from_name(const char *name, WeightScale *scale);
 void gpt_free(Gpt *model);
 void gpt_set_training(Gpt *model, bool training);  // dropout on (training) or off (evaluation)
 // A forward pass for evaluation in the middle of anything: no tape, no dropout, and

@@ -125,16 +125,21 @@ static void copy_pretrained_weights(Gpt *model, const Gpt *pretrained) {
     }
 }
 
-TaskModel *task_model_from_pretrained(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
-                                      TaskHeadConfig head, bool random_init, uint64_t seed) {
+TaskModel *task_model_from_pretrained_as(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
+                                         TaskHeadConfig head, bool random_init, uint64_t seed, WeightScale scale) {
     tokenizer_copy(task_tokenizer, tokenizer);
     task_tokenizer->n_task_tokens = N_TASK_TOKENS;
     GptConfig config = pretrained->config;
     config.vocab_size = tokenizer_vocab_size(task_tokenizer);
     TaskModel *model = task_model_create(&config, &head);
-    gpt_init_weights(model->gpt, seed);  // the whole table, W_y last
+    gpt_init_weights_as(model->gpt, seed, scale);  // the whole table, W_y last
     if (!random_init) copy_pretrained_weights(model->gpt, pretrained);
     return model;
+}
+
+TaskModel *task_model_from_pretrained(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
+                                      TaskHeadConfig head, bool random_init, uint64_t seed) {
+    return task_model_from_pretrained_as(pretrained, tokenizer, task_tokenizer, head, random_init, seed, WEIGHTS_GPT1);
 }
 
 int output_width(const TaskHeadConfig *head, const EncodedExample *example) {

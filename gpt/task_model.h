@@ -76,6 +76,10 @@ void task_model_set_label_names(TaskModel *model, char *const *names, int n);  /
 // weights are not copied: the paper's "without pre-training" ablation.
 TaskModel *task_model_from_pretrained(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
                                       TaskHeadConfig head, bool random_init, uint64_t seed);
+// The same, with the new weights (and, with random_init, all of them) drawn by `scale`
+// (gpt/model.h); task_model_from_pretrained draws them as WEIGHTS_GPT1.
+TaskModel *task_model_from_pretrained_as(const Gpt *pretrained, const Tokenizer *tokenizer, Tokenizer *task_tokenizer,
+                                         TaskHeadConfig head, bool random_init, uint64_t seed, WeightScale scale);
 
 // The model's outputs per example: classes, options (multiple choice), or 1 (regression).
 int output_width(const TaskHeadConfig *head, const EncodedExample *example);

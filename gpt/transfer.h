@@ -10,9 +10,9 @@
 #include "gpt/model.h"
 
 // Gives every parameter of blocks first_block and above its initial value again, as
-// gpt_init_weights does (weights N(0, 0.02), biases 0, LayerNorm gains 1), from its own
-// generator seeded with seed. Other parameters (embeddings, earlier blocks, the task
-// head) are left as they are.
-void reinitialize_blocks_from(Gpt *model, int first_block, uint64_t seed);
+// gpt_init_weights_as does (weights N(0, 0.02²) or N(0, 1/fan_in) by scale, biases 0,
+// LayerNorm gains 1), from its own generator seeded with seed. Other parameters
+// (embeddings, earlier blocks, the task head) are left as they are.
+void reinitialize_blocks_from(Gpt *model, int first_block, uint64_t seed, WeightScale scale);
 
 #endif

@@ -44,6 +44,41 @@ START_TEST(test_gpt1_parameter_count) {
 }
 END_TEST
 
+// WEIGHTS_FAN_IN: the same normal draws as WEIGHTS_GPT1, in the same order, with
+// σ = 1/√fan_in instead of 0.02: 1/√d for the embeddings, the attention and the FFN's
+// first layer, 1/√d_ff for its second; the head keeps 0.02; biases 0, LayerNorm gains 1.
+START_TEST(test_fan_in_weights) {
+    GptConfig config = {1, 16, 2, 64, 8, 11, ACTIVATION_RELU, 0.0f};
+    TaskHeadConfig head = {TASK_CLASSIFY, 2, COMBINE_CONCAT, false};
+    TaskModel *paper_task = task_model_create(&config, &head), *fan_in_task = task_model_create(&config, &head);
+    Gpt *paper = paper_task->gpt, *fan_in = fan_in_task->gpt;  // W_y is in their tables too
+    gpt_init_weights(paper, 4);
+    gpt_init_weights_as(fan_in, 4, WEIGHTS_FAN_IN);
+    struct { const char *name; float std; } expected[] = {
+        {"wte.weight", 0.25f},  {"wpe.weight", 0.25f}, {"blocks.0.attn.c_attn.weight", 0.25f},
+        {"blocks.0.attn.c_proj.weight", 0.25f}, {"blocks.0.mlp.c_fc.weight", 0.25f},
+        {"blocks.0.mlp.c_proj.weight", 0.125f}, {"head.weight", 0.02f},
+    };
+    for (size_t k = 0; k < sizeof expected / sizeof expected[0]; k++) {
+        const Tensor *a = parameter_find(&paper->params, expected[k].name), *b = parameter_find(&fan_in->params, expected[k].name);
+        for (long j = 0; j < a->size; j++)
+            ck_assert_msg(fabsf(b->data[j] - a->data[j] * (expected[k].std / 0.02f)) <= 1e-6f * fabsf(b->data[j]) + 1e-12f,
+                          "%s[%ld]: %g, expected %g", expected[k].name, j, b->data[j], a->data[j] * expected[k].std / 0.02f);
+    }
+    for (int i = 0; i < fan_in->params.count; i++) {
+        const Parameter *p = fan_in->params.items[i];
+        for (long j = 0; p->init != INIT_NORMAL && j < p->tensor.size; j++)
+            ck_assert_float_eq(p->tensor.data[j], p->init == INIT_ONES ? 1.0f : 0.0f);
+    }
+    WeightScale scale;
+    ck_assert(weight_scale_from_name("fan-in", &scale) && scale == WEIGHTS_FAN_IN);
+    ck_assert(weight_scale_from_name("gpt1", &scale) && scale == WEIGHTS_GPT1);
+    ck_assert(!weight_scale_from_name("xavier", &scale));
+    ck_assert_str_eq(weight_scale_name(WEIGHTS_FAN_IN), "fan-in");
+    task_model_free(paper_task), task_model_free(fan_in_task);
+}
+END_TEST
+
 START_TEST(test_config_validation) {
     char error[128];
     GptConfig c = SMALL;
@@ -498,6 +533,7 @@ Suite *gpt_suite(void) {
     tcase_add_checked_fixture(tc, NULL, gpt_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_gpt1_parameter_count);
+    tcase_add_test(tc, test_fan_in_weights);
     tcase_add_test(tc, test_config_validation);
     tcase_add_test(tc, test_untrained_loss_is_log_vocab);
     tcase_add_test(tc, test_same_seed_same_losses);

@@ -61,8 +61,9 @@ START_TEST(test_continuation_log_prob) {
 }
 END_TEST
 
-// --transfer-layers N: blocks N.. get their initial values again, nothing else changes.
-START_TEST(test_reinitialize_blocks) {
+// --transfer-layers N: blocks N.. get their initial values again, nothing else changes;
+// weights N(0, 0.02²), or N(0, 1/fan_in) with WEIGHTS_FAN_IN (fan_in: their first dimension).
+static void check_reinitialize_blocks(WeightScale scale) {
     GptConfig config = {3, 16, 2, 32, 8, 20, ACTIVATION_RELU, 0.0f};
     TaskHeadConfig head = {TASK_CLASSIFY, 2, COMBINE_CONCAT, false};
     TaskModel *task = task_model_create(&config, &head), *original_task = task_model_create(&config, &head);
@@ -70,7 +71,7 @@ START_TEST(test_reinitialize_blocks) {
     Rng rng;
     rng_seed(&rng, 22);
     for (long i = 0; i < model->params.total; i++) model->params.data[i] = original->params.data[i] = rng_normal(&rng, 0, 0.3f);
-    reinitialize_blocks_from(model, 1, 5);
+    reinitialize_blocks_from(model, 1, 5, scale);
     for (int i = 0; i < model->params.count; i++) {
         const Tensor *t = &model->params.items[i]->tensor, *o = &original->params.items[i]->tensor;
         bool kept = strncmp(t->name, "blocks.", 7) != 0 || strncmp(t->name, "blocks.0.", 9) == 0;
@@ -81,12 +82,18 @@ START_TEST(test_reinitialize_blocks) {
         double sum = 0, squares = 0;
         for (long j = 0; j < t->size; j++) sum += t->data[j], squares += (double)t->data[j] * t->data[j];
         ParameterInit init = model->params.items[i]->init;
+        double expected = scale == WEIGHTS_FAN_IN ? 1.0 / sqrt(t->shape.dims[0]) : 0.02, std = sqrt(squares / t->size);
         if (init == INIT_NORMAL)
-            ck_assert_msg(fabs(sqrt(squares / t->size) - 0.02) < 0.004, "%s: std %f", t->name, sqrt(squares / t->size));
+            ck_assert_msg(fabs(std - expected) < 0.2 * expected, "%s: std %f, expected %f", t->name, std, expected);
         else
             ck_assert_msg(sum == (init == INIT_ONES ? (double)t->size : 0.0), "%s: not its initial value", t->name);
     }
     task_model_free(task), task_model_free(original_task);
+}
+
+START_TEST(test_reinitialize_blocks) {
+    check_reinitialize_blocks(WEIGHTS_GPT1);
+    check_reinitialize_blocks(WEIGHTS_FAN_IN);
 }
 END_TEST
 

@@ -12,7 +12,7 @@
 #include "gpt/tasks/task_encode.h"
 
 typedef struct FinetuneArgs {
-    const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine, *warmup, *decay;
+    const char *task, *ckpt, *train, *dev, *format, *out, *log, *combine, *warmup, *decay, *init;
     int epochs, batch, dev_split, max_train, transfer_layers;
     long seed;
     float lr, lambda, clip, clf_dropout;
@@ -66,14 +66,16 @@ static int run_finetune(const Command *command, const FinetuneArgs *a, const Sgd
     TaskHeadConfig head = head_config(command, a, &train_data);
     char why[200];
     if (!task_head_validate(&pretrained->config, &head, why, sizeof why)) usage_error(command, "%s: %s", a->ckpt, why);
-    TaskModel *model = task_model_from_pretrained(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
-                                                  (uint64_t)a->seed);
+    WeightScale scale;
+    if (!weight_scale_from_name(a->init, &scale)) usage_error(command, "--init must be gpt1 or fan-in, got '%s'", a->init);
+    TaskModel *model = task_model_from_pretrained_as(pretrained, &pretrained_tokenizer, &tokenizer, head, a->no_pretrain,
+                                                     (uint64_t)a->seed, scale);
     int n_layers = model->gpt->config.n_layers;
     if (option_given(command, "transfer-layers")) {  // Figure 2, left: the later blocks start afresh
         if (a->transfer_layers > n_layers)
             usage_error(command, "--transfer-layers %d: %s has %d decoder block%s", a->transfer_layers, a->ckpt,
                         n_layers, n_layers == 1 ? "" : "s");
-        reinitialize_blocks_from(model->gpt, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full);
+        reinitialize_blocks_from(model->gpt, a->transfer_layers, (uint64_t)a->seed ^ 0x7A5Full, scale);
     }
     task_model_set_label_names(model, train_data.label_names, train_data.n_labels);
     if (a->clf_dropout >= 0.0f) model->clf_dropout = a->clf_dropout;  // -1: the model's dropout
@@ -117,8 +119,8 @@ static int run_finetune(const Command *command, const FinetuneArgs *a, const Sgd
 }
 
 int finetune_command(int argc, char **argv) {
-    FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .warmup = "0", .decay = "constant", .epochs = 3,
-                      .batch = 8, .seed = 1, .lr = 0.05f, .lambda = 0.5f, .clf_dropout = -1.0f};
+    FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .warmup = "0", .decay = "constant", .init = "gpt1",
+                      .epochs = 3, .batch = 8, .seed = 1, .lr = 0.05f, .lambda = 0.5f, .clf_dropout = -1.0f};
     KernelArgs kernels = {0};
     Option options[] = {
         {"task", OPTION_STRING, &a.task, "classify, entail, similar or choice (required)", 0},
@@ -144,6 +146,7 @@ int finetune_command(int argc, char **argv) {
         {"max-train", OPTION_INT, &a.max_train, "use only the first N training examples (0: all)", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the new weights, example order, dropout and --dev-split", 0},
         {"no-pretrain", OPTION_FLAG, &a.no_pretrain, "start from random weights (the paper's ablation)", 0},
+        {"init", OPTION_STRING, &a.init, "how new weights are drawn (all with --no-pretrain, the later blocks with --transfer-layers): gpt1 or fan-in", 0},
         {"transfer-layers", OPTION_INT, &a.transfer_layers, "keep the embeddings and the first N blocks of the "
                                                             "pre-trained model, start the others afresh (default: all)", 0},
         {"skip-bad", OPTION_FLAG, &a.skip_bad, "skip malformed rows (and count them) instead of stopping", 0},

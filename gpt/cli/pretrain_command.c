@@ -14,7 +14,7 @@
 #include "tensor/parallel.h"
 
 typedef struct PretrainArgs {
-    const char *data, *preset, *tokenizer, *act, *decay, *warmup, *out, *log, *resume;
+    const char *data, *preset, *tokenizer, *act, *decay, *warmup, *out, *log, *resume, *init;
     int layers, d_model, heads, d_ff, ctx, batch, seq, sample_tokens;
     long steps, seed, eval_every, eval_windows, save_every;
     float lr, dropout, clip, val_fraction;
@@ -51,7 +51,7 @@ static GptConfig config_from_args(const Command *command, const PretrainArgs *a)
 // A resumed run is the checkpoint's model with its tokenizer: a flag that would make
 // another model is refused rather than silently ignored.
 static void refuse_model_flags_on_resume(const Command *command, const PretrainArgs *a) {
-    static const char *const model_flags[] = {"preset", "layers", "d-model", "heads", "d-ff", "ctx", "act", "dropout",
+    static const char *const model_flags[] = {"preset", "layers", "d-model", "heads", "d-ff", "ctx", "act", "dropout", "init",
                                               "tokenizer"};
     if (a->resume == NULL) return;
     for (size_t i = 0; i < sizeof model_flags / sizeof *model_flags; i++)
@@ -91,6 +91,8 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
     if (a->seq < 0) usage_error(command, "--seq must not be negative (0: n_ctx), got %d", a->seq);
     if (a->dropout != -1.0f && !(a->dropout >= 0.0f && a->dropout < 1.0f))
         usage_error(command, "--dropout must be in [0, 1), or -1 for the preset's, got %g", a->dropout);
+    WeightScale scale;
+    if (!weight_scale_from_name(a->init, &scale)) usage_error(command, "--init must be gpt1 or fan-in, got '%s'", a->init);
     if (a->sample_tokens < 0 || a->sample_tokens > SAMPLE_MAX_TOKENS)
         usage_error(command, "--sample-tokens must be from 0 (no sample) to %d, got %d", SAMPLE_MAX_TOKENS,
                     a->sample_tokens);
@@ -134,8 +136,10 @@ static Gpt *make_model(const Command *command, const PretrainArgs *a, const char
     char error[256];
     if (!config_validate(&config, error, sizeof error)) usage_error(command, "%s", error);
     window_or_exit(command, a, &config);
+    WeightScale scale = WEIGHTS_GPT1;
+    weight_scale_from_name(a->init, &scale);  // checked by check_args
     Gpt *model = gpt_create(&config);
-    gpt_init_weights(model, (uint64_t)a->seed);
+    gpt_init_weights_as(model, (uint64_t)a->seed, scale);
     state->step = 0;
     rng_seed(&state->data_rng, (uint64_t)a->seed ^ 0xDA7Aull);
     return model;
@@ -222,7 +226,7 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, SgdOption
 
 int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .warmup = "0", .out = "gpt.ckpt",
-                      .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
+                      .init = "gpt1", .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
                       .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f,
                       .attention = {.out = "attention.svg"}};
     KernelArgs kernels = {0};
@@ -245,6 +249,7 @@ int pretrain_command(int argc, char **argv) {
          "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
         {"warmup", OPTION_STRING, &a.warmup, "linear learning-rate warm-up: N steps, or P% of all the steps (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
+        {"init", OPTION_STRING, &a.init, "initial weights: gpt1 (N(0, 0.02²), the paper) or fan-in (N(0, 1/fan_in))", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
         {"val-fraction", OPTION_FLOAT, &a.val_fraction, "the last part of the text kept for validation", 0},
         {"eval-every", OPTION_LONG, &a.eval_every, "steps between validation losses (0: at the end)", 0},
