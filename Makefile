@@ -123,6 +123,7 @@ doc-quotes:
 floors:
 	@sh tests/check_floors.sh
 	@sh tests/check_floors.sh --self-test
+	@sh tests/check_floors.sh --check-doc
 
 # No two functions of the project share a name: `break NAME` in gdb stops in one place.
 .PHONY: function-names

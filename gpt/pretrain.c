@@ -57,11 +57,16 @@ static bool save(const char *path, const Gpt *model, const Tokenizer *tokenizer,
 
 static bool is_due(long step, long every, long total) { return step == total || (every > 0 && step % every == 0); }
 
+static bool watch_due(const PretrainOptions *o, Gpt *model, long step, char *error, size_t error_len) {
+    bool due = step == 0 || is_due(step, o->watch_every, o->steps);
+    return o->watch == NULL || !due || o->watch(model, step, o->watch_context, error, error_len);
+}
+
 static bool run_steps(Gpt *model, const Tokenizer *tokenizer, TrainingState *state, const TokenSequence *train,
                       const TokenSequence *val, const PretrainOptions *o, RunOutput *out, PretrainReport *report,
                       char *error, size_t error_len) {
     Batch batch = batch_create(o->batch, o->seq);
-    bool ok = true;
+    bool ok = state->step > 0 || watch_due(o, model, 0, error, error_len);
     while (ok && state->step < o->steps && !interrupt_requested) {
         float lr = learning_rate_at(&o->sgd, state->step, o->steps);
         double t0 = seconds_now();
@@ -84,6 +89,7 @@ static bool run_steps(Gpt *model, const Tokenizer *tokenizer, TrainingState *sta
         if (!o->quiet) print_progress(out, state->step, loss, report->val_loss, evaluate || state->step == o->steps);
         if (is_due(state->step, o->save_every, o->steps) || interrupt_requested)
             ok = save(o->out, model, tokenizer, state, error, error_len);
+        if (ok) ok = watch_due(o, model, state->step, error, error_len);
     }
     batch_free(&batch);
     return ok;

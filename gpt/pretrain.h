@@ -22,6 +22,13 @@ typedef struct PretrainOptions {
     const char *log;       // CSV log path, or NULL
     bool quiet;            // no progress line
     float *loss_history;   // optional: the training loss of every step, indexed by step
+    // Optional: called with the model before the first step of a new run and after every
+    // watch_every steps and the last (gpt pretrain --attention-every draws the attention
+    // heads with it). It must leave the model as it found it; false stops the run with
+    // its error, the last good checkpoint left in place.
+    bool (*watch)(Gpt *model, long step, void *context, char *error, size_t error_len);
+    void *watch_context;
+    long watch_every;
 } PretrainOptions;
 
 typedef struct PretrainReport {

@@ -30,15 +30,25 @@ Tensor *scaled_dot_product_attention(Tensor *q, Tensor *k, Tensor *v, const Drop
     return matmul(apply_dropout(dropout, *weights), v);
 }
 
+// Q, K or V of every head: columns [start, start + d) of the fused projection, split
+// into heads, inside the scope `name`, so that the graph shows blocks.0.attn.q.columns
+// and .k. and .v. rather than three nodes of the same name.
+static Tensor *head_projection(Tensor *qkv, const char *name, int start, int d, int n_heads) {
+    scope_push(name);
+    Tensor *heads = split_heads(columns(qkv, start, d), n_heads);  // [b, h, t, d / h]
+    scope_pop();
+    return heads;
+}
+
 // Eq: MaskedMultiHeadAttention(X) = concat(head_1..head_h)·W_O,
 //   head_i = Attention(X·W_Q,i, X·W_K,i, X·W_V,i);  x [b, t, d] -> [b, t, d]
 Tensor *masked_self_attention(MaskedSelfAttention *attn, Tensor *x) {
     scope_push("attn");
     int d = tensor_cols(x);
     Tensor *qkv = linear(&attn->c_attn, x);  // [b, t, 3d]
-    Tensor *q = split_heads(columns(qkv, 0, d), attn->n_heads);
-    Tensor *k = split_heads(columns(qkv, d, d), attn->n_heads);
-    Tensor *v = split_heads(columns(qkv, 2 * d, d), attn->n_heads);
+    Tensor *q = head_projection(qkv, "q", 0, d, attn->n_heads);
+    Tensor *k = head_projection(qkv, "k", d, d, attn->n_heads);
+    Tensor *v = head_projection(qkv, "v", 2 * d, d, attn->n_heads);
     Tensor *heads = scaled_dot_product_attention(q, k, v, attn->dropout, &attn->last_weights);
     Tensor *out = apply_dropout(attn->dropout, linear(&attn->c_proj, merge_heads(heads)));
     scope_pop();

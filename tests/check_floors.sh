@@ -9,6 +9,9 @@
 #
 #   tests/check_floors.sh [ROOT]       check the repository at ROOT (default .)
 #   tests/check_floors.sh --self-test  prove that an upward include is caught
+#   tests/check_floors.sh --picture    print the floors, top first, each with the floors
+#                                      its files really include (docs/architecture.md)
+#   tests/check_floors.sh --check-doc  docs/architecture.md's picture is that output
 # Needs only sh, grep and sed.
 set -u
 
@@ -47,6 +50,43 @@ check() {
     return "$failures"
 }
 
+# The floors, top first, each with the floors its files include, from the includes.
+picture() {
+    for dir in $(echo "$FLOORS" | tr ' ' '\n' | sed -n '1!G;h;$p'); do
+        below=""
+        for other in $FLOORS; do
+            [ "$other" = "$dir" ] && continue
+            if cat "$1/$dir"/*.c "$1/$dir"/*.h 2>/dev/null | grep -q "^#include \"$other/[^/]*\""; then
+                below="$other${below:+ }$below"
+            fi
+        done
+        printf '%-14s includes %s\n' "$dir" "${below:-libc only}"
+    done
+}
+
+if [ "${1:-}" = "--picture" ]; then
+    picture "${2:-.}"
+    exit 0
+fi
+if [ "${1:-}" = "--check-doc" ]; then
+    doc=${2:-.}/docs/architecture.md
+    # The block after the line <!-- tests/check_floors.sh --picture -->, without its fences.
+    awk '/<!-- tests\/check_floors.sh --picture -->/ { at = 1; next }
+         at == 1 && /^```/ { at = 2; next }
+         at == 2 && /^```/ { exit }
+         at == 2 { print }' "$doc" > "${TMPDIR:-/tmp}/floors_doc.$$"
+    if picture "${2:-.}" | diff "${TMPDIR:-/tmp}/floors_doc.$$" - >/dev/null; then
+        rm -f "${TMPDIR:-/tmp}/floors_doc.$$"
+        echo "floors: docs/architecture.md's picture is up to date"
+        exit 0
+    fi
+    echo "error: docs/architecture.md's picture of the floors is stale; the includes say:"
+    picture "${2:-.}" | diff "${TMPDIR:-/tmp}/floors_doc.$$" - 
+    rm -f "${TMPDIR:-/tmp}/floors_doc.$$"
+    echo "(paste the output of tests/check_floors.sh --picture under <!-- tests/check_floors.sh --picture -->)"
+    exit 1
+fi
+
 if [ "${1:-}" = "--self-test" ]; then
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
@@ -62,7 +102,13 @@ if [ "${1:-}" = "--self-test" ]; then
         echo "floors self-test: FAIL (an include of a missing file passed)"
         exit 1
     fi
-    echo "floors self-test: ok (an upward include and a missing file are both caught)"
+    mkdir -p "$scratch/docs"
+    printf '<!-- tests/check_floors.sh --picture -->\n```\ntensor         includes libc only\n```\n' > "$scratch/docs/architecture.md"
+    if sh "$0" --check-doc "$scratch" >/dev/null; then
+        echo "floors self-test: FAIL (a stale picture in docs/architecture.md passed)"
+        exit 1
+    fi
+    echo "floors self-test: ok (an upward include, a missing file and a stale picture are caught)"
     exit 0
 fi
 

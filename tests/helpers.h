@@ -44,6 +44,8 @@ Suite *task_data_suite(void);
 Suite *bpe_suite(void);
 Suite *conformance_suite(void);
 Suite *pictures_suite(void);
+Suite *graph_picture_suite(void);
+Suite *attention_heads_suite(void);
 Suite *gpt1_tokenizer_suite(void);
 Suite *formats_suite(void);
 Suite *import_suite(void);

@@ -34,6 +34,8 @@ int main(void) {
     srunner_add_suite(runner, bpe_suite());
     srunner_add_suite(runner, conformance_suite());
     srunner_add_suite(runner, pictures_suite());
+    srunner_add_suite(runner, graph_picture_suite());
+    srunner_add_suite(runner, attention_heads_suite());
     srunner_add_suite(runner, gpt1_tokenizer_suite());
     srunner_add_suite(runner, formats_suite());
     srunner_add_suite(runner, import_suite());

@@ -367,6 +367,32 @@ START_TEST(test_sgd_steps) {
 }
 END_TEST
 
+// The same batches with the options a longer run uses: 3 warm-up steps, cosine decay to 0
+// and the gradient's norm clipped to 0.25 (PyTorch's clip_grad_norm_). Every step clips,
+// so a wrong norm, a wrong clip or a wrong schedule changes the losses from step 2 on.
+START_TEST(test_clipped_warmed_up_sgd_steps) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    Gpt *model = golden_model(&g);
+    const GoldenRecord *inputs = golden_get(&g, "sgd.inputs"), *targets = golden_get(&g, "sgd.targets");
+    const GoldenRecord *losses = golden_get(&g, "sgd_clipped.losses");
+    int steps = inputs->shape.dims[0], b = inputs->shape.dims[1], t = inputs->shape.dims[2];
+    SgdOptions sgd = {.lr = (float)golden_scalar(&g, "sgd_clipped.lr"),
+                      .clip_norm = (float)golden_scalar(&g, "sgd_clipped.clip"),
+                      .warmup_steps = golden_get(&g, "sgd_clipped.warmup")->ints[0],
+                      .decay = LR_COSINE};
+    for (int step = 0; step < steps; step++) {
+        Batch batch = {.batch = b, .seq = t, .inputs = inputs->ints + (long)step * b * t,
+                       .targets = targets->ints + (long)step * b * t};
+        float loss = train_step(model, &batch, &sgd, learning_rate_at(&sgd, step, steps));
+        char what[48];
+        snprintf(what, sizeof what, "loss of clipped SGD step %d", step + 1);
+        compare_scalar(short_name(g.path), what, loss, losses->values[step], SGD_LOSS_TOLERANCE);
+    }
+    gpt_free(model);
+    golden_free(&g);
+}
+END_TEST
+
 // Greedy generation (temperature 0) of 12 tokens after a 3-token prompt: 15 tokens for a
 // context of 8, so the model reads a sliding window of the last n_ctx tokens. The spread
 // weights make the tokens depend on the whole window (the reference checks that reading
@@ -737,6 +763,7 @@ Suite *conformance_suite(void) {
     tcase_add_loop_test(tc, test_logits_and_loss, 0, 2 * N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_gradients, 0, 2 * N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_sgd_steps, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_clipped_warmed_up_sgd_steps, 0, N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_greedy_generation, 0, N_GOLDEN_FILES);
     tcase_add_test(tc, test_greedy_ties_go_to_lowest_id);
     tcase_add_loop_test(tc, test_evaluation_loss, 0, N_GOLDEN_FILES);

@@ -236,6 +236,10 @@ START_TEST(test_task_metrics_known_values) {
     ck_assert_double_eq_tol(m.accuracy, 0.6, 1e-12);
     ck_assert_double_eq_tol(m.f1, 4.0 / 6.0, 1e-12);
     ck_assert_double_eq_tol(m.mean_loss, 0.8927341247428784, 1e-6);
+    // TP, TP, FN, FN, FP, TN: F1 = 2·2 / (2·2 + 1 + 2) = 4/7 (FP and FN differ here).
+    EncodedExample e6[6] = {{.label = 1}, {.label = 1}, {.label = 1}, {.label = 1}, {.label = 0}, {.label = 0}};
+    const float p6[12] = {0.2f, 0.8f, 0.4f, 0.6f, 0.7f, 0.3f, 0.9f, 0.1f, 0.3f, 0.7f, 0.8f, 0.2f};
+    ck_assert_double_eq_tol(task_metrics(&classify, e6, 6, p6).f1, 4.0 / 7.0, 1e-12);
     // Multiple choice with 2 options: no F1 (no class 1 to speak of).
     for (int i = 0; i < 5; i++) e[i].n_fields = 3;
     TaskHeadConfig choice = {TASK_CHOICE, 1, COMBINE_CONCAT, false};

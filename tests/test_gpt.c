@@ -181,6 +181,12 @@ START_TEST(test_sampling_greedy_and_top_k) {
     int ones = 0;
     for (int i = 0; i < 20000; i++) ones += choose_next_token(logits, 2, &t1, &rng);
     ck_assert_double_eq_tol(ones / 20000.0, 0.75, 0.01);
+    // temperature 2 divides the logits by 2: ln 1, ln 9 → ln 1, ln 3 → P = 1/4, 3/4 again
+    float hot[] = {0.0f, logf(9.0f)};
+    SampleOptions t2 = {.temperature = 2.0f};
+    ones = 0;
+    for (int i = 0; i < 20000; i++) ones += choose_next_token(hot, 2, &t2, &rng);
+    ck_assert_double_eq_tol(ones / 20000.0, 0.75, 0.01);
     gpt_free(model);
 }
 END_TEST

@@ -211,6 +211,12 @@ START_TEST(test_causal_mask_and_heads) {
     ck_assert(isinf(y[2]) && isinf(y[5]));
     ck_assert_float_eq(y[4], 5);
     ck_assert_float_eq(y[8], 9);
+    // Backward: the masked (future) scores get no gradient, whatever arrives from above
+    // (in the model a softmax sends 0 there, so only this test sees the rule).
+    float ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, dx[9] = {0};
+    causal_mask_backward(dx, ones, 1, 3);
+    float expected_dx[] = {1, 0, 0, 1, 1, 0, 1, 1, 1};
+    assert_close(dx, expected_dx, 9, 0.0f, "causal_mask_backward");
     // [1, 2, 2·2] → [1, 2 heads, 2, 2]: head 0 takes features 0-1, head 1 features 2-3
     float h[] = {0, 1, 2, 3, 4, 5, 6, 7}, split[8], merged[8];
     split_heads_forward(split, h, 1, 2, 2, 2);

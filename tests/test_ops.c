@@ -26,6 +26,21 @@ START_TEST(test_grad_matmul) {
 }
 END_TEST
 
+// One weight in two products, (x·W)·W and x·Wᵀ·Wᵀ: its gradient is the sum of both
+// (the tied We is such a weight: the embedding and the output head).
+static Tensor *f_matmul_twice(Tensor **in, void *c) { (void)c; return matmul(matmul(in[0], in[1]), in[1]); }
+static Tensor *f_matmul_t_twice(Tensor **in, void *c) {
+    (void)c;
+    return matmul_transposed(matmul_transposed(in[0], in[1]), in[1]);
+}
+
+START_TEST(test_grad_weight_used_twice) {
+    Tensor *in[] = {random_input("x", shape2(3, 4), &rng, 1), random_input("w", shape2(4, 4), &rng, 1)};
+    assert_gradcheck("matmul twice", f_matmul_twice, NULL, in, 2);
+    assert_gradcheck("matmul_transposed twice", f_matmul_t_twice, NULL, in, 2);
+}
+END_TEST
+
 START_TEST(test_grad_matmul_transposed) {
     Tensor *shared[] = {random_input("a", shape2(3, 7), &rng, 1), random_input("w", shape2(5, 7), &rng, 1)};
     assert_gradcheck("matmul_transposed shared", f_matmul_t, NULL, shared, 2);
@@ -201,6 +216,7 @@ Suite *ops_suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_grad_matmul);
     tcase_add_test(tc, test_grad_matmul_transposed);
+    tcase_add_test(tc, test_grad_weight_used_twice);
     tcase_add_test(tc, test_grad_add_mul_scale);
     tcase_add_test(tc, test_grad_activations);
     tcase_add_test(tc, test_grad_softmax_and_layer_norm);

@@ -49,8 +49,9 @@ int task_eval_command(const Command *command, const TaskEvalArgs *args);
 extern const unsigned char embedded_corpus[];
 extern const unsigned long embedded_corpus_size;
 
-// The text of --data, or the embedded corpus when path is NULL; exits with a clear
-// message when the file is missing or empty. Free the result.
+// The text of --data: a file, synthetic:NAME (gpt/synthetic_text.h), or the embedded
+// corpus when path is NULL; exits with a clear message when the file is missing or
+// empty. Free the result.
 char *load_text_or_exit(const Command *command, const char *path, size_t *len);
 Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer, TrainingState *state);
 // A fine-tuned checkpoint; a language model's exits 2, saying it has no task head.

@@ -4,8 +4,11 @@
 
 #include "gpt/cli/commands.h"
 #include "gpt/io/text_file.h"
+#include "gpt/synthetic_text.h"
 #include "tensor/matmul.h"
 #include "tensor/parallel.h"
+
+static const char SYNTHETIC_PREFIX[] = "synthetic:";  // --data synthetic:NAME
 
 char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
     if (path == NULL) {
@@ -13,6 +16,13 @@ char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
         memcpy(text, embedded_corpus, embedded_corpus_size);
         text[embedded_corpus_size] = '\0';
         *len = embedded_corpus_size;
+        return text;
+    }
+    if (strncmp(path, SYNTHETIC_PREFIX, strlen(SYNTHETIC_PREFIX)) == 0) {
+        char *text = synthetic_text(path + strlen(SYNTHETIC_PREFIX), len);
+        if (text == NULL)
+            usage_error(command, "--data %s: there is no synthetic text of that name; there are: %s", path,
+                        synthetic_text_names());
         return text;
     }
     char error[512];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "autograd/tape.h"
+#include "gpt/cli/attention_watch.h"
 #include "gpt/cli/commands.h"
 #include "gpt/pretrain.h"
 #include "gpt/sample.h"
@@ -17,6 +18,7 @@ typedef struct PretrainArgs {
     long steps, seed, eval_every, eval_windows, save_every;
     float lr, dropout, clip, val_fraction;
     bool quiet, check_finite;
+    AttentionWatchArgs attention;
 } PretrainArgs;
 
 // A preset's size, replaced by --NAME when it was given; a size below 1 is refused
@@ -125,9 +127,12 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
     PretrainOptions options = {.steps = a->steps, .batch = a->batch, .seq = seq, .sgd = *sgd,
                                .eval_every = a->eval_every, .eval_windows = a->eval_windows,
                                .save_every = a->save_every, .out = a->out, .log = a->log, .quiet = a->quiet};
+    AttentionWatch watch;
+    attention_watch_start(&watch, command, &a->attention, model, &tokenizer, state.step, &options);
     PretrainReport report;
     char error[512];
     bool ok = pretrain(model, &tokenizer, &state, &train, &val, &options, &report, error, sizeof error);
+    attention_watch_finish(&watch);
     if (ok) {
         if (report.interrupted) fprintf(stderr, "interrupted at step %ld\n", report.steps_done);
         if (a->out) fprintf(stderr, "checkpoint: %s (step %ld)\n", a->out, report.steps_done);
@@ -144,10 +149,11 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
 int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt",
                       .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
-                      .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f};
+                      .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f,
+                      .attention = {.out = "attention.svg"}};
     KernelArgs kernels = {0};
     Option options[] = {
-        {"data", OPTION_STRING, &a.data, "training text file (default: the embedded corpus, this project's docs)", 0},
+        {"data", OPTION_STRING, &a.data, "training text: a file, or synthetic:previous or synthetic:induction (docs/pictures.md) (default: the embedded corpus, this project's docs)", 0},
         {"preset", OPTION_STRING, &a.preset, "nano, tiny, small or gpt1", 0},
         {"layers", OPTION_INT, &a.layers, "decoder blocks (default: the preset's)", 0},
         {"d-model", OPTION_INT, &a.d_model, "width d_model (default: the preset's)", 0},
@@ -174,6 +180,9 @@ int pretrain_command(int argc, char **argv) {
         {"log", OPTION_STRING, &a.log, "CSV log: step, train_loss, val_loss, lr, tokens_per_s", 0},
         {"resume", OPTION_STRING, &a.resume, "continue the run saved in this checkpoint (same flags)", 0},
         {"sample-tokens", OPTION_INT, &a.sample_tokens, "tokens of the sample printed at the end (0: none)", 0},
+        {"attention-every", OPTION_LONG, &a.attention.every, "steps between pictures of every head (0: none)", 0},
+        {"attention-text", OPTION_STRING, &a.attention.text, "the text the model reads in those pictures", 0},
+        {"attention-out", OPTION_STRING, &a.attention.out, "the SVG of those pictures, rewritten at each", 0},
         {"quiet", OPTION_FLAG, &a.quiet, "no progress line", 0},
         {"check-finite", OPTION_FLAG, &a.check_finite, "stop at the first op that makes a NaN or inf, naming it (slower)", 0},
         {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},

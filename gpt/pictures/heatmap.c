@@ -3,7 +3,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "autograd/tape.h"
 #include "gpt/pictures/svg.h"
 
 enum { LABEL_CHARS = 10 };  // longer labels are cut, with an ellipsis
@@ -75,7 +74,7 @@ static const unsigned char COLOUR_MAP[9][3] = {
     {29, 145, 192},  {34, 94, 168},   {37, 52, 148},   {8, 29, 88},
 };
 
-static const char *weight_colour(double w, char buf[8]) {
+const char *heatmap_colour(double w, char buf[8]) {
     double at = clamped(w, 0.0, 1.0) * 8.0;
     int k = at >= 8.0 ? 7 : (int)at;
     double f = at - k;
@@ -108,7 +107,7 @@ static void draw_cells(Svg *svg, const Heatmap *h, const Layout *l) {
                 snprintf(tooltip, sizeof tooltip, "%s (%d) cannot see %s (%d): masked", h->labels[i], i,
                          h->labels[j], j);
             } else {
-                weight_colour(w, fill);
+                heatmap_colour(w, fill);
                 snprintf(tooltip, sizeof tooltip, "%s (%d) attends to %s (%d): %.4f", h->labels[i], i,
                          h->labels[j], j, w);
             }
@@ -149,7 +148,7 @@ static void draw_colour_scale(Svg *svg, const Heatmap *h, const Layout *l) {
     for (int k = 0; k < STEPS; k++) {
         char fill[8];
         double slice = height / STEPS;  // drawn slightly taller so that no seam shows between slices
-        svg_rect(svg, x, top + height - (k + 1) * slice, width, slice + 0.6, weight_colour((k + 0.5) / STEPS, fill),
+        svg_rect(svg, x, top + height - (k + 1) * slice, width, slice + 0.6, heatmap_colour((k + 0.5) / STEPS, fill),
                  "scale");
     }
     SvgTextStyle style = {.size = SCALE_FONT, .anchor = SVG_ANCHOR_START};
@@ -202,16 +201,6 @@ bool heatmap_write_pgm(FILE *file, const Heatmap *h) {
             fputc(grey, file);
         }
     return fflush(file) == 0 && !ferror(file);
-}
-
-void attention_weights(Gpt *model, const int *ids, int n, int layer, int head, float *out) {
-    EvaluationMode saved = gpt_begin_evaluation(model);  // the weights the model uses, not a dropped-out sample
-    TapeMark mark = tape_mark();
-    gpt_hidden_states(model, ids, 1, n);
-    const Tensor *weights = model->blocks[layer].attn.last_weights;  // [1, heads, n, n]
-    memcpy(out, weights->data + (long)head * n * n, sizeof(float) * (size_t)n * (size_t)n);
-    tape_rewind(mark);
-    gpt_end_evaluation(model, saved);
 }
 
 void heatmap_token_label(const Tokenizer *tokenizer, int id, char *buf, size_t len) {

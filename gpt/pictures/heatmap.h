@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "gpt/model.h"
 #include "gpt/tokenizer/tokenizer.h"
 
 typedef struct Heatmap {
@@ -31,9 +30,9 @@ bool heatmap_write_svg(FILE *file, const Heatmap *h);
 // light checkerboard. For programs that read images but not SVG.
 bool heatmap_write_pgm(FILE *file, const Heatmap *h);
 
-// The attention weights of head `head` in block `layer` when the model reads
-// ids[0..n) (n <= n_ctx), in evaluation mode and without recording a graph: out [n, n].
-void attention_weights(Gpt *model, const int *ids, int n, int layer, int head, float *out);
+// The colour of an attention weight in [0, 1]: pale yellow to dark blue (ColorBrewer
+// YlGnBu), as "#rrggbb" in buf.
+const char *heatmap_colour(double weight, char buf[8]);
 // tokenizer_token_label with a space shown as ␣ (U+2423), so that it can be seen.
 void heatmap_token_label(const Tokenizer *tokenizer, int id, char *buf, size_t len);
 

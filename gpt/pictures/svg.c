@@ -4,6 +4,7 @@
 
 // Fonts most machines have; DejaVu Sans also draws the ␣ and → symbols the labels use.
 static const char FONT_FAMILY[] = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif";
+static const char MONOSPACE_FAMILY[] = "DejaVu Sans Mono, Menlo, Consolas, monospace";
 static const char TEXT_COLOUR[] = "#222222";
 
 void svg_begin(Svg *svg, FILE *file, double width, double height, const char *title) {
@@ -48,6 +49,14 @@ void svg_box(Svg *svg, double x, double y, double w, double h, const char *strok
             "fill-opacity=\"0.92\" stroke=\"%s\"/>\n", x, y, w, h, stroke);
 }
 
+void svg_frame(Svg *svg, double x, double y, double w, double h, double corner, const char *fill, const char *stroke,
+               const char *class_name) {
+    fprintf(svg->file, "<rect");
+    class_attribute(svg->file, class_name);
+    fprintf(svg->file, " x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" rx=\"%.1f\" fill=\"%s\" stroke=\"%s\"/>\n",
+            x, y, w, h, corner, fill, stroke);
+}
+
 void svg_line(Svg *svg, double x1, double y1, double x2, double y2, const char *stroke, double stroke_width) {
     fprintf(svg->file, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" stroke-width=\"%.2f\"/>\n",
             x1, y1, x2, y2, stroke, stroke_width);
@@ -69,11 +78,27 @@ void svg_polyline(Svg *svg, const double *x, const double *y, int n, const char 
     fprintf(svg->file, "\"/>\n");
 }
 
+void svg_path(Svg *svg, const char *d, const char *stroke, double stroke_width, const char *marker,
+              const char *class_name) {
+    fprintf(svg->file, "<path");
+    class_attribute(svg->file, class_name);
+    fprintf(svg->file, " d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.2f\"", d, stroke, stroke_width);
+    if (marker != NULL) fprintf(svg->file, " marker-end=\"url(#%s)\"", marker);
+    fprintf(svg->file, "/>\n");
+}
+
+void svg_arrow_marker(Svg *svg, const char *id, const char *fill) {
+    fprintf(svg->file, "<defs><marker id=\"%s\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
+            "markerHeight=\"7\" orient=\"auto\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"%s\"/></marker></defs>\n",
+            id, fill);
+}
+
 void svg_text(Svg *svg, double x, double y, const SvgTextStyle *style, const char *text) {
     static const char *const ANCHORS[] = {"start", "middle", "end"};
     fprintf(svg->file, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.1f\" text-anchor=\"%s\" fill=\"%s\"", x, y,
             style->size, ANCHORS[style->anchor], style->fill ? style->fill : TEXT_COLOUR);
     if (style->bold) fprintf(svg->file, " font-weight=\"bold\"");
+    if (style->monospace) fprintf(svg->file, " font-family=\"%s\" xml:space=\"preserve\"", MONOSPACE_FAMILY);
     if (style->rotate != 0.0) fprintf(svg->file, " transform=\"rotate(%.1f %.2f %.2f)\"", style->rotate, x, y);
     fprintf(svg->file, ">");
     svg_escape(svg->file, text);

@@ -20,6 +20,8 @@ float64:
     spread.*             the same for weights in a trained model's range (see below)
     sgd.*                10 plain-SGD steps θ ← θ − η∇θ L from the initial weights on stored
                          batches, and the loss before each step
+    sgd_clipped.*        the same batches with 3 warm-up steps, cosine decay and the
+                         gradient's norm clipped to 0.25: the losses and the norms before clipping
     generate.*           12 greedy tokens after a 3-token prompt (15 > n_ctx: the window
                          slides), from the spread weights
     eval.*               evaluate_lm_loss's window rule on 30 tokens (3 windows + a tail of 3),
@@ -46,6 +48,7 @@ that (and regenerating keeps such a file), see compare_with_file.
 """
 
 import argparse
+import math
 import os
 import sys
 
@@ -62,6 +65,9 @@ SPREAD_SEED, SPREAD_STD = 3, (np.float32(0.4), np.float32(0.2))
 VARIANTS = [("nano_relu", ref.RELU), ("nano_gelu", ref.GELU)]
 BATCH, SEQ = 2, 8
 SGD_STEPS, SGD_BATCH, SGD_LR = 10, 4, 0.5
+# The clipped, warmed-up run: lr · (s + 1) / warm-up for the first steps, then cosine decay
+# to 0 over the rest (gpt/sgd.c learning_rate_at), the gradient's norm clipped to CLIP.
+CLIPPED_WARMUP, CLIPPED_NORM = 3, 0.25
 PROMPT, GENERATED = [5, 17, 3], 12
 EVAL_TOKENS = 30
 
@@ -123,6 +129,32 @@ def original_softmax_loss(config, weights, inputs, targets):
         return float(ref.lm_loss(h @ extended.T, torch.tensor(targets, dtype=torch.long)))
 
 
+
+def clipped_learning_rate(step):
+    """gpt/sgd.c learning_rate_at with warm-up and cosine decay."""
+    if step < CLIPPED_WARMUP:
+        return SGD_LR * (step + 1) / CLIPPED_WARMUP
+    progress = (step - CLIPPED_WARMUP) / (SGD_STEPS - CLIPPED_WARMUP)
+    return SGD_LR * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def clipped_sgd_records(name, config, init, inputs, targets, report):
+    """The same batches as sgd.*, with warm-up, cosine decay and the gradient clipped."""
+    model, losses, norms = build(config, init), [], []
+    for step in range(SGD_STEPS):
+        _, step_loss, _ = forward_backward(model, inputs[step], targets[step])
+        losses.append(step_loss)
+        norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), CLIPPED_NORM)))
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= clipped_learning_rate(step) * p.grad
+    assert sum(n > CLIPPED_NORM for n in norms) >= SGD_STEPS // 2, "clip at most steps, or the case tests little"
+    report.append("%s: clipped SGD losses %s (norms before clipping %s)" % (
+        name, " ".join("%.6f" % x for x in losses), " ".join("%.3f" % x for x in norms)))
+    return [("sgd_clipped.lr", np.array([SGD_LR])), ("sgd_clipped.warmup", np.array([CLIPPED_WARMUP], dtype=np.int32)),
+            ("sgd_clipped.clip", np.array([CLIPPED_NORM])), ("sgd_clipped.losses", np.array(losses)),
+            ("sgd_clipped.norms", np.array(norms))]
+
 def make_variant(name, activation, init, report):
     config = dict(NANO, activation=activation)
     table = ref.parameter_table(config)
@@ -157,6 +189,7 @@ def make_variant(name, activation, init, report):
     report.append("%s: SGD losses %s" % (name, " ".join("%.6f" % x for x in sgd_losses)))
     records += [("sgd.lr", np.array([SGD_LR])), ("sgd.inputs", sgd_inputs), ("sgd.targets", sgd_targets),
                 ("sgd.losses", np.array(sgd_losses))]
+    records += clipped_sgd_records(name, config, init, sgd_inputs, sgd_targets, report)
 
     # Greedy generation from the spread weights (at N(0, 0.02) an untrained model mostly
     # repeats its last token, which would hide a wrong window).
