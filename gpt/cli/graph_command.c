@@ -84,6 +84,7 @@ int graph_command(int argc, char **argv) {
     Gpt *model = graph_model(&command, ckpt, &text, &tokenizer);
     TokenSequence tokens = graph_tokens(&command, &tokenizer, text, model->config.n_ctx, model->config.vocab_size);
     set_grad_enabled(true);  // the tape records only while gradients are on
+    set_keep_grads(true);    // every node's gradient stays for the picture (--values)
     int seq = (int)tokens.n - 1;
     Tensor *loss = lm_loss(gpt_logits(model, tokens.ids, 1, seq), tokens.ids + 1);
     backward(loss);
