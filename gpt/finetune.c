@@ -18,8 +18,7 @@ TaskLosses finetune_step(TaskModel *model, const TaskBatch *batch, float lambda,
     return losses;
 }
 
-// The development score to maximise: accuracy, or −MSE for regression.
-static double dev_score(const TaskHeadConfig *head, const TaskMetrics *m) {
+double dev_selection_score(const TaskHeadConfig *head, const TaskMetrics *m) {
     return head->regression ? -m->mean_loss : m->accuracy;
 }
 
@@ -98,8 +97,11 @@ static bool end_epoch(FinetuneRun *r, int epoch, long step, const EncodedExample
     bool better = true;
     if (n_dev > 0) {
         TaskMetrics m = evaluate_dev(r->model, r->tokenizer, dev, n_dev, r->o->batch);
-        snprintf(dev_text, sizeof dev_text, head->regression ? "pearson %.4f" : "acc %.4f", dev_metric(head, &m));
-        better = report->best_epoch == 0 || dev_score(head, &m) > dev_score(head, &report->best_dev);
+        if (head->regression)
+            snprintf(dev_text, sizeof dev_text, "mse %.4f pearson %.4f", m.mean_loss, m.pearson);
+        else
+            snprintf(dev_text, sizeof dev_text, "acc %.4f", m.accuracy);
+        better = report->best_epoch == 0 || dev_selection_score(head, &m) > dev_selection_score(head, &report->best_dev);
         if (better) report->best_dev = m, report->best_epoch = epoch + 1;
         if (r->log) fprintf(r->log, "%ld,%d,,,,%.6f\n", step, epoch + 1, dev_metric(head, &m));
     }

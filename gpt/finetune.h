@@ -17,7 +17,7 @@ typedef struct FinetuneOptions {
     SgdOptions sgd;
     float lambda;          // weight of the auxiliary LM loss; 0 turns it off
     uint64_t seed;         // example order and dropout
-    const char *out;       // the best checkpoint (by dev accuracy, or dev loss for regression)
+    const char *out;       // the best checkpoint (by dev accuracy, or the lowest dev MSE for regression)
     const char *log;       // CSV: step, epoch, l2, l1, l3, dev_metric
     bool quiet;
 } FinetuneOptions;
@@ -35,6 +35,12 @@ typedef struct FinetuneReport {
     TaskMetrics best_dev;        // the dev metrics of the kept checkpoint
     int best_epoch;
 } FinetuneReport;
+
+// What picks the checkpoint to keep, higher is better: the dev accuracy, or for
+// regression −MSE, the loss the head is trained on. Not Pearson's r: it is blind to the
+// scale and the offset of the predictions, so the epoch it picks may predict scores on
+// the wrong scale, and it is undefined while the predictions are all equal.
+double dev_selection_score(const TaskHeadConfig *head, const TaskMetrics *metrics);
 
 // One step: forward, L3, backward, θ ← θ − η∇θ L3, release the step's memory.
 TaskLosses finetune_step(TaskModel *model, const TaskBatch *batch, float lambda, const SgdOptions *sgd, float lr);

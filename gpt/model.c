@@ -49,17 +49,20 @@ void gpt_free(Gpt *model) {
 }
 
 void gpt_set_training(Gpt *model, bool training) {
+    model->training = training;
     model->dropout.rng = training && model->config.dropout > 0.0f ? &model->dropout_rng : NULL;
 }
 
 EvaluationMode gpt_begin_evaluation(Gpt *model) {
-    EvaluationMode saved = {set_grad_enabled(false), model->dropout.rng};
+    EvaluationMode saved = {set_grad_enabled(false), model->training, model->dropout.rng};
     model->dropout.rng = NULL;
+    model->training = false;
     return saved;
 }
 
 void gpt_end_evaluation(Gpt *model, EvaluationMode saved) {
     model->dropout.rng = saved.dropout_rng;
+    model->training = saved.training;
     set_grad_enabled(saved.grad_enabled);
 }
 

@@ -21,6 +21,7 @@ typedef struct Gpt {
     DecoderBlock *blocks;   // config.n_layers blocks, "blocks.0" ...
     Dropout dropout;        // shared by every module: dropout.rng is NULL in evaluation
     Rng dropout_rng;        // the masks' random numbers (part of the training state)
+    bool training;          // gpt_set_training's mode (false inside gpt_begin_evaluation)
 } Gpt;
 
 // Builds the modules and allocates the parameters (all zero until gpt_init_weights
@@ -38,7 +39,7 @@ void gpt_set_training(Gpt *model, bool training);  // dropout on (training) or o
 // A forward pass for evaluation in the middle of anything: no tape, no dropout, and
 // gpt_end_evaluation puts both back as they were.
 typedef struct EvaluationMode {
-    bool grad_enabled;
+    bool grad_enabled, training;
     Rng *dropout_rng;
 } EvaluationMode;
 EvaluationMode gpt_begin_evaluation(Gpt *model);

@@ -17,10 +17,18 @@ void sgd_update(ParameterTable *params, const SgdOptions *o, float lr) {
     parameters_zero_grad(params);
 }
 
+long warmup_steps_of(const SgdOptions *o, long total_steps) {
+    if (o->warmup_steps > 0) return o->warmup_steps;
+    if (!(o->warmup_fraction > 0.0f)) return 0;
+    long steps = lround((double)o->warmup_fraction * (double)total_steps);  // 0.002 of 1000 is 2, not 3
+    return steps > 0 ? steps : 1;
+}
+
 float learning_rate_at(const SgdOptions *o, long step, long total_steps) {
-    if (o->warmup_steps > 0 && step < o->warmup_steps) return o->lr * (float)(step + 1) / (float)o->warmup_steps;
-    long span = total_steps - o->warmup_steps;
-    double progress = span > 0 ? (double)(step - o->warmup_steps) / (double)span : 0.0;
+    long warmup = warmup_steps_of(o, total_steps);
+    if (warmup > 0 && step < warmup) return o->lr * (float)(step + 1) / (float)warmup;
+    long span = total_steps - warmup;
+    double progress = span > 0 ? (double)(step - warmup) / (double)span : 0.0;
     switch (o->decay) {
     case LR_COSINE: return (float)(o->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * progress)));
     case LR_LINEAR: return (float)(o->lr * (1.0 - progress));
@@ -35,6 +43,7 @@ double gradient_norm(const ParameterTable *params) {
 }
 
 void clip_gradients(ParameterTable *params, float max_norm) {
+    if (!(max_norm > 0.0f)) return;  // 0 means no clipping, as SgdOptions.clip_norm
     double norm = gradient_norm(params);
     if (norm <= max_norm || norm == 0.0) return;
     float factor = (float)(max_norm / norm);
@@ -60,6 +69,8 @@ const char *sgd_describe(const SgdOptions *o, char *buf, size_t len) {
         at += (size_t)snprintf(buf + at, len - at, ", clipped at norm %g", (double)o->clip_norm);
     if (o->warmup_steps > 0 && at < len)
         at += (size_t)snprintf(buf + at, len - at, ", warm-up %d steps", o->warmup_steps);
+    else if (o->warmup_fraction > 0.0f && at < len)
+        at += (size_t)snprintf(buf + at, len - at, ", warm-up %g%% of the steps", 100.0 * o->warmup_fraction);
     if (o->decay != LR_CONSTANT && at < len) snprintf(buf + at, len - at, ", %s decay", lr_decay_name(o->decay));
     return buf;
 }

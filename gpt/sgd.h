@@ -1,7 +1,11 @@
-// Training by stochastic gradient descent, as the paper's equations describe it:
+// Training by stochastic gradient descent:
 //   θ ← θ − η·∇θ L
-// Plain SGD with a constant learning rate is the default. Gradient clipping and a
-// learning-rate warm-up and decay are options, off unless asked for.
+// The paper trained with Adam; plain SGD is this project's choice, from its
+// specification (a summary of the paper that names SGD as the optimiser), because it
+// adds no state beyond the weights and their gradients (docs/differences.md, "Why SGD?").
+// A constant learning rate is the default. Gradient clipping and a learning-rate
+// warm-up and decay are options, off unless asked for; with them, SGD follows the
+// paper's schedules: a linear warm-up over 0.2% of fine-tuning, then a linear decay.
 #ifndef GPT1_SGD_H
 #define GPT1_SGD_H
 
@@ -15,6 +19,7 @@ typedef struct SgdOptions {
     float lr;           // η
     float clip_norm;    // > 0: scale the gradients down to at most this global L2 norm
     int warmup_steps;   // > 0: η rises linearly from 0 over these first steps
+    float warmup_fraction;  // > 0 (warmup_steps 0): the warm-up is this fraction of all the steps
     LrDecay decay;      // after the warm-up, η stays, or falls to 0 at the last step
 } SgdOptions;
 
@@ -22,10 +27,14 @@ void sgd_step(ParameterTable *params, float lr);  // θ ← θ − η·∇θ ove
 // The update after a backward: clipping if asked for, sgd_step, gradients back to zero.
 void sgd_update(ParameterTable *params, const SgdOptions *options, float lr);
 float learning_rate_at(const SgdOptions *options, long step, long total_steps);
+// The warm-up in steps: warmup_steps, or warmup_fraction of total_steps, rounded to the
+// nearest step (at least 1).
+long warmup_steps_of(const SgdOptions *options, long total_steps);
 double gradient_norm(const ParameterTable *params);
-void clip_gradients(ParameterTable *params, float max_norm);
+void clip_gradients(ParameterTable *params, float max_norm);  // max_norm <= 0: no clipping
 const char *lr_decay_name(LrDecay decay);
-// "SGD lr 0.3", then whichever options are on: ", clipped at norm 1, warm-up 100 steps, cosine decay".
+// "SGD lr 0.3", then whichever options are on: ", clipped at norm 1, warm-up 100 steps, cosine decay"
+// (a warm-up given as a fraction: ", warm-up 0.2% of the steps").
 const char *sgd_describe(const SgdOptions *options, char *buf, size_t len);
 bool lr_decay_from_name(const char *name, LrDecay *decay);
 // The one message of a run whose loss became NaN or infinite (pre-training or

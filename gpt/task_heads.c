@@ -13,9 +13,11 @@ Tensor *extract_states(Tensor *h, const int *extract_rows, int n_sequences) {
 }
 
 // Eq: P(y | x1..xm) = softmax(h_l^m·W_y); returns the logits h_l^m·W_y + b;  [M, in] -> [M, classes]
-// (the bias is an addition to the paper's W_y, as in the original code's classifier)
+// (the bias is an addition to the paper's W_y, as in the original code's classifier; in
+// training h_l^m first goes through the classifier's dropout, p = model->clf_dropout)
 Tensor *classifier_logits(TaskModel *model, Tensor *h_extract) {
-    return linear(&model->w_y, apply_dropout(&model->gpt->dropout, h_extract));
+    Dropout clf = {.p = model->clf_dropout, .rng = model->gpt->training ? &model->gpt->dropout_rng : NULL};
+    return linear(&model->w_y, apply_dropout(&clf, h_extract));
 }
 
 // Eq: Similarity: rows 2i and 2i+1 hold the extract states of <s> A $ B <e> and <s> B $ A <e>;

@@ -51,7 +51,7 @@ static void *task_model_alloc(size_t bytes) {
 // of gradients, and the head comes last in it (and in a checkpoint's table).
 TaskModel *task_model_create(const GptConfig *config, const TaskHeadConfig *head) {
     TaskModel *model = task_model_alloc(sizeof *model);
-    *model = (TaskModel){.head = *head};
+    *model = (TaskModel){.head = *head, .clf_dropout = config->dropout};
     model->gpt = gpt_create_modules(config);
     task_head_create(&model->w_y, &model->gpt->params, config, head);  // last in the table
     parameters_allocate(&model->gpt->params);

@@ -35,6 +35,10 @@ typedef struct TaskModel {
     Gpt *gpt;              // the language model underneath; its parameter table holds W_y too
     TaskHeadConfig head;
     Linear w_y;            // W_y and its bias: "head.weight" [in, n_outputs] and "head.bias" [n_outputs]
+    // p of the dropout on h_l^m before W_y while training (the paper: 0.1). A training
+    // option, not stored in checkpoints: task_model_create sets the model's dropout,
+    // `gpt finetune --clf-dropout` another.
+    float clf_dropout;
     char **label_names;    // what each class means ("ENTAILMENT", ...), or NULL
     int n_label_names;
 } TaskModel;

@@ -32,7 +32,10 @@ Tensor *embed(const Embedding *e, const int *tokens, int batch, int seq) {
     check_tokens(e, tokens, batch, seq);
     int *positions = arena_alloc(step_arena(), sizeof(int) * (size_t)batch * (size_t)seq);
     for (long i = 0; i < (long)batch * seq; i++) positions[i] = (int)(i % seq);
-    Tensor *h0 = add(gather_rows(e->tokens, tokens, shape2(batch, seq)),
-                     gather_rows(e->positions, positions, shape2(batch, seq)));
-    return apply_dropout(e->dropout, h0);
+    // Two statements, not two arguments of add(): C leaves the order in which arguments
+    // are evaluated to the compiler, and the order of these nodes on the tape (the
+    // token lookup first) must not depend on it.
+    Tensor *token_rows = gather_rows(e->tokens, tokens, shape2(batch, seq));
+    Tensor *position_rows = gather_rows(e->positions, positions, shape2(batch, seq));
+    return apply_dropout(e->dropout, add(token_rows, position_rows));
 }

@@ -1,9 +1,13 @@
 #!/bin/sh
-# Keeps docs/equations.md and the code in step. Two rules:
+# Keeps docs/equations.md and the code in step. Three rules:
 #   1. every `file.c:function` reference in the map names a function that file defines;
-#   2. every function whose comment carries the tag "// Eq:" is referenced in the map.
+#   2. every function whose comment carries the tag "// Eq:" is referenced in the map;
+#   3. every row of the map's "At a glance" table says where its equation comes from, in
+#      the words of the map's legend (the paper's (n), § or Figure, Vaswani et al., spec),
+#      never "seed", which in this codebase is the random seed.
 # The tag is a comment line at column 0 that starts with "// Eq:", in the comment block
-# directly above a function definition of tensor/, autograd/, nn/ or gpt/.
+# directly above a function definition of tensor/, autograd/, nn/, gpt/ or tutorials/labs/
+# (a lab's variant of an equation, such as the specification's multiplied mask).
 #
 #   tests/check_equation_map.sh [ROOT]     check the repository at ROOT (default .)
 #   tests/check_equation_map.sh --self-test   prove that both rules can fail
@@ -65,7 +69,7 @@ check() {
         fi
     done
     # rule 2: the tagged functions are in the map
-    sources=$(cd "$root" && ls tensor/*.c autograd/*.c nn/*.c gpt/*.c gpt/*/*.c 2>/dev/null)
+    sources=$(cd "$root" && ls tensor/*.c autograd/*.c nn/*.c gpt/*.c gpt/*/*.c tutorials/labs/*.c 2>/dev/null)
     tagged=$(cd "$root" && tagged_functions $sources)
     count=0
     for entry in $(echo "$tagged" | grep -v '^error:'); do
@@ -76,6 +80,23 @@ check() {
             errors=$((errors + 1))
         fi
     done
+    # rule 3: the "where" column of the table under "## At a glance"
+    sources=$(awk '
+        /^## At a glance/ { inside = 1; next }
+        inside && /^## / { inside = 0 }
+        inside && /^\| / && !/^\| equation/ && !/^\|---/ {
+            n = split($0, cell, " \\| ")
+            where = cell[2]
+            if (where ~ /seed/ || where !~ /\(|§|Figure|Vaswani|spec|everywhere|inside/) print where
+        }
+    ' "$map")
+    if [ -n "$sources" ]; then
+        printf '%s\n' "$sources" | while read -r where; do
+            echo "equation map: the where column says '$where': name the paper's (n), § or Figure," \
+                 "Vaswani et al., or spec (the project's specification)"
+        done
+        errors=$((errors + $(printf '%s\n' "$sources" | wc -l)))
+    fi
     tag_errors=$(echo "$tagged" | grep '^error:')
     if [ -n "$tag_errors" ]; then
         echo "$tag_errors" | sed 's/^error: /equation map: /'
@@ -97,7 +118,7 @@ self_test() {
     copy() {
         rm -rf "$scratch/repo"
         mkdir -p "$scratch/repo"
-        (cd "$here" && tar cf - docs/equations.md tensor autograd nn gpt) | (cd "$scratch/repo" && tar xf -)
+        (cd "$here" && tar cf - docs/equations.md tensor autograd nn gpt tutorials/labs) | (cd "$scratch/repo" && tar xf -)
     }
     expect_failure() {
         if check "$scratch/repo" >"$scratch/out" 2>&1; then
@@ -113,11 +134,17 @@ self_test() {
     printf '\n// Eq: y = 2x\nint doubled(int x) { return 2 * x; }\n' >>"$scratch/repo/nn/linear.c"
     expect_failure "a tagged function missing from the map"
     copy
+    printf '\n// Eq: y = 2x\nint doubled(int x) { return 2 * x; }\n' >>"$scratch/repo/tutorials/labs/variant.c"
+    expect_failure "a tagged function of a lab missing from the map"
+    copy
     printf '\n// Eq: y = 2x\n\nint doubled(int x) { return 2 * x; }\n' >>"$scratch/repo/nn/linear.c"
     expect_failure "a tag separated from its function"
     copy
     printf '\n`nn/linear.c:no_such_function`\n' >>"$scratch/repo/docs/equations.md"
     expect_failure "a map reference to a function that does not exist"
+    copy
+    sed -i 's/| spec (the paper used Adam) |/| seed |/' "$scratch/repo/docs/equations.md"
+    expect_failure "a where column that says seed"
     echo "equation map self-test: every kind of mismatch is caught"
 }
 

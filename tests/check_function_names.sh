@@ -6,8 +6,9 @@
 # and every Check test START_TEST(NAME)) and fails on a name defined twice, static or
 # not. Two kinds of repetition are by design:
 #   - main, once per program;
-#   - an exercise (tutorials/exercises/NN_*.c) defines again the library functions
-#     that its "// Replaces:" line names: the student's version replaces the library's.
+#   - an exercise (tutorials/exercises/NN_*.c), and each known wrong solution of one
+#     (tutorials/exercises/wrong/NN_*.c), defines again the library functions that its
+#     "// Replaces:" line names: the student's version replaces the library's.
 #
 #   tests/check_function_names.sh [ROOT]       check the repository at ROOT (default .)
 #   tests/check_function_names.sh --self-test  prove that a duplicate is caught
@@ -52,7 +53,7 @@ check() {
         echo "function names: no .c or .h files under $root"
         return 1
     fi
-    exercises=$(cd "$root" && ls tutorials/exercises/[0-9][0-9]_*.c 2>/dev/null)
+    exercises=$(cd "$root" && ls tutorials/exercises/[0-9][0-9]_*.c tutorials/exercises/wrong/[0-9][0-9]_*.c 2>/dev/null)
     all=$(cd "$root" && definitions $files)
     allowed=$(cd "$root" && replaced_by_exercises $exercises)
     duplicates=$(printf '%s\n' "$all" | ALLOWED=$allowed awk '
@@ -125,7 +126,12 @@ self_test() {
     printf '\nint softmax_forward_again(void) { return 0; }\n' >>"$exercise"
     printf '\nint softmax_forward_again(void) { return 1; }\n' >>"$scratch/repo/tensor/softmax.c"
     expect_failure "an exercise defining a library function its Replaces line does not name" softmax_forward_again
-    echo "function names self-test: every kind of duplicate is caught, prototypes and exercises are not"
+    copy
+    wrong=$(ls "$scratch"/repo/tutorials/exercises/wrong/[0-9][0-9]_*.c | head -n 1)
+    printf '\nstatic int helper_of_a_wrong_one(void) { return 0; }\n' >>"$wrong"
+    printf '\nstatic int helper_of_a_wrong_one(void) { return 1; }\n' >>"$scratch/repo/nn/linear.c"
+    expect_failure "a wrong solution defining a function its Replaces line does not name" helper_of_a_wrong_one
+    echo "function names self-test: every kind of duplicate is caught, prototypes, exercises and wrong solutions are not"
 }
 
 if [ "${1:-}" = "--self-test" ]; then

@@ -56,6 +56,10 @@ START_TEST(test_out_of_range_values_exit_2) {
         {"--clip inf", "--clip expects a finite number, got 'inf'"},
         {"--batch 2147483648", "--batch expects an integer, got '2147483648'"},
         {"--layers -2147483648", "--layers must be at least 1, got -2147483648"},  // INT_MIN is an int
+        {"--warmup 1.5", "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '1.5'"},
+        {"--warmup -3", "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '-3'"},
+        {"--warmup 200%", "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '200%'"},
+        {"--warmup %", "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '%'"},
     };
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         snprintf(args, sizeof args, "pretrain --preset nano --steps 0 --sample-tokens 0 --out %s %s",
@@ -77,6 +81,12 @@ START_TEST(test_eval_task_options_need_task) {
     assert_usage_error("eval --task classify --ckpt x --data y --batch 0", "--batch must be at least 1, got 0");
     assert_usage_error("finetune --task foo --ckpt x --train y", "--task must be classify, entail, similar or choice, got 'foo'");
     assert_usage_error("finetune --ckpt x --train y", "--task is required");
+    assert_usage_error("finetune --task classify --ckpt x --train y --warmup 0.002",
+                       "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '0.002'");
+    assert_usage_error("finetune --task classify --ckpt x --train y --decay cubic",
+                       "--decay must be constant, cosine or linear, got 'cubic'");
+    assert_usage_error("finetune --task classify --ckpt x --train y --clf-dropout 1",
+                       "--clf-dropout must be in [0, 1), or -1 for the model's dropout, got 1");
 }
 END_TEST
 
@@ -187,6 +197,14 @@ START_TEST(test_finetune_eval_predict) {
              lm, train_path, train_path, task);
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_nonnull(strstr(gpt_output, "best dev accuracy"));
+    ck_assert_ptr_nonnull(strstr(gpt_output, "SGD lr 0.05, lambda 0.5, classifier dropout 0"));  // plain SGD by default
+    // The paper's schedule in SGD form, and its classifier dropout.
+    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s --dev %s --epochs 2 --out %s --quiet "
+             "--warmup 0.2%% --decay linear --clip 1 --clf-dropout 0.1 --log %s", lm, train_path, train_path, task,
+             temp_file("schedule.csv"));
+    ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
+    ck_assert_ptr_nonnull(strstr(gpt_output, "SGD lr 0.05, clipped at norm 1, warm-up 0.2% of the steps, linear decay, "
+                                             "lambda 0.5, classifier dropout 0.1"));
     snprintf(args, sizeof args, "inspect --ckpt %s", task);  // the whole task model
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_nonnull(strstr(gpt_output, "task head: classify, 2 outputs"));

@@ -8,6 +8,7 @@
 #include "gpt/finetune.h"
 #include "gpt/task_heads.h"
 #include "gpt/task_metrics.h"
+#include "tensor/kernels.h"
 #include "tests/helpers.h"
 
 static void finetune_teardown(void) { tape_reset(); }
@@ -130,6 +131,52 @@ START_TEST(test_grad_heads) {
     check_head(TASK_SIMILAR, 1, COMBINE_CONCAT, true);
     check_head(TASK_SIMILAR, 1, COMBINE_ADD, true);
     check_head(TASK_CHOICE, 1, COMBINE_CONCAT, false);
+}
+END_TEST
+
+// The classifier's dropout (--clf-dropout): in training, h_l^m ⊙ mask before W_y, the
+// mask drawn from the model's dropout generator, even when the model's own dropout is 0;
+// in evaluation (and inside gpt_begin_evaluation, as task_predict runs) none at all.
+START_TEST(test_classifier_dropout) {
+    TaskModel *model = task_model((TaskHeadConfig){TASK_CLASSIFY, 2, COMBINE_CONCAT, false}, 6, 0.3f);
+    ck_assert_float_eq(model->clf_dropout, TINY.dropout);  // the model's dropout unless told otherwise
+    Rng rng;
+    rng_seed(&rng, 7);
+    Tensor *h = tensor_normal(step_arena(), "h", shape2(4, 8), &rng, 0.0f, 1.0f);
+    float plain[8];
+    memcpy(plain, classifier_logits(model, h)->data, sizeof plain);
+    model->clf_dropout = 0.5f;
+    ck_assert_float_eq(classifier_logits(model, h)->data[0], plain[0]);  // evaluation: no dropout
+    gpt_set_training(model->gpt, true);
+    EvaluationMode saved = gpt_begin_evaluation(model->gpt);
+    assert_close(classifier_logits(model, h)->data, plain, 8, 0.0f, "logits inside gpt_begin_evaluation");
+    gpt_end_evaluation(model->gpt, saved);
+    Rng same = model->gpt->dropout_rng;
+    float mask[32], expected[8];
+    dropout_mask(mask, 32, 0.5f, &same);
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 2; c++) {
+            double z = model->w_y.bias->data[c];
+            for (int j = 0; j < 8; j++) z += (double)h->data[r * 8 + j] * mask[r * 8 + j] * model->w_y.weight->data[j * 2 + c];
+            expected[r * 2 + c] = (float)z;
+        }
+    Tensor *dropped = classifier_logits(model, h);
+    assert_close(dropped->data, expected, 8, 1e-5f, "logits of h ⊙ mask");
+    ck_assert_int_ne(memcmp(dropped->data, plain, sizeof plain), 0);
+    model->clf_dropout = 0.0f;
+    assert_close(classifier_logits(model, h)->data, plain, 8, 0.0f, "training with --clf-dropout 0");
+    task_model_free(model);
+}
+END_TEST
+
+// The checkpoint kept: the best dev accuracy, or for regression the lowest dev MSE, even
+// when another epoch has the higher Pearson correlation (docs/finetuning.md says why).
+START_TEST(test_dev_selection_score) {
+    TaskHeadConfig regression = {TASK_SIMILAR, 1, COMBINE_CONCAT, true}, classify = {TASK_CLASSIFY, 2, COMBINE_CONCAT, false};
+    TaskMetrics closer = {.mean_loss = 0.3, .pearson = 0.7}, better_r = {.mean_loss = 0.5, .pearson = 0.9};
+    ck_assert(dev_selection_score(&regression, &closer) > dev_selection_score(&regression, &better_r));
+    TaskMetrics right = {.accuracy = 0.8, .mean_loss = 0.6}, lower_loss = {.accuracy = 0.7, .mean_loss = 0.4};
+    ck_assert(dev_selection_score(&classify, &right) > dev_selection_score(&classify, &lower_loss));
 }
 END_TEST
 
@@ -347,6 +394,8 @@ Suite *finetune_suite(void) {
     tcase_add_test(tc, test_transformations_exact_sequences);
     tcase_add_test(tc, test_truncation_rule);
     tcase_add_test(tc, test_grad_heads);
+    tcase_add_test(tc, test_classifier_dropout);
+    tcase_add_test(tc, test_dev_selection_score);
     tcase_add_test(tc, test_l3_is_l2_plus_lambda_l1);
     tcase_add_test(tc, test_padding_invariance);
     tcase_add_test(tc, test_similarity_symmetry);

@@ -366,8 +366,10 @@ START_TEST(test_sgd_describe) {
     SgdOptions plain = {.lr = 0.25f};
     ck_assert_str_eq(sgd_describe(&plain, text, sizeof text), "SGD lr 0.25");
     SgdOptions all = {.lr = 0.5f, .clip_norm = 1.0f, .warmup_steps = 100, .decay = LR_COSINE};
+    SgdOptions fraction = {.lr = 0.5f, .warmup_fraction = 0.002f, .decay = LR_LINEAR};
     ck_assert_str_eq(sgd_describe(&all, text, sizeof text),
                      "SGD lr 0.5, clipped at norm 1, warm-up 100 steps, cosine decay");
+    ck_assert_str_eq(sgd_describe(&fraction, text, sizeof text), "SGD lr 0.5, warm-up 0.2% of the steps, linear decay");
 }
 END_TEST
 

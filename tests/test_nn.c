@@ -387,6 +387,15 @@ START_TEST(test_embedding_known_values) {
             for (int j = 0; j < 3; j++)
                 ck_assert_float_eq(h->data[(b * 3 + t) * 3 + j], test_embedding.tokens->data[test_tokens[b * 3 + t] * 3 + j] +
                                                                      test_embedding.positions->data[t * 3 + j]);
+    // The tape in the same order whatever the compiler: the token lookup (wte), the
+    // position lookup (wpe), their sum. As two arguments of add() the two lookups would
+    // come in the order the compiler evaluates arguments (gcc: right to left).
+    ck_assert_int_eq(the_tape.n_nodes, 3);
+    Node *sum_node = the_tape.last, *positions = sum_node->prev, *tokens = positions->prev;
+    ck_assert_ptr_eq(tokens->inputs[0], test_embedding.tokens);
+    ck_assert_ptr_eq(positions->inputs[0], test_embedding.positions);
+    ck_assert_int_eq(tokens->index, 0);
+    ck_assert_ptr_eq(sum_node->inputs[0], tokens->out);
 }
 END_TEST
 

@@ -33,6 +33,9 @@ START_TEST(test_clip_leaves_a_small_gradient) {
     ck_assert_float_eq(table.grad[1], 4.0f);
     clip_gradients(&table, 5.0f);  // exactly at the limit: unchanged
     ck_assert_float_eq(table.grad[0], 3.0f);
+    clip_gradients(&table, 0.0f);  // 0 is "off", as in SgdOptions: not a clip to norm 0
+    ck_assert_float_eq(table.grad[0], 3.0f);
+    ck_assert_float_eq(table.grad[1], 4.0f);
     parameters_free(&table);
 }
 END_TEST
@@ -112,6 +115,24 @@ START_TEST(test_learning_rate_cosine) {
 }
 END_TEST
 
+// A warm-up given as a fraction of the training, as the paper's 0.2%: 0.002 of 1000
+// steps is 2 steps; of 100 steps 0.2, which becomes 1 (a warm-up asked for is never 0);
+// warmup_steps, when given, wins.
+START_TEST(test_learning_rate_warmup_fraction) {
+    SgdOptions o = {.lr = 1.0f, .warmup_fraction = 0.002f, .decay = LR_LINEAR};
+    ck_assert_int_eq(warmup_steps_of(&o, 1000), 2);
+    ck_assert_float_eq_tol(learning_rate_at(&o, 0, 1000), 0.5f, 1e-7f);
+    ck_assert_float_eq(learning_rate_at(&o, 1, 1000), 1.0f);
+    ck_assert_float_eq_tol(learning_rate_at(&o, 501, 1000), 0.5f, 1e-6f);  // then linear, over the 998 steps left
+    ck_assert_int_eq(warmup_steps_of(&o, 100), 1);
+    ck_assert_float_eq(learning_rate_at(&o, 0, 100), 1.0f);
+    o.warmup_steps = 10;
+    ck_assert_int_eq(warmup_steps_of(&o, 1000), 10);
+    SgdOptions none = {.lr = 1.0f};
+    ck_assert_int_eq(warmup_steps_of(&none, 1000), 0);
+}
+END_TEST
+
 // Warm-up then decay: the decay spans the steps after the warm-up.
 START_TEST(test_learning_rate_warmup_then_decay) {
     SgdOptions linear = {.lr = 1.0f, .warmup_steps = 10, .decay = LR_LINEAR};
@@ -187,6 +208,7 @@ Suite *training_suite(void) {
     tcase_add_test(tc, test_learning_rate_linear);
     tcase_add_test(tc, test_learning_rate_cosine);
     tcase_add_test(tc, test_learning_rate_warmup_then_decay);
+    tcase_add_test(tc, test_learning_rate_warmup_fraction);
     tcase_add_test(tc, test_batch_targets_are_inputs_shifted);
     tcase_add_test(tc, test_batch_starts_cover_every_window);
     suite_add_tcase(s, tc);

@@ -1,6 +1,10 @@
 // Tutorial 02: reverse-mode autograd by hand. A three-node graph, its tape and its
 // backward pass; an op of our own; the gradient checker. Read tutorials/02_autograd.md
 // alongside; run with build/tutorials/02_autograd.
+//
+// The page's "Try this" prompts are variants of this program, each built with one
+// switch by `make try T=02 V=<name>` (`make tutorials` runs them all):
+// Try: gelu -DTRY_GELU
 #include <math.h>
 #include <string.h>
 
@@ -22,7 +26,34 @@ static bool equal3(const float *a, const float *b) {
 }
 
 // L = sum(relu(x ⊙ w)): three ops, three nodes on the tape.
-static Tensor *three_nodes(Tensor *x, Tensor *w) { return sum(relu(mul(x, w))); }
+static Tensor *three_nodes(Tensor *x, Tensor *w) {
+#ifdef TRY_GELU
+    return sum(gelu(mul(x, w)));  // Try this: GELU instead of ReLU
+#else
+    return sum(relu(mul(x, w)));
+#endif
+}
+
+// The activation and its slope dL/dy, by hand. GELU, with u = √(2/π)·(y + 0.044715·y³):
+//   GELU(y) = 0.5·y·(1 + tanh u),  GELU'(y) = 0.5·(1 + tanh u) + 0.5·y·(1 − tanh² u)·du/dy
+#define ROOT_2_OVER_PI 0.7978845608028654  // √(2/π)
+
+static double activation_by_hand(double y) {
+#ifdef TRY_GELU
+    return 0.5 * y * (1 + tanh(ROOT_2_OVER_PI * (y + 0.044715 * y * y * y)));
+#else
+    return y > 0 ? y : 0;
+#endif
+}
+
+static double slope_by_hand(double y) {
+#ifdef TRY_GELU
+    double t = tanh(ROOT_2_OVER_PI * (y + 0.044715 * y * y * y));
+    return 0.5 * (1 + t) + 0.5 * y * (1 - t * t) * ROOT_2_OVER_PI * (1 + 3 * 0.044715 * y * y);
+#else
+    return y > 0 ? 1 : 0;  // ReLU passes the gradient where y > 0
+#endif
+}
 
 // Walks the tape from the last node to the first, the way backward() does, and runs
 // each node's backward function. The gradient buffers of the intermediate tensors are
@@ -47,18 +78,36 @@ static void graph_and_tape(void) {
     Tensor *x = leaf("x", xv), *w = leaf("w", wv);
     Tensor *loss = three_nodes(x, w);
     graph_print();
+    // By hand: y = x ⊙ w = (0.5, −2, 6); dL/dy_i is the activation's slope at y_i,
+    // and then dL/dx = w ⊙ dL/dy, dL/dw = x ⊙ dL/dy.
+    float dx[3], dw[3];
+    double by_hand = 0;
+    for (int i = 0; i < 3; i++) {
+        double y = (double)xv[i] * wv[i];
+        by_hand += activation_by_hand(y);
+        dx[i] = (float)(wv[i] * slope_by_hand(y)), dw[i] = (float)(xv[i] * slope_by_hand(y));
+    }
+#ifdef TRY_GELU
+    printf("  L = sum(gelu([0.5, -2, 6])) = %g; by hand %g\n", loss->data[0], by_hand);
+    printf("  by hand, GELU'(y) at 0.5, -2, 6: %.6f %.6f %.6f\n", slope_by_hand(0.5), slope_by_hand(-2), slope_by_hand(6));
+    claim(fabs(loss->data[0] - by_hand) < 1e-5, "the forward pass gives L = Σ GELU(y_i), as by hand");
+#else
     printf("  L = sum(relu([0.5, -2, 6])) = 0.5 + 0 + 6 = %g\n", loss->data[0]);
-    claim(loss->data[0] == 6.5f, "the forward pass gives L = 6.5");
+    claim(loss->data[0] == 6.5f && by_hand == 6.5, "the forward pass gives L = 6.5");
+#endif
     claim(the_tape.n_nodes == 3, "the tape holds one node per op");
 
     section("2. Backward, by hand");
     backward_by_hand(loss);
-    // dL/dy = 1 where y > 0, else 0: (1, 0, 1). dL/dx = w ⊙ that, dL/dw = x ⊙ that.
-    float dx[] = {0.5f, 0, 2}, dw[] = {1, 0, 3};
     print_matrix("dL/dx:", x->grad, 1, 3);
     print_matrix("dL/dw:", w->grad, 1, 3);
+#ifdef TRY_GELU
+    claim(equal3(x->grad, dx) && equal3(w->grad, dw), "dL/dx = w ⊙ GELU'(y) and dL/dw = x ⊙ GELU'(y), as by hand");
+    claim(x->grad[1] < 0.0f, "unlike ReLU, GELU passes a (small, negative) gradient at y = −2");
+#else
     claim(equal3(x->grad, dx), "dL/dx = w ⊙ [y > 0] = (0.5, 0, 2)");
     claim(equal3(w->grad, dw), "dL/dw = x ⊙ [y > 0] = (1, 0, 3)");
+#endif
 
     section("3. The same with backward()");
     memset(x->grad, 0, sizeof(float) * 3);  // leaves accumulate: clear them first
@@ -66,7 +115,7 @@ static void graph_and_tape(void) {
     backward(loss);
     claim(equal3(x->grad, dx) && equal3(w->grad, dw), "backward(L) gives the same gradients");
     backward(loss);
-    claim(x->grad[2] == 4.0f, "a second backward() adds to the leaves' gradients: dL/dx[2] = 2 + 2");
+    claim(x->grad[2] == 2 * dx[2], "a second backward() adds to the leaves' gradients: dL/dx[2] doubles");
     tape_reset();
 }
 

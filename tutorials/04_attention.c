@@ -1,7 +1,15 @@
 // Tutorial 04: masked self-attention on a 5-token input. The attention matrix, the
 // mask that zeroes its upper triangle, and the proof that no position sees the future.
 // Read tutorials/04_attention.md alongside; run with build/tutorials/04_attention.
+//
+// The page's "Try this" prompts are variants of this program, each built with one
+// switch by `make try T=04 V=<name>` (`make tutorials` runs them all), or a script of
+// tutorials/try/:
+// Try: heads1 -DTRY_HEADS=1
+// Try: heads4 -DTRY_HEADS=4
+// Try: heads8 -DTRY_HEADS=8
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "autograd/ops.h"
@@ -10,7 +18,12 @@
 #include "nn/embedding.h"
 #include "tutorials/tutorial.h"
 
-enum { T = 5, D = 8, HEADS = 2, HEAD_D = D / HEADS };
+#ifdef TRY_HEADS
+enum { HEADS = TRY_HEADS };  // Try this: 1, 4 or 8 heads of width 8, 2 or 1
+#else
+enum { HEADS = 2 };  // the fifth argument of attention_create
+#endif
+enum { T = 5, D = 8, HEAD_D = D / HEADS };
 static const char TEXT[T + 1] = "hello";
 
 typedef struct Model {
@@ -80,9 +93,13 @@ static void with_larger_weights(Model *m, Rng *rng) {
     fill_normal(m->attn.c_attn.weight, rng, 0.5f);
     fill_normal(m->attn.c_proj.weight, rng, 0.5f);
     attend(m, TEXT);
-    Tensor *w = m->attn.last_weights;
-    print_attention("head 0:", w->data);
-    print_attention("head 1:", w->data + T * T);
+    Tensor *w = m->attn.last_weights;  // [1, HEADS, T, T]
+    for (int h = 0; h < HEADS; h++) {
+        char title[32];
+        snprintf(title, sizeof title, "head %d:", h);
+        print_attention(title, w->data + h * T * T);
+    }
+    claim(w->shape.dims[1] == HEADS, "one T × T matrix of weights per head");
     claim(is_causal_distribution(w), "still: rows sum to 1, nothing above the diagonal");
     tape_reset();
 }

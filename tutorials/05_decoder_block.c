@@ -2,6 +2,10 @@
 // X = LN(X + FFN(X)). Its graph, its parameters, what post-LN guarantees, and its
 // gradient check. Read tutorials/05_decoder_block.md alongside; run with
 // build/tutorials/05_decoder_block.
+//
+// The page's "Try this" prompts are variants of this program, each built with one
+// switch by `make try T=05 V=<name>` (`make tutorials` runs them all):
+// Try: relu -DTRY_RELU
 #include <math.h>
 
 #include "autograd/gradcheck.h"
@@ -12,6 +16,11 @@
 #include "tutorials/tutorial.h"
 
 enum { D = 8 };  // the width; 2 heads of 4, an FFN of 4·D
+#ifdef TRY_RELU
+static const Activation ACTIVATION = ACTIVATION_RELU;  // Try this: and the gradient check fails
+#else
+static const Activation ACTIVATION = ACTIVATION_GELU;
+#endif
 static DecoderBlock block;
 
 static Tensor *run_block(Tensor **in, void *context) {
@@ -95,13 +104,54 @@ static void gradient_check(Rng *rng, ParameterTable *params) {
     options.epsilon = 1e-2;
     GradcheckResult result = gradcheck(run_block, NULL, inputs, 1 + params->count, &options);
     gradcheck_print("decoder_block: x and its 12 parameters", &result);
+#ifdef TRY_RELU
+    int failed = 0;
+    for (int i = 0; i < result.n_inputs; i++) failed += !result.inputs[i].passed;
+    printf("  with ReLU, %d of the %d inputs fail\n", failed, result.n_inputs);
+    claim(!result.passed, "with ReLU the same check fails, although every backward is right");
+#else
     claim(result.passed, "backward through attention, FFN, residuals and LayerNorms matches finite differences");
+#endif
     tape_reset();
 }
 
+#ifdef TRY_RELU
+static Tensor *f_relu_alone(Tensor **in, void *context) {
+    (void)context;
+    return relu(in[0]);
+}
+
+// Why: max(0, x) has a kink at 0. A central difference whose interval [x − ε, x + ε]
+// contains 0 measures neither slope: at x = 0.004 with ε = 0.01 it is
+// (0.014 − 0) / 0.02 = 0.7, where backward says 1. Nudging any of 896 numbers moves
+// many of the FFN's 96 hidden inputs a little; one near 0 is enough. What to use
+// instead: check a smooth function of the same shape (this program's GELU), and check
+// ReLU on its own at inputs kept away from the kink, as tests/test_ops.c does.
+static void the_kink(Rng *rng) {
+    section("Try this: why ReLU fails the check, and what to check instead");
+    double x = 0.004, eps = 0.01, plus = fmax(0, x + eps), minus = fmax(0, x - eps);
+    double central = (plus - minus) / (2 * eps);
+    printf("  relu at x = %g, ε = %g: (relu(x + ε) − relu(x − ε)) / 2ε = %g; backward says %d\n", x, eps, central,
+           x > 0);
+    claim(central > 0.5 && central < 0.9, "a central difference across the kink gives neither slope, 0 or 1");
+    Tensor *input = tensor_normal(step_arena(), "x", shape2(4, 8), rng, 0.0f, 1.0f);
+    requires_grad(input);
+    for (long i = 0; i < input->size; i += 5) input->data[i] = 0.001f * (float)(i % 3);  // at or near the kink
+    GradcheckOptions options = GRADCHECK_DEFAULTS;
+    options.epsilon = 1e-2;
+    GradcheckResult near = gradcheck(f_relu_alone, NULL, &input, 1, &options);
+    for (long i = 0; i < input->size; i++) input->data[i] += input->data[i] > 0 ? 0.1f : -0.1f;
+    GradcheckResult away = gradcheck(f_relu_alone, NULL, &input, 1, &options);
+    gradcheck_print("relu with some inputs within ε of 0", &near);
+    gradcheck_print("relu with every input 0.1 or more from 0", &away);
+    claim(!near.passed && away.passed, "the same ReLU fails near the kink and passes away from it");
+    tape_reset();
+}
+#endif
+
 int main(void) {
     ParameterTable params = {0};
-    BlockShape shape = {.d = D, .n_heads = 2, .d_ff = 4 * D, .activation = ACTIVATION_GELU};
+    BlockShape shape = {.d = D, .n_heads = 2, .d_ff = 4 * D, .activation = ACTIVATION};
     decoder_block_create(&block, &params, "blocks.0", shape, NULL);
     parameters_allocate(&params);
     Rng rng;
@@ -111,6 +161,9 @@ int main(void) {
     the_parameters(&params);
     post_ln(&rng);
     gradient_check(&rng, &params);
+#ifdef TRY_RELU
+    the_kink(&rng);
+#endif
     parameters_free(&params);
     tape_free();
     return tutorial_end();

@@ -1,6 +1,13 @@
 // Tutorial 06: pre-training a small GPT on one paragraph with plain SGD, then sampling
 // from it. One training step spelled out, then a few hundred more. Read
 // tutorials/06_pretrain.md alongside; run with build/tutorials/06_pretrain.
+//
+// The page's "Try this" prompts are variants of this program, each built with one
+// switch by `make try T=06 V=<name>` (`make tutorials` runs them all):
+// Try: lr20 -DTRY_LR20
+// Try: lr20_noclip -DTRY_LR20 -DTRY_NO_CLIP
+// Try: ctx64 -DTRY_CTX64
+// Try: sampled -DTRY_SAMPLED
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +22,25 @@ static const char PARAGRAPH[] =
     "At first every guess is equally likely. After a few hundred small steps it can recite the "
     "paragraph it was trained on.";
 
-enum { STEPS = 1000, BATCH = 8, SEQ = 32, PRINT_EVERY = 100 };
+#ifdef TRY_CTX64
+enum { SEQ = 64 };  // Try this: n_ctx and the windows twice as long
+#else
+enum { SEQ = 32 };  // n_ctx, and the length of every training window
+#endif
+enum { STEPS = 1000, BATCH = 8, PRINT_EVERY = 100 };
+#ifdef TRY_LR20
+static const float LEARNING_RATE = 20.0f;  // Try this: ten times larger
+#else
+static const float LEARNING_RATE = 2.0f;
+#endif
+#ifdef TRY_NO_CLIP
+static const float CLIP_NORM = 0.0f;  // Try this: no clipping
+#else
+static const float CLIP_NORM = 1.0f;
+#endif
 // Plain SGD, with two options of gpt/sgd.h: the learning rate falls from 2 to 0 along a
 // cosine, and a gradient whose norm exceeds 1 is scaled down to 1.
-static const SgdOptions SGD = {.lr = 2.0f, .clip_norm = 1.0f, .decay = LR_COSINE};
+static const SgdOptions SGD = {.lr = LEARNING_RATE, .clip_norm = CLIP_NORM, .decay = LR_COSINE};
 
 static TokenSequence encode_paragraph(const Tokenizer *tokenizer) {
     char error[128];
@@ -37,8 +59,12 @@ static float one_step_spelled_out(Gpt *model, const Batch *batch) {
     float value = loss->data[0];  // read before the reset: the arena will reuse its memory
     printf("  backward: the gradient of all %ld parameters has norm %.4f\n", model->params.total,
            gradient_norm(&model->params));
-    clip_gradients(&model->params, SGD.clip_norm);
-    printf("  clipped to norm %.4f\n", gradient_norm(&model->params));
+    if (SGD.clip_norm > 0.0f) {
+        clip_gradients(&model->params, SGD.clip_norm);
+        printf("  clipped to norm %.4f\n", gradient_norm(&model->params));
+    } else {
+        printf("  clipping off: the step follows the gradient as it is\n");
+    }
     sgd_step(&model->params, learning_rate_at(&SGD, 0, STEPS));  // θ ← θ − η·∇θ L
     parameters_zero_grad(&model->params);
     tape_reset();
@@ -47,18 +73,26 @@ static float one_step_spelled_out(Gpt *model, const Batch *batch) {
 }
 
 static void print_loss(long step, float loss, float start) {
-    int bar = (int)(40.0f * loss / start + 0.5f);
-    printf("  step %4ld  loss %.4f  %.*s\n", step, loss, bar > 40 ? 40 : bar, "########################################");
+    float relative = loss / start;  // nan or far above 1 when the training diverges: a full bar
+    int bar = isfinite(relative) && relative < 1.0f ? (int)(40.0f * relative + 0.5f) : 40;
+    printf("  step %4ld  loss %.4f  %.*s\n", step, loss, bar, "########################################");
 }
 
-static char *sample(Gpt *model, const Tokenizer *tokenizer, const char *prompt, int n_tokens) {
+#ifdef TRY_SAMPLED
+static const SampleOptions SAMPLING = {.temperature = 0.8f, .top_k = 5};  // Try this: drawn, not greedy
+#else
+static const SampleOptions SAMPLING = {.temperature = 0.0f};  // greedy: the most likely token every time
+#endif
+
+static char *sample(Gpt *model, const Tokenizer *tokenizer, const char *prompt, int n_tokens, uint64_t seed) {
     char error[128];
     long n_prompt, n;
     int *ids = tokenizer_encode(tokenizer, prompt, strlen(prompt), &n_prompt, error, sizeof error);
-    SampleOptions greedy = {.n_tokens = n_tokens, .temperature = 0.0f};
+    SampleOptions options = SAMPLING;
+    options.n_tokens = n_tokens;
     Rng rng;
-    rng_seed(&rng, 1);
-    int *out = generate(model, ids, n_prompt, &greedy, &rng, &n);
+    rng_seed(&rng, seed);
+    int *out = generate(model, ids, n_prompt, &options, &rng, &n);
     char *text = tokenizer_decode(tokenizer, out, n, NULL);
     free(ids);
     free(out);
@@ -88,18 +122,37 @@ int main(void) {
     claim(fabs(first - log(config.vocab_size)) < 0.1, "an untrained model guesses uniformly: its loss is ln(V)");
 
     section("3. Training");
-    float loss = first;
+    float loss = first, highest = first;
     for (long step = 2; step <= STEPS; step++) {
         batch_sample(&batch, &data, &data_rng);
         loss = train_step(model, &batch, &SGD, learning_rate_at(&SGD, step - 1, STEPS));
+        highest = fmaxf(highest, loss);
         if (step % PRINT_EVERY == 0) print_loss(step, loss, first);
     }
+#if defined(TRY_LR20) && defined(TRY_NO_CLIP)
+    claim(isnan(loss), "η = 20 without clipping: one large gradient throws the weights so far that the loss is nan");
+#elif defined(TRY_LR20)
+    printf("  the highest loss of a step: %.1f\n", highest);
+    claim(isfinite(highest) && highest > 2 * first, "η = 20 with clipping: the loss leaps far above ln(V), but "
+                                                    "a clipped step is at most η·1 long, so it never becomes nan");
+#else
     claim(loss < 0.25f * first, "after training the loss is less than a quarter of where it started");
+#endif
 
     section("4. Sampling: the model continues a prompt, one token at a time");
-    char *text = sample(model, &tokenizer, "A language model", 120);
+    char *text = sample(model, &tokenizer, "A language model", 120, 1);
     printf("  %s\n", text);
-    claim(strncmp(text, PARAGRAPH, 32) == 0, "greedy sampling continues the prompt with the paragraph's own words");
+    size_t follows = 0;
+    while (text[follows] != '\0' && text[follows] == PARAGRAPH[follows]) follows++;
+    printf("  it follows the paragraph for %zu characters before its first slip\n", follows);
+#if defined(TRY_SAMPLED)
+    char *again = sample(model, &tokenizer, "A language model", 120, 1);
+    claim(strcmp(text, again) == 0, "a drawn sample is seeded: the same seed draws the same text again");
+    claim(strncmp(text, PARAGRAPH, 16) == 0, "it starts with the prompt");
+    free(again);
+#elif !defined(TRY_LR20)
+    claim(follows >= 32, "greedy sampling continues the prompt with the paragraph's own words");
+#endif
     free(text);
 
     batch_free(&batch);

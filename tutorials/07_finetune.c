@@ -1,6 +1,12 @@
 // Tutorial 07: fine-tuning a pre-trained model on a toy classification task with
 // L3 = L2 + λ·L1. Read tutorials/07_finetune.md alongside; run with
 // build/tutorials/07_finetune.
+//
+// The page's "Try this" prompts are variants of this program, each built with one
+// switch by `make try T=07 V=<name>` (`make tutorials` runs them all):
+// Try: lambda0 -DTRY_LAMBDA0
+// Try: negation -DTRY_NEGATION
+// Try: print_wy -DTRY_PRINT_WY
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +18,23 @@
 #include "tutorials/tutorial.h"
 
 // The task: is the verdict in "the film was good." positive (1) or negative (0)?
-enum { N_SUBJECTS = 8, N_WORDS = 8, N_EXAMPLES = N_SUBJECTS * N_WORDS, MAX_TEXT = 40 };
+#ifdef TRY_NEGATION
+enum { N_FORMS = 2 };  // Try this: "the film was not good." too, with the label flipped
+#else
+enum { N_FORMS = 1 };  // "the film was good."
+#endif
+enum { N_SUBJECTS = 8, N_WORDS = 8, N_EXAMPLES = N_SUBJECTS * N_WORDS * N_FORMS, MAX_TEXT = 40 };
 static const char *const SUBJECTS[N_SUBJECTS] = {"the film", "the meal", "the book", "the trip",
                                                  "the song", "the game", "the room", "the talk"};
 static const char *const VERDICTS[N_WORDS] = {"good", "great", "lovely", "fine", "bad", "awful", "dull", "poor"};
 
 enum { PRETRAIN_STEPS = 400, EPOCHS = 12, BATCH = 8 };
 static const float LEARNING_RATE = 0.1f;
+#ifdef TRY_LAMBDA0
+static const float LAMBDA = 0.0f;  // Try this: no auxiliary LM loss, L3 = L2
+#else
 static const float LAMBDA = 0.5f;  // the paper's weight of the auxiliary LM loss
+#endif
 
 typedef struct Example {
     char text[MAX_TEXT];
@@ -28,13 +43,14 @@ typedef struct Example {
 } Example;
 
 static void make_examples(Example *examples) {
-    for (int s = 0; s < N_SUBJECTS; s++)
-        for (int w = 0; w < N_WORDS; w++) {
-            Example *e = &examples[s * N_WORDS + w];
-            snprintf(e->text, sizeof e->text, "%s was %s.", SUBJECTS[s], VERDICTS[w]);
-            e->label = w < N_WORDS / 2;
-            e->dev = w == s % 4 || w == 4 + (s + 1) % 4;  // one positive, one negative
-        }
+    for (int f = 0; f < N_FORMS; f++)
+        for (int s = 0; s < N_SUBJECTS; s++)
+            for (int w = 0; w < N_WORDS; w++) {
+                Example *e = &examples[(f * N_SUBJECTS + s) * N_WORDS + w];
+                snprintf(e->text, sizeof e->text, "%s was %s%s.", SUBJECTS[s], f == 1 ? "not " : "", VERDICTS[w]);
+                e->label = (w < N_WORDS / 2) != (f == 1);  // "not" flips the verdict
+                e->dev = w == (s + f) % 4 || w == 4 + (s + f + 1) % 4;  // one positive, one negative
+            }
 }
 
 // Step 1: a language model of the training sentences, labels unused.
@@ -123,6 +139,24 @@ static bool fine_tune(TaskModel *model, const Tokenizer *tokenizer, EncodedExamp
     return l3_adds_up;
 }
 
+#ifdef TRY_NEGATION
+// Try this: the development accuracy of the plain sentences and of the negated ones
+// (probs holds the dev sentences' P(negative), P(positive), in order).
+static void negation_accuracy(const Example *examples, const float *probs) {
+    int right[2] = {0, 0}, count[2] = {0, 0};
+    for (int i = 0, k = 0; i < N_EXAMPLES; i++)
+        if (examples[i].dev) {
+            int negated = strstr(examples[i].text, " not ") != NULL;
+            count[negated]++;
+            right[negated] += (probs[2 * k + 1] > 0.5f) == (examples[i].label == 1);
+            k++;
+        }
+    printf("  plain sentences: %d of %d right; negated ones: %d of %d\n", right[0], count[0], right[1], count[1]);
+    claim(count[1] == count[0] && count[1] > 0, "the development set holds as many negated sentences as plain ones");
+    claim(right[0] >= 0.9 * count[0], "the plain sentences are still at least 90% right");
+}
+#endif
+
 typedef struct Task {
     Tokenizer tokenizer;  // with the three task tokens
     EncodedExample train[N_EXAMPLES], dev[N_EXAMPLES];
@@ -165,14 +199,33 @@ int main(void) {
     printf("  %d training and %d development sentences; dev accuracy before fine-tuning: %.2f\n", task.n_train,
            task.n_dev, before);
 
+#ifdef TRY_PRINT_WY
+    // Try this: W_y before and after fine-tuning.
+    Tensor *w_y = model->w_y.weight;
+    tensor_print(w_y);
+    double norm_before = 0;
+    for (long i = 0; i < w_y->size; i++) norm_before += (double)w_y->data[i] * w_y->data[i];
+#endif
+
     section("3. Fine-tuning with L3 = L2 + λ·L1");
     claim(fine_tune(model, &task.tokenizer, task.train, task.n_train, false), "at every step L3 is L2 + λ·L1");
     double after = dev_accuracy(model, &task.tokenizer, task.dev, task.n_dev, probs);
+#ifdef TRY_PRINT_WY
+    tensor_print(w_y);
+    double norm_after = 0;
+    for (long i = 0; i < w_y->size; i++) norm_after += (double)w_y->data[i] * w_y->data[i];
+    printf("  the norm of W_y: %.4f before, %.4f after\n", sqrt(norm_before), sqrt(norm_after));
+    claim(norm_after > 3 * norm_before, "fine-tuning grows W_y from N(0, 0.02) noise to weights several times larger");
+#endif
 
     section("4. The development set: verdicts never seen with these subjects");
     print_dev_set(examples, probs);
     printf("  dev accuracy: %.2f before, %.2f after\n", before, after);
+#ifdef TRY_NEGATION
+    negation_accuracy(examples, probs);
+#else
     claim(after >= 0.9, "after fine-tuning the model gets at least 90% of the development set right");
+#endif
 
     section("5. The same fine-tuning without pre-training");
     Tokenizer scratch_tokenizer;  // the same as task.tokenizer

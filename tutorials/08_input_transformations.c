@@ -1,6 +1,10 @@
 // Tutorial 08: the four input transformations of the paper's section 3.3, printed
 // token by token; truncation; a padded batch. Read tutorials/08_input_transformations.md
 // alongside; run with build/tutorials/08_input_transformations.
+//
+// The page's "Try this" prompts are variants of this program, each built with one
+// switch by `make try T=08 V=<name>` (`make tutorials` runs them all):
+// Try: ctx8 -DTRY_CTX8
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +14,11 @@
 #include "tutorials/tutorial.h"
 
 enum { N_CTX = 64, MAX_IDS = 64 };
+#ifdef TRY_CTX8
+enum { SHORT_CTX = 8 };  // Try this: section 5 with room for 5 field tokens
+#else
+enum { SHORT_CTX = 12 };  // section 5: room for 9 field tokens
+#endif
 
 static const char ALPHABET[] = "abcdefghijklmnopqrstuvwxyz .,?";
 
@@ -88,9 +97,20 @@ static void the_four(const Tokenizer *tok) {
     claim(all_framed, "each answer gets its own sequence with the whole context");
 
     section("5. Truncation: when the fields do not fit n_ctx");
-    n = entailment_input(t, premise->span, hypothesis->span, 12, out);
-    print_sequence(tok, "entailment_input with n_ctx = 12", out, n);
-    claim(n == 12 && framed(t, out, n, 1), "the longest field loses tokens from its end; <s>, $ and <e> stay");
+    n = entailment_input(t, premise->span, hypothesis->span, SHORT_CTX, out);
+    char title[64];
+    snprintf(title, sizeof title, "entailment_input with n_ctx = %d", SHORT_CTX);
+    print_sequence(tok, title, out, n);
+    claim(n == SHORT_CTX && framed(t, out, n, 1), "the longest field loses tokens from its end; <s>, $ and <e> stay");
+    int kept_premise = 0;
+    while (out[1 + kept_premise] != t.delimiter) kept_premise++;
+    int kept_hypothesis = n - 3 - kept_premise;
+    printf("  kept: %d of the premise's %d tokens, %d of the hypothesis's %d\n", kept_premise, premise->span.n,
+           kept_hypothesis, hypothesis->span.n);
+    bool beginnings = memcmp(out + 1, premise->ids, sizeof(int) * (size_t)kept_premise) == 0 &&
+                      memcmp(out + 2 + kept_premise, hypothesis->ids, sizeof(int) * (size_t)kept_hypothesis) == 0;
+    claim(beginnings && abs(kept_premise - kept_hypothesis) <= 1,
+          "each field keeps its beginning, and the two end up as long as each other, give or take one");
 
     free(text), free(premise), free(hypothesis), free(a), free(b), free(context);
     for (int k = 0; k < 3; k++) free(answers[k]);

@@ -1,13 +1,19 @@
 # The teaching targets, included by the Makefile:
-#   make tutorials         build and run every tutorial and lab; each checks what its page claims
+#   make tutorials         build and run every tutorial, lab and "Try this" variant; each checks
+#                          what its page claims
+#   make try T=04 V=heads4 one "Try this" variant of a tutorial (make try lists them)
 #   make exercise N=04     grade your version of exercise 04 (SOLUTION=1: grade the library's own);
 #                          RUN=06_pretrain: then run tutorial 06 with it in the library
-#   make exercises-check   every grader fails its blank exercise and passes the library's code
-#   make gdb-check         run tutorials/gdb/gpt1.gdb in gdb -batch on a tutorial, check the output
+#   make exercises-check   every grader fails its blank exercise and every known wrong solution
+#                          (tutorials/exercises/wrong/), and passes the library's code
+#   make gdb-check         run tutorials/gdb/gpt1.gdb in gdb -batch on a tutorial, and the gdb
+#                          prompts of the tutorials' "Try this"; check the output
 #   make equation-map      docs/equations.md agrees with the code's // Eq: tags (run by make check)
+#   make labs-doc-check    the numbers of docs/labs.md are those of a run (of the MODE=exact build)
 # docs/exercises.md, docs/labs.md and docs/debugging.md explain them.
 
-.PHONY: tutorials exercise exercises-check exercise-run-usage exercises-run-check gdb-check equation-map
+.PHONY: tutorials try try-check exercise exercises-check exercise-run-usage exercises-run-check gdb-check \
+        equation-map labs-doc-check
 
 # --- The labs: numbered programs, sharing the switchable model of variant.c ------------
 LAB_PROGRAM_SRCS := $(wildcard tutorials/labs/[0-9]*.c)
@@ -20,14 +26,61 @@ $(BUILD)/labs/%: $(BUILD)/obj/tutorials/labs/%.o $(LAB_COMMON_OBJS) $(LIB)
 
 # Every build compiles the labs too, and make check runs the equation-map check.
 all: $(LABS)
-test-run: equation-map $(LABS)
+test-run: equation-map try-check $(LABS)
 
-tutorials: $(TUTORIALS) $(LABS)
-	@sh tutorials/run_all.sh $(TUTORIALS) $(LABS)
+# The numbers docs/labs.md quotes are those of a run of the MODE=exact build (no fused
+# multiply-add: the same bits with any compiler on any x86-64 machine); every quoted
+# line must be in that run's output.
+labs-doc-check:
+	@$(MAKE) --no-print-directory MODE=exact $(patsubst $(BUILD)/%,$(BUILD_ROOT)/exact/%,$(LABS))
+	@for lab in $(patsubst $(BUILD)/%,$(BUILD_ROOT)/exact/%,$(LABS)); do $$lab > $$lab.out 2>&1 || exit 1; done
+	@sh tutorials/labs/check_doc.sh $(BUILD_ROOT)/exact/labs
+	@sh tutorials/labs/check_doc.sh --self-test $(BUILD_ROOT)/exact/labs
 
 equation-map:
 	@sh tests/check_equation_map.sh
 	@sh tests/check_equation_map.sh --self-test
+
+# --- Try this ---------------------------------------------------------------------
+# Every prompt of a tutorial page's "Try this" section runs. A line "// Try: NAME FLAGS"
+# in tutorials/NN_*.c builds the program again with FLAGS as $(BUILD)/try/NN_*.NAME
+# ("stops: TEXT" after the flags: the variant must stop with that message); a prompt
+# about the gpt program is a script, tutorials/try/NN_NAME.sh. `make try T=04 V=heads4`
+# runs one, `make tutorials` all of them; tutorials/try/check_pages.sh (run by make
+# check) keeps the pages' prompts and the variants in step.
+TUTORIAL_NAMES := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.c)))
+try_names = $(shell sed -n 's|^// Try: \([a-z0-9_]*\) .*|\1|p' tutorials/$(1).c)
+try_flags = $(filter -D%,$(shell sed -n 's|^// Try: $(2) ||p' tutorials/$(1).c))
+TRY_PROGRAMS := $(foreach t,$(TUTORIAL_NAMES),$(foreach v,$(call try_names,$(t)),$(BUILD)/try/$(t).$(v)))
+TRY_SCRIPTS := $(wildcard tutorials/try/[0-9][0-9]_*.sh)
+
+define TRY_RULE
+$(BUILD)/try/$(1).$(2): tutorials/$(1).c $(LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(call try_flags,$(1),$(2)) -MMD -MP -MT $$@ -MF $$@.d $$< $(LIB) -o $$@ $$(LDLIBS)
+endef
+$(foreach t,$(TUTORIAL_NAMES),$(foreach v,$(call try_names,$(t)),$(eval $(call TRY_RULE,$(t),$(v)))))
+-include $(TRY_PROGRAMS:=.d)
+
+TRY_TUTORIAL := $(firstword $(basename $(notdir $(wildcard tutorials/$(T)_*.c tutorials/0$(T)_*.c))))
+TRY_SCRIPT := $(wildcard tutorials/try/$(T)_$(V).sh tutorials/try/0$(T)_$(V).sh)
+TRY_TARGET := $(if $(TRY_SCRIPT),$(TRY_SCRIPT),$(if $(filter $(TRY_TUTORIAL).$(V),$(notdir $(TRY_PROGRAMS))),$(BUILD)/try/$(TRY_TUTORIAL).$(V)))
+try: $(if $(filter %.sh,$(TRY_TARGET)),$(BUILD)/gpt $(LIB),$(TRY_TARGET))
+	@if [ -z "$(TRY_TARGET)" ]; then \
+	  echo "usage: make try T=NN V=NAME, one of:"; \
+	  echo "$(patsubst $(BUILD)/try/%,%,$(TRY_PROGRAMS)) $(patsubst tutorials/try/%.sh,%,$(TRY_SCRIPTS))" | tr ' ' '\n' | sed 's/^/  /'; \
+	  exit 2; fi
+	@BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" sh tutorials/run_all.sh --show $(TRY_TARGET)
+
+# (After the definitions above: make expands a rule's prerequisites as it reads it.)
+tutorials: $(TUTORIALS) $(LABS) $(TRY_PROGRAMS) $(BUILD)/gpt
+	@BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" sh tutorials/run_all.sh $(TUTORIALS) $(LABS) $(TRY_PROGRAMS) \
+	  $(TRY_SCRIPTS)
+
+try-check:
+	@sh tutorials/try/check_pages.sh
+	@sh tutorials/try/check_pages.sh --self-test
+	@sh tutorials/run_all.sh --self-test
 
 # --- Exercises ----------------------------------------------------------------------
 # An exercise file holds one or more library functions with their bodies removed, and
@@ -62,6 +115,20 @@ $(EXERCISES_BUILD)/obj/$(1).library.o: $(EXERCISES_BUILD)/src/$(1).library.c
 endef
 $(foreach e,$(EXERCISE_NAMES),$(eval $(call EXERCISE_RULES,$(e))))
 
+# A known wrong solution, tutorials/exercises/wrong/NN_what.c, is a whole exercise file
+# with one classic mistake; it is graded like an answer to exercise NN, and
+# exercises-check requires each to FAIL (docs/exercises.md).
+WRONG_NAMES := $(basename $(notdir $(wildcard tutorials/exercises/wrong/[0-9][0-9]_*.c)))
+exercise_of = $(basename $(notdir $(wildcard tutorials/exercises/$(firstword $(subst _, ,$(1)))_*.c)))
+
+define WRONG_RULES
+$(EXERCISES_BUILD)/wrong/$(1): $(BUILD)/obj/tutorials/exercises/graders/$(2).o $(GRADE_OBJ) \
+		$(BUILD)/obj/tutorials/exercises/wrong/$(1).o $(EXERCISES_BUILD)/obj/$(2).library.o $(LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$^ -o $$@ $$(LDLIBS)
+endef
+$(foreach w,$(WRONG_NAMES),$(eval $(call WRONG_RULES,$(w),$(call exercise_of,$(w)))))
+
 EXERCISE := $(firstword $(basename $(notdir $(wildcard tutorials/exercises/$(N)_*.c tutorials/exercises/0$(N)_*.c))))
 exercise: $(if $(EXERCISE),$(EXERCISES_BUILD)/$(EXERCISE)$(if $(SOLUTION),.solution))
 	@if [ -z "$(EXERCISE)" ]; then \
@@ -70,7 +137,8 @@ exercise: $(if $(EXERCISE),$(EXERCISES_BUILD)/$(EXERCISE)$(if $(SOLUTION),.solut
 	@if [ -n "$(RUN_TUTORIAL)" ] && [ -z "$(SOLUTION)" ]; then \
 	  sh tutorials/exercises/run_with.sh $(EXERCISE) $(RUN_TUTORIAL) $(EXERCISES_BUILD)/with/$(EXERCISE)/$(RUN_TUTORIAL); fi
 
-exercises-check: $(foreach e,$(EXERCISE_NAMES),$(EXERCISES_BUILD)/$(e) $(EXERCISES_BUILD)/$(e).solution)
+exercises-check: $(foreach e,$(EXERCISE_NAMES),$(EXERCISES_BUILD)/$(e) $(EXERCISES_BUILD)/$(e).solution) \
+		$(foreach w,$(WRONG_NAMES),$(EXERCISES_BUILD)/wrong/$(w))
 	@sh tutorials/exercises/check_graders.sh $(EXERCISES_BUILD) $(EXERCISE_NAMES)
 
 # --- Your code inside the real model -------------------------------------------------
@@ -118,13 +186,14 @@ exercises-check: exercises-run-check
 
 # --- The debugger -------------------------------------------------------------------
 # On the -O0 build of make debug, where every variable is visible to gdb.
-GDB_TUTORIAL := $(BUILD_ROOT)/debug/tutorials/04_attention
+GDB_TUTORIALS := $(addprefix $(BUILD_ROOT)/debug/tutorials/,02_autograd 04_attention 05_decoder_block)
 gdb-check:
-	@$(MAKE) --no-print-directory MODE=debug $(GDB_TUTORIAL)
-	@sh tutorials/gdb/check.sh $(GDB_TUTORIAL)
+	@$(MAKE) --no-print-directory MODE=debug $(GDB_TUTORIALS) $(BUILD_ROOT)/debug/gpt
+	@sh tutorials/gdb/check.sh $(BUILD_ROOT)/debug/tutorials
 
 # Keep the objects of these programs (make would delete them as intermediate files).
-TEACHING_SRCS := $(wildcard tutorials/*.c tutorials/labs/*.c tutorials/exercises/*.c tutorials/exercises/graders/*.c)
+TEACHING_SRCS := $(wildcard tutorials/*.c tutorials/labs/*.c tutorials/exercises/*.c tutorials/exercises/graders/*.c \
+                             tutorials/exercises/wrong/*.c)
 .SECONDARY: $(patsubst %,$(EXERCISES_BUILD)/src/%.solved.c,$(EXERCISE_NAMES)) \
             $(patsubst %,$(EXERCISES_BUILD)/src/%.library.c,$(EXERCISE_NAMES))
 .SECONDARY: $(patsubst %.c,$(BUILD)/obj/%.o,$(TEACHING_SRCS))

@@ -7,6 +7,7 @@
 
 #include "gpt/checkpoint.h"
 #include "gpt/cli/options.h"
+#include "gpt/sgd.h"
 #include "gpt/tasks/task_encode.h"
 #include "gpt/text_data.h"
 
@@ -59,6 +60,9 @@ TaskModel *load_task_checkpoint_or_exit(const Command *command, const char *path
                                         TrainingState *state);
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,
                              const char *source);
+// --warmup of pretrain and finetune: "N" steps, or "P%" of all the steps (the paper's
+// fine-tuning: 0.2%), into sgd->warmup_steps or sgd->warmup_fraction; anything else exits 2.
+void warmup_or_exit(const Command *command, const char *text, SgdOptions *sgd);
 // The model reads at most n tokens: a longer sequence keeps its last n.
 void keep_last_tokens(TokenSequence *tokens, long n);
 // --task as one of the four task heads; a missing or unknown name exits, echoing it.

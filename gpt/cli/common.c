@@ -1,3 +1,6 @@
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +110,29 @@ void print_tokens(const Tokenizer *tokenizer, const int *ids, long n) {
     fwrite(text, 1, len, stdout);
     fflush(stdout);
     free(text);
+}
+
+void warmup_or_exit(const Command *command, const char *text, SgdOptions *sgd) {
+    char *end;
+    errno = 0;
+    size_t n = strlen(text);
+    if (n > 1 && text[n - 1] == '%') {
+        double percent = strtod(text, &end);
+        if (errno == 0 && end == text + n - 1 && isfinite(percent) && percent >= 0.0 && percent <= 100.0) {
+            sgd->warmup_steps = 0;
+            sgd->warmup_fraction = (float)(percent / 100.0);
+            return;
+        }
+    } else {
+        long steps = strtol(text, &end, 10);
+        if (errno == 0 && n > 0 && *end == '\0' && steps >= 0 && steps <= INT_MAX) {
+            sgd->warmup_steps = (int)steps;
+            sgd->warmup_fraction = 0.0f;
+            return;
+        }
+    }
+    usage_error(command, "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%%), got '%s'",
+                text);
 }
 
 const char THREADS_HELP[] = "threads for the kernels; the same results with any number, 1 is the plain\n"

@@ -13,8 +13,8 @@
 #include "tensor/parallel.h"
 
 typedef struct PretrainArgs {
-    const char *data, *preset, *tokenizer, *act, *decay, *out, *log, *resume;
-    int layers, d_model, heads, d_ff, ctx, batch, seq, warmup, sample_tokens;
+    const char *data, *preset, *tokenizer, *act, *decay, *warmup, *out, *log, *resume;
+    int layers, d_model, heads, d_ff, ctx, batch, seq, sample_tokens;
     long steps, seed, eval_every, eval_windows, save_every;
     float lr, dropout, clip, val_fraction;
     bool quiet, check_finite;
@@ -66,9 +66,10 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
     if (!(a->lr > 0.0f) || !isfinite(a->lr)) usage_error(command, "--lr must be a positive number, got %g", a->lr);
     if (!(a->val_fraction >= 0.0f && a->val_fraction < 1.0f))
         usage_error(command, "--val-fraction must be in [0, 1), got %g", a->val_fraction);
-    if (a->clip < 0.0f || a->warmup < 0 || a->eval_every < 0 || a->save_every < 0 || a->eval_windows < 0)
-        usage_error(command, "--clip, --warmup, --eval-every, --eval-windows and --save-every must not be negative");
-    *sgd = (SgdOptions){.lr = a->lr, .clip_norm = a->clip, .warmup_steps = a->warmup};
+    if (a->clip < 0.0f || a->eval_every < 0 || a->save_every < 0 || a->eval_windows < 0)
+        usage_error(command, "--clip, --eval-every, --eval-windows and --save-every must not be negative");
+    *sgd = (SgdOptions){.lr = a->lr, .clip_norm = a->clip};
+    warmup_or_exit(command, a->warmup, sgd);
     if (!lr_decay_from_name(a->decay, &sgd->decay))
         usage_error(command, "--decay must be constant, cosine or linear, got '%s'", a->decay);
 }
@@ -147,7 +148,7 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, const Sgd
 }
 
 int pretrain_command(int argc, char **argv) {
-    PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .out = "gpt.ckpt",
+    PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .warmup = "0", .out = "gpt.ckpt",
                       .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
                       .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f,
                       .attention = {.out = "attention.svg"}};
@@ -169,7 +170,7 @@ int pretrain_command(int argc, char **argv) {
         {"lr", OPTION_FLOAT, &a.lr, "learning rate of plain SGD (default: the preset's, 0.1 for gpt1, else 0.3)", 0},
         {"clip", OPTION_FLOAT, &a.clip,
          "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
-        {"warmup", OPTION_INT, &a.warmup, "steps of linear learning-rate warm-up (0: off)", 0},
+        {"warmup", OPTION_STRING, &a.warmup, "linear learning-rate warm-up: N steps, or P% of all the steps (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
         {"val-fraction", OPTION_FLOAT, &a.val_fraction, "the last part of the text kept for validation", 0},

@@ -1,5 +1,7 @@
 // Lab 1: switch the causal mask off. The causality test catches it at once; training
-// looks better than ever; and the model is useless for generation. See docs/labs.md.
+// looks better than ever; and the model is useless for generation. On the way, the two
+// other ways of writing the mask: the specification's X ⊗ X_Mask, which leaks, and the
+// original release's −1e9, which does not. See docs/labs.md.
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,41 @@ static void causality_test(VariantModel *masked, VariantModel *unmasked, const T
     claim(without > 0.0f, "without it, the test fails at once: positions read tokens after them");
 }
 
+// The specification writes the mask as X_output = X ⊗ X_Mask: a masked score becomes 0,
+// not −∞. The original code writes w·b − 1e9·(1 − b). The same weights as the masked
+// model's, three ways.
+static void two_more_masks(VariantModel *masked, const GptConfig *config, const TokenSequence *data) {
+    section("2. Two more ways to write the mask");
+    VariantModel *multiplied = variant_create((Variant){.mask = MASK_MULTIPLIED}, config, 1);
+    VariantModel *minus_1e9 = variant_create((Variant){.mask = MASK_MINUS_1E9}, config, 1);
+    float leak = 0, leak_1e9 = 0;
+    for (int t = 1; t < SEQ; t++) {
+        leak = fmaxf(leak, change_before(multiplied, data->ids, t));
+        leak_1e9 = fmaxf(leak_1e9, change_before(minus_1e9, data->ids, t));
+    }
+    variant_logits(multiplied, data->ids, 1, SEQ);
+    const float *row0 = multiplied->gpt->blocks[0].attn.last_weights->data;  // position 0's weights
+    double future = 0;
+    for (int j = 1; j < SEQ; j++) future += row0[j];
+    tape_reset();
+    int vocab = config->vocab_size;
+    float *reference = malloc(sizeof(float) * SEQ * (size_t)vocab);
+    memcpy(reference, variant_logits(masked, data->ids, 1, SEQ)->data, sizeof(float) * SEQ * (size_t)vocab);
+    bool same = memcmp(reference, variant_logits(minus_1e9, data->ids, 1, SEQ)->data,
+                       sizeof(float) * SEQ * (size_t)vocab) == 0;
+    tape_reset();
+    printf("  X ⊗ X_Mask: changing token t changes a logit before t by up to %g; position 0 gives %.2f of its\n"
+           "  attention to the %d positions after it\n", leak, future, SEQ - 1);
+    printf("  w·b − 1e9·(1 − b): changes before t up to %g; logits %s those of −∞\n", leak_1e9,
+           same ? "bit-for-bit" : "NOT");
+    claim(leak > 0.0f && future > 0.5, "X ⊗ X_Mask leaks: a masked score becomes 0, exp(0) = 1, and the future "
+                                       "gets a weight");
+    claim(leak_1e9 == 0.0f && same, "the original code's −1e9 gives bit-for-bit the logits of −∞");
+    free(reference);
+    variant_free(multiplied);
+    variant_free(minus_1e9);
+}
+
 // Mean loss of the window's predictions at positions [from, to), on fixed windows.
 static float loss_at(VariantModel *m, const TokenSequence *data, int from, int to) {
     Batch b = batch_create(EVAL_WINDOWS, SEQ);
@@ -59,27 +96,27 @@ int main(void) {
     GptConfig config = {.n_layers = 1, .d_model = 32, .n_heads = 1, .d_ff = 128, .n_ctx = SEQ,
                         .vocab_size = tokenizer_vocab_size(&tokenizer), .activation = ACTIVATION_RELU};
     VariantModel *masked = variant_create((Variant){0}, &config, 1);
-    VariantModel *unmasked = variant_create((Variant){.no_mask = true}, &config, 1);
+    VariantModel *unmasked = variant_create((Variant){.mask = MASK_NONE}, &config, 1);
     causality_test(masked, unmasked, &data);
+    two_more_masks(masked, &config, &data);
 
-    section("2. Training: the loss without the mask looks wonderful");
+    section("3. Training: the loss without the mask looks wonderful");
     Batch batch = batch_create(BATCH, SEQ);
     Rng rng_a, rng_b;
     rng_seed(&rng_a, 2), rng_seed(&rng_b, 2);
     double tail[2] = {0, 0};  // mean loss of the last PRINT_EVERY steps
-    printf("  step   with mask   without\n");
+    printf("  steps        with mask   without   (the mean training loss of each %d steps)\n", PRINT_EVERY);
     for (int step = 1; step <= STEPS; step++) {
+        if (step % PRINT_EVERY == 1) tail[0] = tail[1] = 0;
         batch_sample(&batch, &data, &rng_a);
-        float a = variant_train_step(masked, &batch, LEARNING_RATE);
+        tail[0] += variant_train_step(masked, &batch, LEARNING_RATE) / PRINT_EVERY;
         batch_sample(&batch, &data, &rng_b);
-        float b = variant_train_step(unmasked, &batch, LEARNING_RATE);
-        if (step > STEPS - PRINT_EVERY) tail[0] += a / PRINT_EVERY, tail[1] += b / PRINT_EVERY;
-        if (step % PRINT_EVERY == 0) printf("  %4d   %9.4f %9.4f\n", step, a, b);
+        tail[1] += variant_train_step(unmasked, &batch, LEARNING_RATE) / PRINT_EVERY;
+        if (step % PRINT_EVERY == 0) printf("  %4d-%-4d   %9.4f %9.4f\n", step - PRINT_EVERY + 1, step, tail[0], tail[1]);
     }
-    printf("  mean of the last %d steps: %.4f with the mask, %.4f without\n", PRINT_EVERY, tail[0], tail[1]);
     claim(tail[1] < tail[0], "without the mask the training loss ends below the honest model's");
 
-    section("3. ...because it copies the answer, which generation never has");
+    section("4. ...because it copies the answer, which generation never has");
     float early[2] = {loss_at(masked, &data, 0, SEQ - 1), loss_at(unmasked, &data, 0, SEQ - 1)};
     float last[2] = {loss_at(masked, &data, SEQ - 1, SEQ), loss_at(unmasked, &data, SEQ - 1, SEQ)};
     printf("  loss at positions 0-%d (the next token is in the input): %.4f with the mask, %.4f without\n", SEQ - 2,

@@ -32,6 +32,44 @@ void variant_free(VariantModel *m) {
 
 long variant_parameter_count(const VariantModel *m) { return m->gpt->params.total + m->extras.total; }
 
+// The 0/1 lower triangle of a [.., t, t] score tensor, repeated over its leading
+// dimensions: b_ij = 1 where j <= i (the position may be read), 0 after.
+static Tensor *lower_triangle(Shape shape) {
+    Tensor *b = tensor_zeros(step_arena(), "mask", shape);
+    int t = shape.dims[shape.ndim - 1];
+    for (long r = 0; r < tensor_rows(b); r++)
+        for (int j = 0; j <= (int)(r % t); j++) b->data[r * t + j] = 1.0f;
+    return b;
+}
+
+// Eq: X_output = X ⊗ X_Mask, the specification's mask: the scores times a 0/1 matrix,
+//   1 where j <= i;  scores [.., t, t] -> [.., t, t]
+// It does not hide the future: a masked score becomes 0, not −∞, and exp(0) = 1, so
+// after the softmax every later position still gets a weight and its value is mixed in.
+Tensor *multiplied_mask(Tensor *scores) { return mul(scores, lower_triangle(scores->shape)); }
+
+// The original release's mask_attn_weights: w·b − 1e9·(1 − b). The product zeroes the
+// later scores whatever their size, and −1e9 sends them so far below the row's maximum
+// that exp() gives exactly 0 in float32: the same weights as −∞. A finite number avoids
+// −∞'s one hazard, a row masked entirely (−∞ − (−∞) is NaN), which a causal mask never
+// makes: its diagonal is always visible, so gpt1.c uses the exact −∞.
+Tensor *minus_1e9_mask(Tensor *scores) {
+    Tensor *b = lower_triangle(scores->shape);
+    Tensor *penalty = tensor_zeros(step_arena(), "penalty", scores->shape);
+    for (long i = 0; i < b->size; i++) penalty->data[i] = -1e9f * (1.0f - b->data[i]);
+    return add(mul(scores, b), penalty);
+}
+
+static Tensor *apply_mask(MaskKind kind, Tensor *scores) {
+    switch (kind) {
+    case MASK_NONE: return scores;
+    case MASK_MULTIPLIED: return multiplied_mask(scores);
+    case MASK_MINUS_1E9: return minus_1e9_mask(scores);
+    case MASK_MINUS_INFINITY: break;
+    }
+    return causal_mask(scores);
+}
+
 // masked_self_attention of nn/attention.c, with the scale and the mask as switches.
 Tensor *variant_attention(const Variant *v, MaskedSelfAttention *attn, Tensor *x) {
     scope_push("attn");
@@ -42,7 +80,7 @@ Tensor *variant_attention(const Variant *v, MaskedSelfAttention *attn, Tensor *x
     Tensor *values = split_heads(columns(qkv, 2 * d, d), attn->n_heads);
     Tensor *scores = matmul_transposed(q, k);
     if (!v->no_scale) scores = scale(scores, 1.0f / sqrtf((float)tensor_cols(q)));
-    if (!v->no_mask) scores = causal_mask(scores);
+    scores = apply_mask(v->mask, scores);
     attn->last_weights = softmax(scores);
     Tensor *out = linear(&attn->c_proj, merge_heads(matmul(attn->last_weights, values)));
     scope_pop();

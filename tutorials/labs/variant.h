@@ -10,8 +10,16 @@
 #include "gpt/text_data.h"
 #include "gpt/tokenizer/tokenizer.h"
 
+// How the scores of the positions after i are kept from position i (lab 1).
+typedef enum {
+    MASK_MINUS_INFINITY = 0,  // gpt1.c: −∞, so their weights are exactly 0
+    MASK_NONE,                // none: attention may read every position, the future included
+    MASK_MULTIPLIED,          // the specification's X ⊗ X_Mask: scores times 0, and exp(0) = 1 leaks
+    MASK_MINUS_1E9,           // the original release: w·b − 1e9·(1 − b)
+} MaskKind;
+
 typedef struct Variant {
-    bool no_mask;   // lab 1: attention may read every position, the future included
+    MaskKind mask;  // lab 1: MASK_NONE, and the two other ways of writing the mask
     bool no_scale;  // lab 2: scores are Q·Kᵀ, without the 1/√d_k
     bool pre_ln;    // lab 3: x + sublayer(LN(x)) in every block and a final LN (GPT-2)
     bool untied;    // lab 4: logits = h_n·W_outᵀ with a separate W_out, not Weᵀ
@@ -29,6 +37,8 @@ VariantModel *variant_create(Variant variant, const GptConfig *config, uint64_t 
 void variant_free(VariantModel *m);
 long variant_parameter_count(const VariantModel *m);
 
+Tensor *multiplied_mask(Tensor *scores);
+Tensor *minus_1e9_mask(Tensor *scores);
 Tensor *variant_attention(const Variant *v, MaskedSelfAttention *attn, Tensor *x);
 Tensor *variant_block(const Variant *v, DecoderBlock *block, Tensor *x);
 Tensor *variant_hidden_states(VariantModel *m, const int *tokens, int batch, int seq);

@@ -1,0 +1,25 @@
+// Exercise 02, a known wrong solution: it writes to dgain and dbias without checking for NULL.
+// Replaces: tensor/layer_norm.c layer_norm_backward
+#include <stddef.h>
+
+#include "tensor/kernels.h"
+
+void layer_norm_backward(float *dx, float *dgain, float *dbias, const float *dout, const float *x,
+                         const float *mean, const float *rstd, const float *gain, long rows, int cols) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * cols, *dyr = dout + r * cols;
+        float g_mean = 0.0f, gx_mean = 0.0f;
+        for (int j = 0; j < cols; j++) {
+            float xhat = (xr[j] - mean[r]) * rstd[r], g = dyr[j] * gain[j];
+            g_mean += g / (float)cols;
+            gx_mean += g * xhat / (float)cols;
+            dgain[j] += dyr[j] * xhat;
+            dbias[j] += dyr[j];
+        }
+        if (dx == NULL) continue;
+        for (int j = 0; j < cols; j++) {
+            float xhat = (xr[j] - mean[r]) * rstd[r];
+            dx[r * cols + j] += rstd[r] * (dyr[j] * gain[j] - g_mean - xhat * gx_mean);
+        }
+    }
+}
