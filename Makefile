@@ -5,6 +5,7 @@
 #   make bench      speed and memory measurements
 #   make bench-side-by-side   the training steps of make bench beside PyTorch's, in one run
 #                   (needs /usr/bin/python3 with torch: a development tool, not a dependency)
+#   make fuzz       hostile inputs for the sanitizer build, about two minutes (tests/fuzz)
 #   make clean
 #   make tutorials, make exercise N=04, make exercises-check, make gdb-check: the teaching
 #                   targets, in tutorials/tutorials.mk
@@ -52,6 +53,8 @@ LIB := $(BUILD)/libgpt1.a
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(BUILD)/tests/run_tests
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/obj/%.o)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 TUTORIALS := $(patsubst tutorials/%.c,$(BUILD)/tutorials/%,$(wildcard tutorials/*.c))
@@ -120,6 +123,10 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $^ -o $@ $(CHECK_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz/fuzz: $(FUZZ_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
@@ -173,6 +180,21 @@ mutation:
 	@sh tests/mutation/run.sh --self-test
 	@sh tests/mutation/run.sh -j 2
 
+# Generated hostile inputs (mutated checkpoints, vocabularies, task files, extreme option
+# values) run against the sanitizer build's gpt program (tests/fuzz/fuzz.h). A fixed
+# budget: cases 0 to FUZZ_CASES-1 of seed FUZZ_SEED, the same cases on every run however
+# busy the machine (1000 use about 90 s of CPU: a minute or so on two idle cores, longer on
+# a busy machine). `make fuzz FUZZ_SEED=7 FUZZ_CASES=5000` tries 5000 other cases;
+# FUZZ_SECONDS=300 starts none after 300 s.
+FUZZ_SEED ?= 1
+FUZZ_CASES ?= 1000
+FUZZ_SECONDS ?= 0
+.PHONY: fuzz
+fuzz:
+	@$(MAKE) --no-print-directory MODE=debug $(BUILD_ROOT)/debug/gpt $(BUILD_ROOT)/debug/fuzz/fuzz
+	$(BUILD_ROOT)/debug/fuzz/fuzz --gpt $(BUILD_ROOT)/debug/gpt --seed $(FUZZ_SEED) --cases $(FUZZ_CASES) \
+	  --seconds $(FUZZ_SECONDS)
+
 # The training steps of three model sizes: tiny and small as in class, gpt1 as in the paper,
 # on one thread and on all the machine's cores (or GPT_THREADS).
 bench: $(BENCH_BINS) $(PROGRAMS)
@@ -214,7 +236,7 @@ cli-reference: $(BUILD)/gpt
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
 
 # Tutorials, labs, exercises and the debugger check: see the top of tutorials/tutorials.mk.
 include tutorials/tutorials.mk

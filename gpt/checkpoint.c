@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gpt/io/crc32.h"
+#include "gpt/io/input_file.h"
 #include "gpt/io/replace_file.h"
 
 // --- Writing: every field little-endian, through a writer that also counts bytes and
@@ -166,9 +167,14 @@ static bool save_checkpoint(const char *path, Saved saved, const Tokenizer *toke
                  "%s is not written: the last good checkpoint is left in place", state->step, path);
         return false;
     }
+    char why[320];
+    if (!replace_file_allowed(path, why, sizeof why)) {
+        snprintf(error, error_len, "%s", why);
+        return false;
+    }
     FILE *file = replace_file_open(path);
     if (file == NULL) {
-        snprintf(error, error_len, "%s.tmp: cannot write: %s", path, strerror(errno));
+        snprintf(error, error_len, "%s: cannot write a file beside it: %s", path, strerror(errno));
         return false;
     }
     bool written = write_file(file, saved, tokenizer, state);
@@ -274,9 +280,7 @@ static void check_crc(Reader *r, long file_size) {
 
 static void check_header(Reader *r) {
     char magic[8];
-    fseek(r->file, 0, SEEK_END);
-    long size = r->size = ftell(r->file);
-    rewind(r->file);
+    long size = r->size;
     if (size < 24) {
         reader_fail(r, "too short to be a gpt1.c checkpoint");
         return;
@@ -342,6 +346,9 @@ static void check_task_head(Reader *r, const GptConfig *config, const TaskHeadCo
         snprintf(what, sizeof what, "head.combine: expected 0 (concat) or 1 (add), got %u", combine);
     else if (head->task != TASK_NONE)
         task_head_validate(config, head, what, sizeof what);
+    else if (head->n_outputs != 0 || combine != 0 || head->regression)
+        snprintf(what, sizeof what, "head.task is 0 (none): expected n_outputs, combine and regression 0, got %d, %u, %d",
+                 head->n_outputs, combine, head->regression);
     if (!r->failed && what[0] != '\0') {
         char message[240];
         snprintf(message, sizeof message, "invalid task head: %s", what);
@@ -357,7 +364,13 @@ static TaskHeadConfig get_head(Reader *r, const GptConfig *config) {
     head.n_outputs = (int)get_u32(r, "head.n_outputs");
     uint32_t combine = get_u32(r, "head.combine");
     head.combine = (SimilarityCombine)combine;
-    head.regression = get_u32(r, "head.regression") != 0;
+    uint32_t regression = get_u32(r, "head.regression");
+    head.regression = regression != 0;
+    if (!r->failed && regression > 1) {
+        char what[96];
+        snprintf(what, sizeof what, "invalid task head: head.regression: expected 0 or 1, got %u", regression);
+        reader_fail(r, what);
+    }
     check_task_head(r, config, &head, task, combine);
     return head;
 }
@@ -369,6 +382,10 @@ static void get_tokenizer(Reader *r, Tokenizer *tokenizer, int vocab_size) {
     if (!r->failed && len > (uint64_t)r->size) reader_fail(r, "the tokenizer is longer than the file");
     if (r->failed) return;
     unsigned char *payload = malloc(len ? len : 1);
+    if (payload == NULL) {
+        reader_fail(r, "out of memory for the tokenizer");
+        return;
+    }
     get_bytes(r, payload, len, "the tokenizer");
     char what[200];
     if (!r->failed && !tokenizer_from_payload(tokenizer, kind, n_text, n_task, payload, len, what, sizeof what))
@@ -381,27 +398,47 @@ static void get_tokenizer(Reader *r, Tokenizer *tokenizer, int vocab_size) {
     free(payload);
 }
 
-// The class names of a fine-tuned model: a count, then each as length and bytes. They go
-// to the task model; reading a language model (task NULL), they are skipped.
-static void get_label_names(Reader *r, TaskModel *task) {
+// One class name: its length, then its bytes; refused when empty, too long or holding a
+// NUL (which would cut it short). NULL on failure.
+static char *get_label_name(Reader *r, uint32_t i) {
+    uint32_t len = get_u32(r, "a label name length");
+    char what[128];
+    if (!r->failed && (len == 0 || len > TASK_LABEL_MAX_BYTES)) {
+        snprintf(what, sizeof what, "label name %u: expected 1 to %d bytes, got %u", i, TASK_LABEL_MAX_BYTES, len);
+        reader_fail(r, what);
+    }
+    if (r->failed) return NULL;
+    char *name = calloc(len + 1, 1);
+    if (name == NULL) reader_fail(r, "out of memory for the label names");
+    if (r->failed) return NULL;
+    get_bytes(r, name, len, "a label name");
+    if (!r->failed && strlen(name) != len) {
+        snprintf(what, sizeof what, "label name %u holds a NUL byte at offset %zu", i, strlen(name));
+        reader_fail(r, what);
+    }
+    if (!r->failed) return name;
+    free(name);
+    return NULL;
+}
+
+// The class names of a fine-tuned model: a count, which the head must allow, then each
+// name. They go to the task model; reading a language model (task NULL), they are skipped.
+static void get_label_names(Reader *r, const TaskHeadConfig *head, TaskModel *task) {
     uint32_t n = get_u32(r, "the label count");
+    char what[160], message[200];
+    if (!r->failed && !task_label_count_valid(head, n > INT_MAX ? INT_MAX : (int)n, what, sizeof what)) {
+        snprintf(message, sizeof message, "the label names: %s", what);
+        reader_fail(r, message);
+    }
     if (r->failed || n == 0) return;
-    if (n > 100000) {
-        reader_fail(r, "too many label names");
+    char **names = calloc(n, sizeof *names);
+    if (names == NULL) {
+        reader_fail(r, "out of memory for the label names");
         return;
     }
-    char **names = calloc(n, sizeof *names);
-    if (names == NULL) reader_fail(r, "out of memory for the label names");
-    for (uint32_t i = 0; i < n && !r->failed; i++) {
-        uint32_t len = get_u32(r, "a label name length");
-        if (len > 4096) reader_fail(r, "a label name is too long");
-        if (r->failed) break;
-        names[i] = calloc(len + 1, 1);
-        if (names[i] == NULL) reader_fail(r, "out of memory for the label names");
-        get_bytes(r, names[i], len, "a label name");
-    }
+    for (uint32_t i = 0; i < n && !r->failed; i++) names[i] = get_label_name(r, i);
     if (!r->failed && task != NULL) task_model_set_label_names(task, names, (int)n);
-    for (uint32_t i = 0; names != NULL && i < n; i++) free(names[i]);
+    for (uint32_t i = 0; i < n; i++) free(names[i]);
     free(names);
 }
 
@@ -461,7 +498,33 @@ static void get_parameters(Reader *r, Gpt *model, const TaskHeadConfig *skipped_
     if (skipped_head != NULL) task_head_create(&unused, &skipped, &model->config, skipped_head);
     check_parameter_table(r, &model->params, &skipped);
     get_floats(r, model->params.data, model->params.total);
+    if (!r->failed && skipped.total > 0 && fseek(r->file, skipped.total * 4, SEEK_CUR) != 0)
+        reader_fail(r, "cannot skip the task head's values");
     parameters_free(&skipped);
+}
+
+// Saving refuses a model with a NaN or an infinity (gpt/checkpoint.c save_checkpoint):
+// a file holding one was made some other way.
+static void check_finite_values(Reader *r, const ParameterTable *params) {
+    long at = r->failed ? -1 : first_non_finite(params->data, params->total);
+    if (at < 0) return;
+    int i = 0;
+    while (i + 1 < params->count && params->items[i + 1]->offset <= at) i++;
+    const Parameter *p = params->items[i];
+    char what[200];
+    snprintf(what, sizeof what, "parameter '%s' holds a non-finite value (%g) at index %ld: a damaged checkpoint",
+             p->tensor.name, (double)params->data[at], at - p->offset);
+    reader_fail(r, what);
+}
+
+// The values end where the CRC begins: the header's size must be that of the contents.
+static void check_nothing_left(Reader *r) {
+    long at = r->failed ? r->size - 4 : ftell(r->file);
+    if (at == r->size - 4) return;
+    char what[160];
+    snprintf(what, sizeof what, "%ld bytes between the parameter values and the CRC: the file holds more than "
+             "its contents say", r->size - 4 - at);
+    reader_fail(r, what);
 }
 
 static void get_state(Reader *r, TrainingState *state, uint64_t *dropout_state) {
@@ -480,9 +543,11 @@ static void get_preamble(Reader *r, GptConfig *config, TaskHeadConfig *head, Tok
     *head = get_head(r, config);
     get_tokenizer(r, tokenizer, config->vocab_size);
     get_state(r, state, dropout_state);
+    if (r->failed) return;
+    // config_validate and task_head_validate bounded every size: no overflow from here
     long values = config_parameter_count(config);
     if (head->task != TASK_NONE) values += task_head_parameter_count(config, head);
-    if (!r->failed && values * 4 > r->size) reader_fail(r, "the config declares more parameters than the file holds");
+    if (values > (r->size - 4) / 4) reader_fail(r, "the config declares more parameters than the file holds");
 }
 
 // What a checkpoint is read as: the language model alone (task NULL), or the task model.
@@ -511,8 +576,10 @@ static Loaded read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *st
         loaded.model = gpt_create(&config);
     }
     loaded.model->dropout_rng.state = dropout_state;
-    get_label_names(r, loaded.task);
+    get_label_names(r, &head, loaded.task);
     get_parameters(r, loaded.model, !as_task_model && head.task != TASK_NONE ? &head : NULL);
+    check_finite_values(r, &loaded.model->params);
+    check_nothing_left(r);
     if (!r->failed) return loaded;
     if (loaded.task != NULL)
         task_model_free(loaded.task);
@@ -525,11 +592,8 @@ static Loaded read_checkpoint(Reader *r, Tokenizer *tokenizer, TrainingState *st
 static Loaded load(const char *path, Tokenizer *tokenizer, TrainingState *state, bool as_task_model, char *error,
                    size_t error_len) {
     Reader r = {.path = path, .error = error, .error_len = error_len};
-    r.file = fopen(path, "rb");
-    if (r.file == NULL) {
-        snprintf(error, error_len, "%s: cannot open: %s", path, strerror(errno));
-        return (Loaded){0};
-    }
+    r.file = open_input_file(path, "", &r.size, error, error_len);
+    if (r.file == NULL) return (Loaded){0};
     Tokenizer scratch_tokenizer;
     TrainingState scratch_state;
     Loaded loaded = read_checkpoint(&r, tokenizer ? tokenizer : &scratch_tokenizer, state ? state : &scratch_state,
@@ -550,7 +614,9 @@ TaskModel *task_checkpoint_load(const char *path, Tokenizer *tokenizer, Training
 
 // The head's task is the u32 at offset 52, after the magic, version, file size and config.
 bool checkpoint_has_task_head(const char *path) {
-    FILE *file = fopen(path, "rb");
+    long size;
+    char error[8];
+    FILE *file = open_input_file(path, "", &size, error, sizeof error);
     if (file == NULL) return false;
     unsigned char header[56];
     bool read = fread(header, 1, sizeof header, file) == sizeof header;

@@ -25,21 +25,33 @@ const Preset *preset_find(const char *name) {
 }
 
 bool config_validate(const GptConfig *c, char *error, size_t error_len) {
-    struct { const char *name; int value; } fields[] = {
-        {"n_layers", c->n_layers}, {"d_model", c->d_model}, {"n_heads", c->n_heads},
-        {"d_ff", c->d_ff},         {"n_ctx", c->n_ctx},     {"vocab_size", c->vocab_size},
+    struct { const char *name; int value, max; } fields[] = {
+        {"n_layers", c->n_layers, CONFIG_MAX_LAYERS}, {"d_model", c->d_model, CONFIG_MAX_D_MODEL},
+        {"n_heads", c->n_heads, CONFIG_MAX_D_MODEL},  {"d_ff", c->d_ff, CONFIG_MAX_D_FF},
+        {"n_ctx", c->n_ctx, CONFIG_MAX_CTX},          {"vocab_size", c->vocab_size, CONFIG_MAX_VOCAB},
     };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (fields[i].value <= 0) {
             snprintf(error, error_len, "%s must be positive, got %d", fields[i].name, fields[i].value);
             return false;
         }
+        if (fields[i].value > fields[i].max) {
+            snprintf(error, error_len, "%s must be at most %d, got %d", fields[i].name, fields[i].max, fields[i].value);
+            return false;
+        }
+    }
     if (c->d_model % c->n_heads != 0) {
         snprintf(error, error_len, "n_heads (%d) must divide d_model (%d)", c->n_heads, c->d_model);
         return false;
     }
     if (!(c->dropout >= 0.0f && c->dropout < 1.0f)) {
         snprintf(error, error_len, "dropout must be in [0, 1), got %g", c->dropout);
+        return false;
+    }
+    long count = config_parameter_count(c);  // the sizes are bounded: no overflow
+    if (count > CONFIG_MAX_PARAMETERS) {
+        snprintf(error, error_len, "the model would have %ld parameters, more than the %ld (16 GiB with their "
+                 "gradients) this program builds", count, CONFIG_MAX_PARAMETERS);
         return false;
     }
     return true;

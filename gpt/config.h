@@ -31,9 +31,25 @@ typedef struct Preset {
 extern const Preset PRESETS[];
 extern const int N_PRESETS;
 
+// The largest model this program builds (docs/checkpoint_format.md): far above GPT-1
+// (12 layers, d 768, d_ff 3072, n_ctx 512, 40,478 tokens, 116.5 M parameters), low
+// enough that no size computed from them overflows, and that the parameters and their
+// gradients take at most 16 GiB.
+enum {
+    CONFIG_MAX_LAYERS = 1024,
+    CONFIG_MAX_D_MODEL = 16384,
+    CONFIG_MAX_D_FF = 65536,
+    CONFIG_MAX_CTX = 65536,
+    CONFIG_MAX_VOCAB = 1 << 22,
+};
+#define CONFIG_MAX_PARAMETERS (1L << 31)
+
 const Preset *preset_find(const char *name);  // NULL when there is no such preset
-// Checks the sizes; on a problem writes one line naming the field to error.
+// Checks the sizes (each from 1 to its maximum above, n_heads dividing d_model, at most
+// CONFIG_MAX_PARAMETERS parameters) and the dropout; on a problem writes one line naming
+// the field to error.
 bool config_validate(const GptConfig *config, char *error, size_t error_len);
+// Needs a config that passed config_validate (whose count cannot overflow).
 long config_parameter_count(const GptConfig *config);
 bool config_equal(const GptConfig *a, const GptConfig *b);
 void config_print(FILE *file, const GptConfig *config);

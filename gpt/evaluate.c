@@ -1,18 +1,26 @@
 #include "gpt/evaluate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "autograd/tape.h"
 
-// Scores `count` windows of seq + 1 tokens that follow each other from `first`,
-// batched; returns the summed loss.
+// Scores `count` windows of seq + 1 tokens that follow each other from `first`, in
+// batches of at most `batch` windows; returns the summed loss. The buffers hold the
+// windows there are, not `batch` of them: a huge --batch costs nothing.
 static double score_windows(Gpt *model, const int *first, long count, int seq, int batch) {
-    int *inputs = malloc(sizeof(int) * (size_t)batch * (size_t)seq);
-    int *targets = malloc(sizeof(int) * (size_t)batch * (size_t)seq);
+    if (count <= 0) return 0.0;
+    int most = count < batch ? (int)count : batch;
+    int *inputs = malloc(sizeof(int) * (size_t)most * (size_t)seq);
+    int *targets = malloc(sizeof(int) * (size_t)most * (size_t)seq);
+    if (inputs == NULL || targets == NULL) {
+        fprintf(stderr, "evaluate: out of memory for %d windows of %d tokens\n", most, seq);
+        abort();
+    }
     double total = 0.0;
-    for (long done = 0; done < count; done += batch) {
-        int b = count - done < batch ? (int)(count - done) : batch;
+    for (long done = 0; done < count; done += most) {
+        int b = count - done < most ? (int)(count - done) : most;
         for (int i = 0; i < b; i++) {
             const int *window = first + (done + i) * (seq + 1);
             memcpy(inputs + (long)i * seq, window, sizeof(int) * (size_t)seq);
@@ -42,4 +50,9 @@ double evaluate_lm_loss(Gpt *model, const TokenSequence *data, int batch, long m
     gpt_end_evaluation(model, saved);
     if (n_scored != NULL) *n_scored = scored;
     return scored > 0 ? total / (double)scored : 0.0;
+}
+
+long evaluation_windows(long n_tokens, int n_ctx) {
+    long full = n_tokens / (n_ctx + 1);
+    return full + (n_tokens - full * (n_ctx + 1) >= 2);
 }

@@ -13,5 +13,8 @@
 // every scored prediction (not a mean of window means). max_windows > 0 stops after
 // that many windows. Dropout is off. Returns the mean; n_scored gets the count.
 double evaluate_lm_loss(Gpt *model, const TokenSequence *data, int batch, long max_windows, long *n_scored);
+// The windows evaluate_lm_loss scores in n_tokens tokens: its largest batch is the
+// smaller of this and `batch`.
+long evaluation_windows(long n_tokens, int n_ctx);
 
 #endif

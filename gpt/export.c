@@ -18,16 +18,17 @@
 
 typedef bool (*WriteFn)(FILE *file, const void *what);
 
-// DIR/name written by write() through DIR/name.tmp.
+// DIR/name written by write() through a temporary file (gpt/io/replace_file.h).
 static bool write_folder_file(const char *dir, const char *name, WriteFn write, const void *what, char *error, size_t error_len) {
     char path[4096];
     if (!join_path(path, sizeof path, dir, name)) {
         snprintf(error, error_len, "%s: the path is too long", dir);
         return false;
     }
+    if (!replace_file_allowed(path, error, error_len)) return false;
     FILE *file = replace_file_open(path);
     if (file == NULL) {
-        snprintf(error, error_len, "%s.tmp: cannot write: %s", path, strerror(errno));
+        snprintf(error, error_len, "%s: cannot write a file beside it: %s", path, strerror(errno));
         return false;
     }
     if (!replace_file_commit(file, path, write(file, what))) {

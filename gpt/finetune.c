@@ -131,6 +131,9 @@ bool finetune(TaskModel *model, const Tokenizer *tokenizer, const EncodedExample
               const EncodedExample *dev, int n_dev, const FinetuneOptions *o, FinetuneReport *report, char *error,
               size_t error_len) {
     *report = (FinetuneReport){0};
+    FinetuneOptions clamped = *o;
+    if (clamped.batch > n_train) clamped.batch = n_train > 0 ? n_train : 1;  // buffers by need, same steps
+    o = &clamped;
     long total_steps = (long)o->epochs * ((n_train + o->batch - 1) / o->batch);
     FinetuneRun r = {.model = model, .tokenizer = tokenizer, .o = o, .progress = progress_start(0, total_steps)};
     r.picked = malloc(sizeof *r.picked * (size_t)o->batch);

@@ -12,6 +12,8 @@
 #include "gpt/task_batch.h"
 #include "gpt/task_metrics.h"
 
+enum { FINETUNE_MAX_EPOCHS = 10000 };
+
 typedef struct FinetuneOptions {
     int epochs, batch;
     SgdOptions sgd;

@@ -6,6 +6,7 @@
 #include "gpt/gpt1_names.h"
 #include "gpt/import_internal.h"
 #include "gpt/io/float_file.h"
+#include "gpt/io/input_file.h"
 #include "gpt/io/printable.h"
 #include "gpt/io/safetensors.h"
 #include "gpt/io/small_file.h"
@@ -237,11 +238,9 @@ Gpt *import_hugging_face(Importer *im, Tokenizer *tokenizer) {
     char path[4096];
     HfConfig c;
     if (!import_path(im, "model.safetensors", path) || !read_hf_config(im, &c)) return NULL;
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        snprintf(im->error, im->error_len, "%s: cannot open", path);
-        return NULL;
-    }
+    long size;
+    FILE *file = open_input_file(path, "", &size, im->error, im->error_len);
+    if (file == NULL) return NULL;
     Safetensors st;
     Tensors t = {.count = c.n_layer >= 1 && c.n_layer <= IMPORT_MAX_LAYERS ? release_array_count((int)c.n_layer) : 0};
     GptConfig config;

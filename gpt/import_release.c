@@ -15,6 +15,7 @@
 #include "gpt/gpt1_names.h"
 #include "gpt/import_internal.h"
 #include "gpt/io/float_file.h"
+#include "gpt/io/input_file.h"
 #include "gpt/io/npy.h"
 #include "gpt/io/small_file.h"
 #include "gpt/tokenizer/gpt1_vocab.h"
@@ -100,10 +101,10 @@ static bool read_shard_headers(Importer *im, Shards *shards, uint64_t needed) {
         snprintf(name, sizeof name, "params_%d.npy", k);
         if (!import_path(im, name, path)) return false;
         if (!file_exists(path)) break;
-        FILE *file = fopen(path, "rb");
+        long size;
+        FILE *file = open_input_file(path, "", &size, im->error, im->error_len);
         NpyHeader header;
         bool ok = file != NULL && npy_read_header(file, path, file_size_of(file), &header, im->error, im->error_len);
-        if (file == NULL) snprintf(im->error, im->error_len, "%s: cannot open", path);
         if (file != NULL) fclose(file);
         if (!ok) return false;
         if (header.count > needed - shards->total) {  // also keeps the sum from overflowing
@@ -140,7 +141,9 @@ static bool stream_shards(Importer *im, const Shards *shards, Gpt *model) {
                 char path[4096], file_name[32];
                 if (file != NULL) fclose(file);
                 snprintf(file_name, sizeof file_name, "params_%d.npy", ++shard);
-                ok = import_path(im, file_name, path) && (file = fopen(path, "rb")) != NULL &&
+                long size;
+                ok = import_path(im, file_name, path) &&
+                     (file = open_input_file(path, "", &size, im->error, im->error_len)) != NULL &&
                      fseek(file, (long)shards->offset[shard], SEEK_SET) == 0;
                 left = shards->floats[shard];
             }

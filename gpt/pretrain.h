@@ -11,6 +11,8 @@
 #include "gpt/sgd.h"
 #include "gpt/text_data.h"
 
+#define PRETRAIN_MAX_STEPS 100000000L  // a run's total: over a month of the tiny preset's 30 ms steps
+
 typedef struct PretrainOptions {
     long steps;            // total optimizer steps (a resumed run continues up to this number)
     int batch, seq;        // windows per step, tokens per window (at most n_ctx)

@@ -10,6 +10,8 @@
 
 #include "gpt/model.h"
 
+enum { SAMPLE_MAX_TOKENS = 1000000 };  // the most tokens one sample may have
+
 typedef struct SampleOptions {
     int n_tokens;       // how many tokens to generate
     float temperature;  // 0: greedy (always the most likely token)

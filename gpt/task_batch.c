@@ -14,6 +14,25 @@ int task_views(TaskKind task, const EncodedExample *example) {
     }
 }
 
+// <s> text <e>, <s> a $ b <e>, and for each option <s> context $ option <e>.
+int task_longest_sequence(TaskKind task, const EncodedExample *examples, int n, int n_ctx) {
+    long longest = 1;
+    for (int i = 0; i < n; i++) {
+        const EncodedExample *e = &examples[i];
+        long length = 2;  // <s> and <e>
+        if (task == TASK_CHOICE) {
+            long option = 0;
+            for (int k = 1; k < e->n_fields; k++) option = e->fields[k].n > option ? e->fields[k].n : option;
+            length += 1 + e->fields[0].n + option;
+        } else {
+            for (int f = 0; f < e->n_fields; f++) length += e->fields[f].n;
+            length += e->n_fields - 1;  // the delimiters
+        }
+        longest = length > longest ? length : longest;
+    }
+    return longest < n_ctx ? (int)longest : n_ctx;
+}
+
 static void *checked_calloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size);
     if (p == NULL) {

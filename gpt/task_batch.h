@@ -28,6 +28,9 @@ typedef struct TaskBatch {
 
 // Views per example for a task (options for multiple choice = fields − 1).
 int task_views(TaskKind task, const EncodedExample *example);
+// The longest sequence of any of the n examples, at most n_ctx: a batch's `seq` is
+// never more (what a step's memory is estimated with).
+int task_longest_sequence(TaskKind task, const EncodedExample *examples, int n, int n_ctx);
 void task_batch_init(TaskBatch *batch, TaskKind task, int max_sequences, int n_ctx);
 void task_batch_free(TaskBatch *batch);
 // Fills the batch from n examples (all with the same number of views).

@@ -76,6 +76,7 @@ TaskOutput task_forward(TaskModel *model, const TaskBatch *batch, float lambda) 
 void task_predict(TaskModel *model, const Tokenizer *tokenizer, const EncodedExample *examples, int n, int batch,
                   float *outputs) {
     if (n == 0) return;
+    if (batch > n) batch = n;  // the buffers hold the examples there are
     int width = output_width(&model->head, &examples[0]);
     TaskBatch b;
     task_batch_init(&b, model->head.task, batch * task_views(model->head.task, &examples[0]), model->gpt->config.n_ctx);

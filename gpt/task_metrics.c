@@ -66,6 +66,27 @@ static void regression_metrics(TaskMetrics *m, const EncodedExample *examples, i
     free(x);
 }
 
+// Graded examples have no class (label −1); class examples have no score.
+bool task_examples_fit_head(const TaskHeadConfig *head, const EncodedExample *examples, int n, char *error,
+                            size_t error_len) {
+    for (int i = 0; i < n; i++) {
+        int label = examples[i].label, width = output_width(head, &examples[i]);
+        if (head->regression && label >= 0)
+            snprintf(error, error_len, "example %d has a class (%d), but the head predicts a graded score "
+                     "(regression)", i + 1, label);
+        else if (!head->regression && label < 0)
+            snprintf(error, error_len, "example %d has a graded score, not a class: the head predicts %d %s", i + 1,
+                     width, head->task == TASK_CHOICE ? "options" : "classes");
+        else if (!head->regression && label >= width)
+            snprintf(error, error_len, "example %d has %s %d, but the head has %d outputs", i + 1,
+                     head->task == TASK_CHOICE ? "the right option" : "class", label, width);
+        else
+            continue;
+        return false;
+    }
+    return true;
+}
+
 // Accuracy: the largest output is the label. F1 of class 1 = 2·TP / (2·TP + FP + FN).
 // mean_loss: the mean of −log p[label], L2 as the training loop reports it.
 TaskMetrics task_metrics(const TaskHeadConfig *head, const EncodedExample *examples, int n, const float *outputs) {

@@ -14,7 +14,13 @@ typedef struct TaskMetrics {
     double mean_loss;          // L2
 } TaskMetrics;
 
-// outputs: task_predict's, [n, output_width] (probabilities, or the predicted scores).
+// Whether the head can score these examples: a graded score for a regression head; for
+// a classifier a class from 0 to n_outputs − 1 (for multiple choice, one of the
+// example's options). False with one line about the first example that does not fit.
+bool task_examples_fit_head(const TaskHeadConfig *head, const EncodedExample *examples, int n, char *error,
+                            size_t error_len);
+// outputs: task_predict's, [n, output_width] (probabilities, or the predicted scores);
+// the examples must fit the head (task_examples_fit_head).
 TaskMetrics task_metrics(const TaskHeadConfig *head, const EncodedExample *examples, int n, const float *outputs);
 
 #endif

@@ -3,18 +3,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpt/tasks/task_data.h"
+
 bool task_head_validate(const GptConfig *config, const TaskHeadConfig *head, char *error, size_t error_len) {
+    const char *name = task_name(head->task);
     if (head->n_outputs <= 0) {
-        snprintf(error, error_len, "the %s head needs at least one output, got %d", task_name(head->task),
+        snprintf(error, error_len, "the %s head needs at least one output, got %d", name, head->n_outputs);
+        return false;
+    }
+    if (head->n_outputs > TASK_HEAD_MAX_OUTPUTS) {
+        snprintf(error, error_len, "the %s head may have at most %d outputs, got %d", name, TASK_HEAD_MAX_OUTPUTS,
                  head->n_outputs);
         return false;
     }
+    // choice scores each option with one output; regression predicts one number
+    bool one_output = head->task == TASK_CHOICE || head->regression;
+    if (head->regression && head->task != TASK_SIMILAR) {
+        snprintf(error, error_len, "the %s head cannot be a regression: only similar can", name);
+        return false;
+    }
+    if (one_output && head->n_outputs != 1) {
+        snprintf(error, error_len, "the %s head%s has one output, got %d", name,
+                 head->regression ? " of a regression" : "", head->n_outputs);
+        return false;
+    }
     if (config->n_ctx < 3) {
-        snprintf(error, error_len, "the %s head needs n_ctx of at least 3 (for <s> $ <e>), got %d",
-                 task_name(head->task), config->n_ctx);
+        snprintf(error, error_len, "the %s head needs n_ctx of at least 3 (for <s> $ <e>), got %d", name,
+                 config->n_ctx);
         return false;
     }
     return true;
+}
+
+bool task_label_count_valid(const TaskHeadConfig *head, int n_names, char *error, size_t error_len) {
+    const char *name = task_name(head->task);
+    bool ok = true;
+    if (head->task == TASK_NONE || head->regression) {
+        ok = n_names == 0;
+        snprintf(error, error_len, "%s has no class names, got %d", head->regression ? "a regression head" :
+                 "a language model", n_names);
+    } else if (head->task == TASK_CHOICE) {
+        ok = n_names >= 0 && n_names <= TASK_MAX_OPTIONS;
+        snprintf(error, error_len, "the choice head names at most %d options, got %d names", TASK_MAX_OPTIONS, n_names);
+    } else {
+        ok = n_names == 0 || n_names == head->n_outputs;
+        snprintf(error, error_len, "the %s head has %d outputs but %d class names", name, head->n_outputs, n_names);
+    }
+    if (ok && error_len > 0) error[0] = '\0';
+    return ok;
 }
 
 int head_input_width(const GptConfig *config, const TaskHeadConfig *head) {

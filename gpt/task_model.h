@@ -43,9 +43,19 @@ typedef struct TaskModel {
     int n_label_names;
 } TaskModel;
 
-// Checks the head against the model under it; on a problem writes one line naming the
-// field to error.
+enum {
+    TASK_HEAD_MAX_OUTPUTS = 65536,  // classes of a head
+    TASK_LABEL_MAX_BYTES = 4096,    // bytes of a class name
+};
+
+// Checks the head against the model under it: 1 to TASK_HEAD_MAX_OUTPUTS outputs, exactly
+// one for multiple choice and for a regression (which only similar may be), n_ctx of at
+// least 3; on a problem writes one line naming the field to error.
 bool task_head_validate(const GptConfig *config, const TaskHeadConfig *head, char *error, size_t error_len);
+// Whether a head may come with n_names class names: none for a language model or a
+// regression, at most TASK_MAX_OPTIONS for multiple choice (the option numbers), and
+// none or one per output for a classifier. False with a message otherwise.
+bool task_label_count_valid(const TaskHeadConfig *head, int n_names, char *error, size_t error_len);
 int head_input_width(const GptConfig *config, const TaskHeadConfig *head);  // d_model, or 2·d_model for concat
 long task_head_parameter_count(const GptConfig *config, const TaskHeadConfig *head);  // W_y and its bias
 // "task head: entail, 3 outputs, 27 parameters"

@@ -50,6 +50,8 @@ Suite *gpt1_tokenizer_suite(void);
 Suite *formats_suite(void);
 Suite *import_suite(void);
 Suite *zeroshot_suite(void);
+Suite *hostile_files_suite(void);
+Suite *hostile_cli_suite(void);
 Suite *parallel_suite(void);
 
 #endif

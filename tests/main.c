@@ -40,6 +40,8 @@ int main(void) {
     srunner_add_suite(runner, formats_suite());
     srunner_add_suite(runner, import_suite());
     srunner_add_suite(runner, zeroshot_suite());
+    srunner_add_suite(runner, hostile_files_suite());
+    srunner_add_suite(runner, hostile_cli_suite());
     srunner_add_suite(runner, parallel_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);

@@ -281,8 +281,10 @@ START_TEST(test_pretrain_attention_flags) {
     assert_usage_error(args, "--attention-text must have 2 to 16 tokens");
     snprintf(args, sizeof args, "%s --steps 100000 --attention-every 1 --attention-text qwqw", base);
     assert_usage_error(args, "use a larger --attention-every");
-    snprintf(args, sizeof args, "%s --steps 9223372036854775807 --attention-every 1 --attention-text qwqw", base);
+    snprintf(args, sizeof args, "%s --steps 100000000 --attention-every 1 --attention-text qwqw", base);  // the most
     assert_usage_error(args, "more than 400 pictures");
+    snprintf(args, sizeof args, "%s --steps 9223372036854775807 --attention-every 1 --attention-text qwqw", base);
+    assert_usage_error(args, "--steps must be from 0 to 100000000");
     snprintf(args, sizeof args, "%s --attention-every 2 --attention-text qwqw --attention-out /nonexistent/a.svg", base);
     assert_usage_error(args, "/nonexistent/a.svg");
     assert_usage_error("pretrain --data synthetic:nothing", "there are: previous, induction");

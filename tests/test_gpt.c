@@ -1,9 +1,13 @@
 // gpt/: the whole model, pre-training, sampling, evaluation and checkpoints.
+// getpid is POSIX.
+#define _POSIX_C_SOURCE 200809L
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "autograd/tape.h"
 #include "gpt/checkpoint.h"
@@ -13,6 +17,7 @@
 #include "gpt/pretrain.h"
 #include "gpt/io/replace_file.h"
 #include "gpt/sample.h"
+#include "gpt/step_memory.h"
 #include "gpt/task_model.h"
 #include "tests/helpers.h"
 
@@ -346,7 +351,7 @@ static void assert_file_holds(const char *path, const char *expected) {
 START_TEST(test_replace_file_is_all_or_nothing) {
     const char *path = temp_file("replaced");
     char tmp[512];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
     FILE *f = replace_file_open(path);
     fputs("first", f);
     ck_assert(replace_file_commit(f, path, true));
@@ -446,6 +451,47 @@ START_TEST(test_divergence_is_reported) {
 }
 END_TEST
 
+// The step memory that sizes are checked against (gpt/step_memory.h) is an estimate of the
+// arena's real peak: never below it (or a step that fits would abort), at most a quarter
+// above (or sizes that fit would be refused).
+START_TEST(test_step_memory_estimate) {
+    const GptConfig configs[] = {
+        {2, 64, 4, 256, 48, 300, ACTIVATION_GELU, 0.1f},
+        {3, 48, 3, 192, 64, 256, ACTIVATION_RELU, 0.0f},
+        {1, 128, 8, 64, 32, 1000, ACTIVATION_RELU, 0.0f},
+    };
+    for (int k = 0; k < 3; k++) {
+        const GptConfig *c = &configs[k];
+        Gpt *model = small_model(*c, 30);
+        Batch batch = batch_create(3, c->n_ctx);
+        for (long i = 0; i < 3L * c->n_ctx; i++) batch.inputs[i] = batch.targets[i] = (int)(i % c->vocab_size);
+        for (int training = 0; training < 2; training++) {
+            step_arena()->peak = 0;
+            SgdOptions sgd = {.lr = 0.01f};
+            gpt_set_training(model, training);
+            if (training) {
+                train_step(model, &batch, &sgd, sgd.lr);
+            } else {
+                EvaluationMode saved = gpt_begin_evaluation(model);
+                lm_loss(gpt_logits(model, batch.inputs, 3, c->n_ctx), batch.targets);
+                tape_reset();
+                gpt_end_evaluation(model, saved);
+            }
+            double ratio = step_memory_bytes(c, 3, c->n_ctx, training) / (double)step_arena()->peak;
+            ck_assert_msg(ratio >= 1.0 && ratio <= 1.25, "config %d, %s: estimate / peak = %.3f", k,
+                          training ? "training" : "inference", ratio);
+        }
+        batch_free(&batch);
+        gpt_free(model);
+    }
+    char error[256];
+    GptConfig gpt1 = {12, 768, 12, 3072, 512, 40478, ACTIVATION_GELU, 0.1f};
+    ck_assert(step_memory_fits(&gpt1, 1, 512, true, error, sizeof error));
+    ck_assert(!step_memory_fits(&gpt1, 64, 512, true, error, sizeof error));
+    ck_assert_msg(strstr(error, "a training step of 64 x 512 tokens would need about") != NULL, "%s", error);
+}
+END_TEST
+
 Suite *gpt_suite(void) {
     Suite *s = suite_create("gpt");
     TCase *tc = tcase_create("model");
@@ -465,6 +511,7 @@ Suite *gpt_suite(void) {
     tcase_add_test(tc, test_sgd_describe);
     tcase_add_test(tc, test_resume_equals_uninterrupted);
     tcase_add_test(tc, test_divergence_is_reported);
+    tcase_add_test(tc, test_step_memory_estimate);
     suite_add_tcase(s, tc);
     TCase *training = tcase_create("training");
     tcase_set_tags(training, "slow");  // left out of the valgrind run of CI

@@ -253,13 +253,16 @@ static bool same_files(const char *a, const char *b) {
 }
 
 // GELU and dropout on (the paper's choices), the gradients clipped, a context long enough
-// for several heads of attention to be shared out; `steps` and `extra` complete the command.
-static int pretrain_with(int threads, const char *data, const char *out, long steps, const char *extra) {
-    char args[1024];
+// for several heads of attention to be shared out; `steps` completes the command. With
+// `resume`, the model (and so its flags, which --resume refuses) comes from that checkpoint.
+static int pretrain_with(int threads, const char *data, const char *out, long steps, const char *resume) {
+    char args[1024], model[300];
+    if (resume != NULL) snprintf(model, sizeof model, "--resume %s", resume);
+    else snprintf(model, sizeof model, "--preset nano --ctx 32 --act gelu --dropout 0.1 --tokenizer chars");
     snprintf(args, sizeof args,
-             "pretrain --data %s --preset nano --ctx 32 --batch 4 --act gelu --dropout 0.1 --tokenizer chars "
-             "--clip 0.5 --eval-every 3 --steps %ld --threads %d --out %s --sample-tokens 0 --quiet %s",
-             data, steps, threads, out, extra);
+             "pretrain --data %s %s --batch 4 --clip 0.5 --eval-every 3 --steps %ld --threads %d --out %s "
+             "--sample-tokens 0 --quiet",
+             data, model, steps, threads, out);
     return run_gpt(args);
 }
 
@@ -272,14 +275,12 @@ START_TEST(test_checkpoints_equal_with_one_and_two_threads) {
     snprintf(one, sizeof one, "%s", temp_file("threads_1.ckpt"));
     snprintf(two, sizeof two, "%s", temp_file("threads_2.ckpt"));
     snprintf(resumed, sizeof resumed, "%s", temp_file("threads_resumed.ckpt"));
-    ck_assert_msg(pretrain_with(1, data, one, 6, "") == 0, "%s", gpt_output);
-    ck_assert_msg(pretrain_with(2, data, two, 6, "") == 0, "%s", gpt_output);
+    ck_assert_msg(pretrain_with(1, data, one, 6, NULL) == 0, "%s", gpt_output);
+    ck_assert_msg(pretrain_with(2, data, two, 6, NULL) == 0, "%s", gpt_output);
     ck_assert_msg(same_files(one, two), "the checkpoints of --threads 1 and --threads 2 differ");
     // 3 steps on 2 threads, then resumed on 1 thread up to 6: the same bytes again
-    ck_assert_msg(pretrain_with(2, data, resumed, 3, "") == 0, "%s", gpt_output);
-    char extra[300];
-    snprintf(extra, sizeof extra, "--resume %s", resumed);
-    ck_assert_msg(pretrain_with(1, data, resumed, 6, extra) == 0, "%s", gpt_output);
+    ck_assert_msg(pretrain_with(2, data, resumed, 3, NULL) == 0, "%s", gpt_output);
+    ck_assert_msg(pretrain_with(1, data, resumed, 6, resumed) == 0, "%s", gpt_output);
     ck_assert_msg(same_files(one, resumed), "a run resumed with another thread count differs");
     // GPT_THREADS chooses the thread count when --threads is not given
     char args[600];

@@ -141,6 +141,7 @@ int attention_command(int argc, char **argv) {
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
     check_layer_and_head(&command, &model->config, layer, head);
     TokenSequence tokens = text_tokens(&command, &tokenizer, text, model->config.n_ctx);
+    check_step_memory_or_exit(&command, &model->config, 1, tokens.n, false);
     HeadTable table = measure_heads(model, &tokens);
     if (pick != NULL) pick_head(&command, &table, pick, &layer, &head);
     draw(&command, &tokenizer, &tokens, &table, layer, head, out);

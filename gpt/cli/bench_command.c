@@ -33,9 +33,30 @@ static double peak_rss_mb(void) {
     return kb / 1024.0;
 }
 
+enum { BENCH_MAX_STEPS = 100000 };
+
 static int compare_doubles(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+// The preset with --vocab, and --seq (0: n_ctx); every size checked before any work.
+static GptConfig bench_config_or_exit(const Command *command, const char *preset_name, int vocab, int batch, int *seq,
+                                      int steps) {
+    const Preset *preset = preset_find(preset_name);
+    if (preset == NULL) usage_error(command, "no preset named '%s'", preset_name);
+    if (vocab < 0) usage_error(command, "--vocab must not be negative (0: the preset's), got %d", vocab);
+    if (*seq < 0) usage_error(command, "--seq must not be negative (0: n_ctx), got %d", *seq);
+    GptConfig config = preset->config;
+    if (vocab > 0) config.vocab_size = vocab;
+    if (*seq == 0) *seq = config.n_ctx;
+    if (batch < 1 || steps < 1 || steps > BENCH_MAX_STEPS || *seq > config.n_ctx)
+        usage_error(command, "--batch must be at least 1, --steps from 1 to %d, --seq at most n_ctx (%d)",
+                    BENCH_MAX_STEPS, config.n_ctx);
+    char error[256];
+    if (!config_validate(&config, error, sizeof error)) usage_error(command, "%s", error);
+    check_step_memory_or_exit(command, &config, batch, *seq, true);
+    return config;
 }
 
 int bench_command(int argc, char **argv) {
@@ -46,7 +67,7 @@ int bench_command(int argc, char **argv) {
         {"preset", OPTION_STRING, &preset_name, "nano, tiny, small or gpt1", 0},
         {"batch", OPTION_INT, &batch, "sequences per step", 0},
         {"seq", OPTION_INT, &seq, "tokens per sequence (0: n_ctx)", 0},
-        {"steps", OPTION_INT, &steps, "timed steps (after 2 warm-up steps); the median is printed", 0},
+        {"steps", OPTION_INT, &steps, "timed steps (after 2 warm-up steps, at most 100000); the median is printed", 0},
         {"vocab", OPTION_INT, &vocab, "vocabulary size (0: the preset's)", 0},
         {"threads", OPTION_INT, &kernels.threads, THREADS_HELP, 0},
         {"reference-kernels", OPTION_FLAG, &kernels.reference_kernels, REFERENCE_KERNELS_HELP, 0},
@@ -56,15 +77,7 @@ int bench_command(int argc, char **argv) {
                        "bench [--preset P] [--batch B] [--seq T] [--steps N]", options};
     parse_options(&command, argc, argv);
     apply_kernel_args_or_exit(&command, &kernels);
-    const Preset *preset = preset_find(preset_name);
-    if (preset == NULL) usage_error(&command, "no preset named '%s'", preset_name);
-    if (vocab < 0) usage_error(&command, "--vocab must not be negative (0: the preset's), got %d", vocab);
-    if (seq < 0) usage_error(&command, "--seq must not be negative (0: n_ctx), got %d", seq);
-    GptConfig config = preset->config;
-    if (vocab > 0) config.vocab_size = vocab;
-    if (seq == 0) seq = config.n_ctx;
-    if (batch < 1 || steps < 1 || seq > config.n_ctx)
-        usage_error(&command, "--batch and --steps must be at least 1, --seq at most n_ctx (%d)", config.n_ctx);
+    GptConfig config = bench_config_or_exit(&command, preset_name, vocab, batch, &seq, steps);
     Gpt *model = gpt_create(&config);
     gpt_init_weights(model, 1);
     gpt_set_training(model, true);
@@ -75,6 +88,7 @@ int bench_command(int argc, char **argv) {
         b.inputs[i] = rng_below(&rng, config.vocab_size), b.targets[i] = rng_below(&rng, config.vocab_size);
     SgdOptions sgd = {.lr = 1e-4f};
     double *ms = malloc(sizeof(double) * (size_t)steps);
+    if (ms == NULL) runtime_error("out of memory for the times of %d steps", steps);
     for (int i = -2; i < steps; i++) {
         double t0 = seconds_now();
         train_step(model, &b, &sgd, sgd.lr);

@@ -58,6 +58,9 @@ Gpt *load_checkpoint_or_exit(const Command *command, const char *path, Tokenizer
 // A fine-tuned checkpoint; a language model's exits 2, saying it has no task head.
 TaskModel *load_task_checkpoint_or_exit(const Command *command, const char *path, Tokenizer *tokenizer,
                                         TrainingState *state);
+// Exits 2 when a step of `batch` sequences of `seq` tokens (training, or a forward pass
+// with gradients off) would not fit the step memory (gpt/step_memory.h).
+void check_step_memory_or_exit(const Command *command, const GptConfig *config, long batch, long seq, bool training);
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,
                              const char *source);
 // --warmup of pretrain and finetune: "N" steps, or "P%" of all the steps (the paper's
@@ -70,16 +73,28 @@ TaskKind task_or_exit(const Command *command, const char *text);
 // Fine-tuning data, or an exit with a message naming the file, line and field.
 TaskReadOptions read_options_or_exit(const Command *command, const char *task, const char *format, bool graded,
                                      bool skip_bad);
+// The data must be what the head predicts (graded scores or classes, as many classes as
+// outputs); exits 2 naming the file and `model_name` otherwise.
+void check_task_data_fits_or_exit(const Command *command, const char *path, const char *model_name,
+                                  const TaskDataset *data, const EncodedDataset *encoded, const TaskHeadConfig *head);
+// Exits 2 when a batch of these examples (as many as `batch`, each as long as the
+// longest) would not fit the step memory.
+void check_task_memory_or_exit(const Command *command, const GptConfig *config, TaskKind task,
+                               const EncodedDataset *data, int batch, bool training);
 void load_task_data_or_exit(const Command *command, TaskDataset *data, const char *path, const TaskReadOptions *o);
 EncodedDataset encode_or_exit_dataset(const Command *command, const TaskDataset *data, const Tokenizer *tokenizer,
                                       const char *path);
-// The file a picture command or eval --predictions writes (through PATH.tmp, see
-// gpt/io/replace_file.h): an unwritable path exits 2, a failed write exits 1.
+// The file a picture command or eval --predictions writes (through a temporary file, see
+// gpt/io/replace_file.h): an unwritable path, or one that is not a regular file, exits 2;
+// a failed write exits 1.
 FILE *open_output_or_exit(const Command *command, const char *path);
 void close_output_or_exit(FILE *file, const char *path, bool written);
-// Before a long job: exits 2 now, not after the work, when PATH.tmp cannot be created.
-// Leaves no file behind (a stale PATH.tmp included) and PATH as it was.
+// Before a long job: exits 2 now, not after the work, when PATH may not be replaced or
+// no file can be created beside it. Leaves no file behind and PATH as it was.
 void check_output_or_exit(const Command *command, const char *path);
+// The same for a --log, which is appended to, not replaced: exits 2 now when it is not a
+// regular file (a FIFO would hold the run until someone reads it).
+void check_log_or_exit(const Command *command, const char *path);
 bool ends_with_text(const char *text, const char *suffix);  // "attn.svg" ends with ".svg"
 // --tokenizer: bytes, chars (the distinct bytes of text, when text is not NULL),
 // chars:FILE, bpe:VOCAB or gpt1:DIR (gpt/cli/tokenizer_option.c); exits 2 on a problem.

@@ -7,6 +7,7 @@
 
 #include "gpt/cli/commands.h"
 #include "gpt/io/text_file.h"
+#include "gpt/step_memory.h"
 #include "gpt/synthetic_text.h"
 #include "tensor/matmul.h"
 #include "tensor/parallel.h"
@@ -16,6 +17,7 @@ static const char SYNTHETIC_PREFIX[] = "synthetic:";  // --data synthetic:NAME
 char *load_text_or_exit(const Command *command, const char *path, size_t *len) {
     if (path == NULL) {
         char *text = malloc(embedded_corpus_size + 1);
+        if (text == NULL) runtime_error("out of memory for the embedded corpus");
         memcpy(text, embedded_corpus, embedded_corpus_size);
         text[embedded_corpus_size] = '\0';
         *len = embedded_corpus_size;
@@ -53,6 +55,12 @@ TaskModel *load_task_checkpoint_or_exit(const Command *command, const char *path
     TaskModel *model = task_checkpoint_load(path, tokenizer, state, error, sizeof error);
     if (model == NULL) usage_error(command, "%s", error);
     return model;
+}
+
+void check_step_memory_or_exit(const Command *command, const GptConfig *config, long batch, long seq, bool training) {
+    char error[256];
+    if (!step_memory_fits(config, (double)batch, (double)seq, training, error, sizeof error))
+        usage_error(command, "%s", error);
 }
 
 TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer, const char *text, size_t len,

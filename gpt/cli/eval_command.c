@@ -52,8 +52,13 @@ int eval_command(int argc, char **argv) {
     char *text = load_text_or_exit(&command, data, &len);
     TokenSequence tokens = encode_or_exit(&command, &tokenizer, text, len, data);
     if (tokens.n < 2) usage_error(&command, "%s: at least 2 tokens are needed, found %ld", data, tokens.n);
+    long windows = evaluation_windows(tokens.n, model->config.n_ctx);
+    check_step_memory_or_exit(&command, &model->config, windows < batch ? windows : batch, model->config.n_ctx, false);
     long scored;
     double loss = evaluate_lm_loss(model, &tokens, batch, 0, &scored);
+    if (!isfinite(loss))  // finite weights, but so large that the activations overflow
+        runtime_error("%s: the loss on %s is not finite (%g): the model's outputs overflow (a damaged checkpoint?)",
+                      ckpt, data, loss);
     printf("loss: %.6f\n", loss);
     fprintf(stderr, "%ld predictions scored, perplexity %.3f\n", scored, exp(loss));
     free(tokens.ids);

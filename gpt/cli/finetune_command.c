@@ -50,6 +50,10 @@ static TaskHeadConfig head_config(const Command *command, const FinetuneArgs *a,
         usage_error(command, "--similarity-combine must be concat or add, got '%s'", a->combine);
     if (head.task != TASK_CHOICE && !head.regression && head.n_outputs < 2)
         usage_error(command, "%s: the training data has %d class; at least 2 are needed", a->train, head.n_outputs);
+    for (int i = 0; i < train->n_labels; i++)  // a checkpoint keeps the class names: they must fit its format
+        if (strlen(train->label_names[i]) > TASK_LABEL_MAX_BYTES)
+            usage_error(command, "%s: class %d's name is %zu bytes long; at most %d are kept", a->train, i,
+                        strlen(train->label_names[i]), TASK_LABEL_MAX_BYTES);
     return head;
 }
 
@@ -78,6 +82,12 @@ static int run_finetune(const Command *command, const FinetuneArgs *a, const Sgd
     EncodedDataset train = encode_or_exit_dataset(command, &train_data, &tokenizer, a->train);
     EncodedDataset dev = encode_or_exit_dataset(command, &dev_data, &tokenizer, a->dev ? a->dev : a->train);
     if (a->max_train > 0 && a->max_train < train.n) train.n = a->max_train;
+    const char *dev_path = a->dev ? a->dev : a->train;
+    char model_name[300];
+    snprintf(model_name, sizeof model_name, "the model fine-tuned on %s", a->train);
+    if (dev.n > 0) check_task_data_fits_or_exit(command, dev_path, model_name, &dev_data, &dev, &model->head);
+    check_task_memory_or_exit(command, &model->gpt->config, head.task, &train, a->batch, true);
+    check_task_memory_or_exit(command, &model->gpt->config, head.task, &dev, a->batch, false);
     config_print(stderr, &model->gpt->config);
     task_head_print(stderr, &model->gpt->config, &model->head);
     FinetuneOptions o = {.epochs = a->epochs, .batch = a->batch, .sgd = *sgd, .lambda = a->lambda,
@@ -128,7 +138,7 @@ int finetune_command(int argc, char **argv) {
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear (the paper: linear)", 0},
         {"clf-dropout", OPTION_FLOAT, &a.clf_dropout,
          "dropout on h_l^m before W_y while training (-1: the model's; the paper: 0.1)", 0},
-        {"epochs", OPTION_INT, &a.epochs, "passes over the training examples (the paper: 3)", 0},
+        {"epochs", OPTION_INT, &a.epochs, "passes over the training examples, at most 10000 (the paper: 3)", 0},
         {"batch", OPTION_INT, &a.batch, "examples per step (the paper: 32, 8 on each of 4 GPUs; 8 keeps a CPU step short)",
          0},
         {"max-train", OPTION_INT, &a.max_train, "use only the first N training examples (0: all)", 0},
@@ -152,7 +162,8 @@ int finetune_command(int argc, char **argv) {
     parse_options(&command, argc, argv);
     apply_kernel_args_or_exit(&command, &kernels);
     if (a.ckpt == NULL || a.train == NULL) usage_error(&command, "--ckpt and --train are required");
-    if (a.epochs < 1 || a.batch < 1) usage_error(&command, "--epochs and --batch must be at least 1");
+    if (a.epochs < 1 || a.epochs > FINETUNE_MAX_EPOCHS || a.batch < 1)
+        usage_error(&command, "--epochs must be from 1 to %d, --batch at least 1", FINETUNE_MAX_EPOCHS);
     if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)
         usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
     if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
@@ -164,6 +175,8 @@ int finetune_command(int argc, char **argv) {
     warmup_or_exit(&command, a.warmup, &sgd);
     if (!lr_decay_from_name(a.decay, &sgd.decay))
         usage_error(&command, "--decay must be constant, cosine or linear, got '%s'", a.decay);
+    if (a.out != NULL) check_output_or_exit(&command, a.out);
+    if (a.log != NULL) check_log_or_exit(&command, a.log);
     set_check_finite(a.check_finite);
     return run_finetune(&command, &a, &sgd);
 }

@@ -24,7 +24,7 @@ static TokenSequence graph_tokens(const Command *command, const Tokenizer *token
     if (text == NULL) {
         tokens.n = n_ctx + 1 < DEFAULT_TOKENS ? n_ctx + 1 : DEFAULT_TOKENS;
         tokens.ids = malloc(sizeof(int) * (size_t)tokens.n);
-        if (tokens.ids == NULL) runtime_error("graph: out of memory");
+        if (tokens.ids == NULL) runtime_error("graph: out of memory for %ld tokens", tokens.n);
         for (long i = 0; i < tokens.n; i++) tokens.ids[i] = (int)(i % vocab);
         return tokens;
     }
@@ -83,6 +83,8 @@ int graph_command(int argc, char **argv) {
     Tokenizer tokenizer;
     Gpt *model = graph_model(&command, ckpt, &text, &tokenizer);
     TokenSequence tokens = graph_tokens(&command, &tokenizer, text, model->config.n_ctx, model->config.vocab_size);
+    check_step_memory_or_exit(&command, &model->config, 1, tokens.n - 1, true);  // the tape and its saved values
+    check_output_or_exit(&command, out);  // before the work, not after it
     set_grad_enabled(true);  // the tape records only while gradients are on
     set_keep_grads(true);    // every node's gradient stays for the picture (--values)
     int seq = (int)tokens.n - 1;

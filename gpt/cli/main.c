@@ -1,7 +1,13 @@
 // gpt: pre-train, sample from, evaluate and inspect GPT-1 models.
 //   gpt <command> [options]      gpt <command> --help
+// _exit is POSIX.
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "autograd/tape.h"
 #include "gpt/cli/commands.h"
@@ -38,13 +44,33 @@ static void print_usage(FILE *file) {
     fprintf(file, "\n`gpt <command> --help` lists a command's options.\n");
 }
 
+static const char *command_name = "";
+
+// At every exit (a return from main, exit, a usage error): output that never reached
+// its destination (a full disk, /dev/full, a closed pipe) is a failure, not a success.
+// _exit because exit may not be called again from a function that exit runs.
+static void check_stdout_at_exit(void) {
+    bool failed = ferror(stdout) != 0;
+    int error = failed ? EIO : 0;
+    if (fclose(stdout) != 0) {
+        failed = true;
+        error = errno;
+    }
+    if (!failed) return;
+    fprintf(stderr, "gpt%s%s: writing the output failed: %s\n", command_name[0] ? " " : "", command_name,
+            strerror(error));
+    _exit(EXIT_FAILURE);
+}
+
 int main(int argc, char **argv) {
+    atexit(check_stdout_at_exit);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         print_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     for (int i = 0; i < N_SUBCOMMANDS; i++)
         if (strcmp(argv[1], SUBCOMMANDS[i].name) == 0) {
+            command_name = SUBCOMMANDS[i].name;
             int status = SUBCOMMANDS[i].run(argc - 2, argv + 2);
             tape_free();
             return status;

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "gpt/cli/commands.h"
+#include "gpt/step_memory.h"
+#include "gpt/task_batch.h"
 #include "gpt/task_heads.h"
 
 enum { MAX_LINE_FIELDS = TASK_MAX_TEXTS };  // a context and TASK_MAX_OPTIONS options
@@ -76,6 +78,28 @@ static void print_answer(const TaskModel *model, const float *p, int width) {
     printf("\n");
 }
 
+// As in a data file, every text has something in it.
+static bool fields_have_text(char *const *fields, int n, TaskKind task, long line_number) {
+    for (int i = 0; i < n; i++) {
+        if (fields[i][0] != '\0') continue;
+        if (n == 1) fprintf(stderr, "stdin:%ld: an empty line: expected %s\n", line_number, expected_fields(task));
+        else fprintf(stderr, "stdin:%ld: field %d is empty: expected some text\n", line_number, i + 1);
+        return false;
+    }
+    return true;
+}
+
+// The example's sequences (one per option for multiple choice) in one forward pass.
+static bool fits_step_memory(const TaskModel *model, const EncodedExample *example, long line_number) {
+    TaskKind task = model->head.task;
+    const GptConfig *config = &model->gpt->config;
+    char why[256];
+    int longest = task_longest_sequence(task, example, 1, config->n_ctx);
+    if (step_memory_fits(config, task_views(task, example), longest, false, why, sizeof why)) return true;
+    fprintf(stderr, "stdin:%ld: %s\n", line_number, why);
+    return false;
+}
+
 // One line: its fields become an example (tokens), the model answers.
 static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *line, long line_number) {
     TaskKind task = model->head.task;
@@ -91,6 +115,7 @@ static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *lin
     }
     char *fields[MAX_LINE_FIELDS];
     split_tabs(line, fields);
+    if (!fields_have_text(fields, n, task, line_number)) return false;
     TaskExample example = {.n_texts = n};
     for (int i = 0; i < n; i++) example.text[i] = fields[i];
     TaskDataset one = {.task = task, .examples = &example, .n_examples = 1};
@@ -100,14 +125,22 @@ static bool predict_line(TaskModel *model, const Tokenizer *tokenizer, char *lin
         fprintf(stderr, "stdin:%ld: %s\n", line_number, error);
         return false;
     }
+    if (!fits_step_memory(model, &encoded.examples[0], line_number)) {
+        encoded_dataset_free(&encoded);
+        return false;
+    }
     int width = output_width(&model->head, &encoded.examples[0]);
     float *p = malloc(sizeof(float) * (size_t)width);
+    if (p == NULL) runtime_error("out of memory for %d outputs", width);
     task_predict(model, tokenizer, encoded.examples, 1, 1, p);
-    print_answer(model, p, width);
+    bool finite = first_non_finite(p, width) < 0;
+    if (finite) print_answer(model, p, width);
+    else fprintf(stderr, "stdin:%ld: the model's outputs are not finite: its activations overflow (a damaged checkpoint?)\n",
+                 line_number);
     fflush(stdout);
     free(p);
     encoded_dataset_free(&encoded);
-    return true;
+    return finite;
 }
 
 int predict_command(int argc, char **argv) {

@@ -17,7 +17,7 @@ int sample_command(int argc, char **argv) {
     Option options[] = {
         {"ckpt", OPTION_STRING, &ckpt, "checkpoint to sample from (required)", 0},
         {"prompt", OPTION_STRING, &prompt, "text the sample continues (the last n_ctx tokens are read)", 0},
-        {"tokens", OPTION_INT, &tokens, "how many tokens to generate", 0},
+        {"tokens", OPTION_INT, &tokens, "how many tokens to generate (at most 1000000)", 0},
         {"temperature", OPTION_FLOAT, &temperature, "divides the logits; 0 is greedy", 0},
         {"top-k", OPTION_INT, &top_k, "sample among the k most likely tokens only (0: all)", 0},
         {"seed", OPTION_LONG, &seed, "seed of the sampling", 0},
@@ -35,8 +35,10 @@ int sample_command(int argc, char **argv) {
     apply_kernel_args_or_exit(&command, &kernels);
     if (tokens < 0 || temperature < 0.0f || top_k < 0)
         usage_error(&command, "--tokens, --temperature and --top-k must not be negative");
+    if (tokens > SAMPLE_MAX_TOKENS) usage_error(&command, "--tokens must be at most %d, got %d", SAMPLE_MAX_TOKENS, tokens);
     Tokenizer tokenizer;
     Gpt *model = load_checkpoint_or_exit(&command, ckpt, &tokenizer, NULL);
+    check_step_memory_or_exit(&command, &model->config, 1, model->config.n_ctx, false);
     if (prompt[0] == '\0') usage_error(&command, "--prompt must not be empty");
     TokenSequence p = encode_or_exit(&command, &tokenizer, prompt, strlen(prompt), "--prompt");
     if (p.n == 0) {  // GPT-1's tokenizer drops blank text (the default "\n"): start a new line instead

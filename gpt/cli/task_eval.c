@@ -29,6 +29,7 @@ static void write_predictions(const Command *command, const char *path, const Ta
 }
 
 int task_eval_command(const Command *command, const TaskEvalArgs *a) {
+    if (a->predictions != NULL) check_output_or_exit(command, a->predictions);
     Tokenizer tokenizer;
     TaskModel *model = load_task_checkpoint_or_exit(command, a->ckpt, &tokenizer, NULL);
     const TaskHeadConfig *head = &model->head;
@@ -40,9 +41,16 @@ int task_eval_command(const Command *command, const TaskEvalArgs *a) {
     TaskDataset data;
     load_task_data_or_exit(command, &data, a->data, &read);
     EncodedDataset encoded = encode_or_exit_dataset(command, &data, &tokenizer, a->data);
+    check_task_data_fits_or_exit(command, a->data, a->ckpt, &data, &encoded, head);
+    check_task_memory_or_exit(command, &model->gpt->config, head->task, &encoded, a->batch, false);
     int width = output_width(head, &encoded.examples[0]);
     float *outputs = malloc(sizeof(float) * (size_t)encoded.n * (size_t)width);
+    if (outputs == NULL) runtime_error("out of memory for the outputs of %d examples", encoded.n);
     task_predict(model, &tokenizer, encoded.examples, encoded.n, a->batch, outputs);
+    long bad = first_non_finite(outputs, (long)encoded.n * width);
+    if (bad >= 0)  // finite weights, but so large that the activations overflow
+        runtime_error("%s: the model's output for example %ld of %s is not finite: its activations overflow (a "
+                      "damaged checkpoint?)", a->ckpt, bad / width + 1, a->data);
     TaskMetrics m = task_metrics(head, encoded.examples, encoded.n, outputs);
     if (head->regression) {
         printf("pearson: %.4f\nspearman: %.4f\nmse: %.4f\n", m.pearson, m.spearman, m.mean_loss);

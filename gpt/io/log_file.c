@@ -3,7 +3,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include "gpt/io/input_file.h"
+
 FILE *log_file_open(const char *path, bool append, const char *header, char *error, size_t error_len) {
+    const char *kind = non_regular_file_kind(path, true);
+    if (kind != NULL) {  // a FIFO would block the run until read; a device would be written into
+        snprintf(error, error_len, "%s: cannot write the log: it is %s, not a regular file", path, kind);
+        return NULL;
+    }
     FILE *log = fopen(path, append ? "a" : "w");
     if (log == NULL) {
         snprintf(error, error_len, "%s: cannot write the log: %s", path, strerror(errno));

@@ -3,34 +3,30 @@
 
 #include "gpt/io/small_file.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gpt/io/input_file.h"
+
+// open_input_file: a FIFO is refused before anything waits for a writer.
 char *read_small_file(const char *path, size_t max_bytes, size_t *len, char *error, size_t error_len) {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        snprintf(error, error_len, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat info;
+    long size;
+    FILE *file = open_input_file(path, "", &size, error, error_len);
+    if (file == NULL) return NULL;
     char *text = NULL;
-    if (fstat(fileno(file), &info) != 0 || !S_ISREG(info.st_mode)) {
-        snprintf(error, error_len, "%s: not a regular file", path);
-    } else if ((unsigned long long)info.st_size > max_bytes) {
-        snprintf(error, error_len, "%s: %lld bytes, more than the %zu this file may have", path,
-                 (long long)info.st_size, max_bytes);
-    } else if ((text = malloc((size_t)info.st_size + 1)) == NULL) {
-        snprintf(error, error_len, "%s: out of memory for %lld bytes", path, (long long)info.st_size);
-    } else if (fread(text, 1, (size_t)info.st_size, file) != (size_t)info.st_size || getc(file) != EOF) {
+    if ((unsigned long)size > max_bytes) {
+        snprintf(error, error_len, "%s: %ld bytes, more than the %zu this file may have", path, size, max_bytes);
+    } else if ((text = malloc((size_t)size + 1)) == NULL) {
+        snprintf(error, error_len, "%s: out of memory for %ld bytes", path, size);
+    } else if (fread(text, 1, (size_t)size, file) != (size_t)size || getc(file) != EOF) {
         snprintf(error, error_len, "%s: cannot read: the file changed or a read failed", path);
         free(text);
         text = NULL;
     } else {
-        text[info.st_size] = '\0';
-        *len = (size_t)info.st_size;
+        text[size] = '\0';
+        *len = (size_t)size;
     }
     fclose(file);
     return text;

@@ -1,36 +1,28 @@
 #include "gpt/io/text_file.h"
 
-#include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "gpt/io/input_file.h"
 
 char *read_text_file(const char *path, size_t *len, char *error, size_t error_len) {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        snprintf(error, error_len, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t capacity = 1 << 16, n = 0;
-    char *text = malloc(capacity);
-    size_t got;
-    while (text != NULL && (got = fread(text + n, 1, capacity - n - 1, file)) > 0) {
-        n += got;
-        if (n + 1 == capacity) {
-            char *bigger = realloc(text, capacity *= 2);
-            if (bigger == NULL) free(text);
-            text = bigger;
-        }
-    }
-    bool failed = text == NULL || ferror(file);
-    fclose(file);
-    if (failed) {
-        snprintf(error, error_len, "%s: cannot read: %s", path, text == NULL ? "out of memory" : strerror(errno));
+    long size;
+    FILE *file = open_input_file(path, "", &size, error, error_len);
+    if (file == NULL) return NULL;
+    char *text = NULL;
+    if (size > TEXT_FILE_MAX_BYTES)
+        snprintf(error, error_len, "%s: %ld bytes, more than the %d (1 GiB) this program reads from a text file",
+                 path, size, TEXT_FILE_MAX_BYTES);
+    else if ((text = malloc((size_t)size + 1)) == NULL)
+        snprintf(error, error_len, "%s: out of memory for its %ld bytes", path, size);
+    else if (fread(text, 1, (size_t)size, file) != (size_t)size || getc(file) != EOF || ferror(file)) {
+        snprintf(error, error_len, "%s: cannot read: a read failed or the file changed while it was read", path);
         free(text);
-        return NULL;
+        text = NULL;
     }
-    text[n] = '\0';
-    *len = n;
+    fclose(file);
+    if (text == NULL) return NULL;
+    text[size] = '\0';
+    *len = (size_t)size;
     return text;
 }

@@ -28,6 +28,7 @@ typedef struct RecordReader {
     const char *bytes;
     size_t len;
     size_t pos;        // the start of the next record
+    size_t content;    // the first byte at or after pos that is not a line break (len: none)
     int line;          // the line number at pos
     char separator;    // '\t' or ','
     bool quotes;       // CSV quoting rules

@@ -9,15 +9,19 @@
 static const char UTF8_BOM[] = "\xEF\xBB\xBF";
 
 void record_reader_init(RecordReader *reader, const char *bytes, size_t len, char separator, bool quotes) {
-    *reader = (RecordReader){.bytes = bytes, .len = len, .pos = 0, .line = 1, .separator = separator, .quotes = quotes};
+    *reader = (RecordReader){.bytes = bytes, .len = len, .pos = 0, .content = 0, .line = 1, .separator = separator,
+                             .quotes = quotes};
     if (len >= 3 && memcmp(bytes, UTF8_BOM, 3) == 0) reader->pos = 3;
 }
 
-// True when only line breaks remain from `pos`: trailing blank lines end the data.
-static bool only_line_breaks_left(const RecordReader *reader) {
-    for (size_t i = reader->pos; i < reader->len; i++)
-        if (reader->bytes[i] != '\n' && reader->bytes[i] != '\r') return false;
-    return true;
+// True when only line breaks remain from `pos`: trailing blank lines end the data. The
+// scan starts where the last one stopped (pos only moves forward), so a run of blank
+// lines is scanned once, not once per line: reading stays linear in the file's size.
+static bool only_line_breaks_left(RecordReader *reader) {
+    size_t i = reader->content > reader->pos ? reader->content : reader->pos;
+    while (i < reader->len && (reader->bytes[i] == '\n' || reader->bytes[i] == '\r')) i++;
+    reader->content = i;
+    return i == reader->len;
 }
 
 // One line split at every separator; the '\r' of a CRLF ending is dropped.

@@ -53,7 +53,7 @@ static long encode_field(const Tokenizer *tokenizer, const char *text, EncodedDa
         snprintf(error, error_len, "out of memory while encoding (%ld tokens)", *used + n);
         return -1;
     }
-    memcpy(out->ids + *used, ids, sizeof(int) * (size_t)n);
+    if (n > 0) memcpy(out->ids + *used, ids, sizeof(int) * (size_t)n);  // out->ids is NULL before the first
     free(ids);
     long start = *used;
     *used += n;
@@ -65,7 +65,13 @@ bool encode_dataset(const TaskDataset *data, const Tokenizer *tokenizer, Encoded
     memset(out, 0, sizeof *out);
     out->n = data->n_examples;
     out->examples = calloc((size_t)(data->n_examples > 0 ? data->n_examples : 1), sizeof *out->examples);
-    long used = 0, capacity = 0, *starts = malloc(sizeof(long) * (size_t)(data->n_examples * MAX_TASK_FIELDS + 1));
+    long used = 0, capacity = 0, *starts = malloc(sizeof(long) * ((size_t)data->n_examples * MAX_TASK_FIELDS + 1));
+    if (out->examples == NULL || starts == NULL) {
+        free(starts);
+        encoded_dataset_free(out);
+        snprintf(error, error_len, "out of memory for %d examples", data->n_examples);
+        return false;
+    }
     for (int i = 0; i < data->n_examples; i++) {
         const TaskExample *e = &data->examples[i];
         EncodedExample *x = &out->examples[i];

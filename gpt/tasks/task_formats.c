@@ -21,10 +21,18 @@ static void trim(const char **text, size_t *len) {
     while (*len > 0 && ((*text)[*len - 1] == ' ' || (*text)[*len - 1] == '\t')) (*len)--;
 }
 
-// A bad value for a message: at most 40 bytes, in quotes.
+// A bad value for a message: at most 40 bytes, in quotes, a control byte (a NUL, which
+// would end the string early, or a line break, which would end the line) as \xNN.
 static const char *quoted(const char *text, size_t len, char *buf, size_t size) {
-    if (len > 40) snprintf(buf, size, "\"%.37s...\"", text);
-    else snprintf(buf, size, "\"%.*s\"", (int)len, text);
+    size_t at = 0, shown = len > 40 ? 37 : len;
+    if (size < 16) return "";
+    buf[at++] = '"';
+    for (size_t i = 0; i < shown && at + 8 < size; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == 0x7F) at += (size_t)snprintf(buf + at, size - at, "\\x%02X", c);
+        else buf[at++] = (char)c;
+    }
+    snprintf(buf + at, size - at, "%s\"", shown < len ? "..." : "");
     return buf;
 }
 
@@ -110,7 +118,7 @@ static bool take_class(TaskLoader *loader, const Record *record, int field, int 
         loader->out_of_memory = *label < 0;
         return *label >= 0;
     }
-    char expected[256], got[64], reason[400];
+    char expected[256], got[160], reason[480];
     label_table_describe(&loader->labels, expected, sizeof expected);
     snprintf(reason, sizeof reason, "expected %s, got %s", expected, quoted(text, len, got, sizeof got));
     return field_error(loader, field, reason);
@@ -122,7 +130,7 @@ static bool take_score(TaskLoader *loader, const Record *record, int field, doub
     const char *text = record->fields[field].text;
     size_t len = record->fields[field].len;
     trim(&text, &len);
-    char number[64], got[64], reason[200];
+    char number[64], got[160], reason[256];
     double value = NAN;
     if (len > 0 && len < sizeof number && !isspace((unsigned char)text[0])) {
         memcpy(number, text, len);
@@ -302,7 +310,7 @@ bool check_field_count(TaskLoader *loader, const Record *record) {
 
 bool check_task_header(TaskLoader *loader, const Record *record) {
     const FormatSpec *spec = loader->spec;
-    char got[64];
+    char got[160];
     for (int f = 0; f < spec->n_columns; f++) {
         const char *text = f < record->n_fields ? record->fields[f].text : "";
         size_t len = f < record->n_fields ? record->fields[f].len : 0;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "gpt/tokenizer/bpe_internal.h"
+#include "gpt/io/input_file.h"
 #include "gpt/io/replace_file.h"
 
 #define MAGIC "gpt1.c-bpe"
@@ -83,9 +84,14 @@ bool bpe_write(const Bpe *bpe, FILE *file, const char *name, BpeError *error) {
 }
 
 bool bpe_save(const Bpe *bpe, const char *path, BpeError *error) {
+    char why[BPE_ERROR_SIZE / 2];
+    if (!replace_file_allowed(path, why, sizeof why)) {
+        bpe_set_error(error, "%s", why);
+        return false;
+    }
     FILE *file = replace_file_open(path);
     if (file == NULL) {
-        bpe_set_error(error, "%s.tmp: cannot open for writing: %s", path, strerror(errno));
+        bpe_set_error(error, "%s: cannot write a file beside it: %s", path, strerror(errno));
         return false;
     }
     bool written = bpe_write(bpe, file, path, error);
@@ -288,10 +294,13 @@ Bpe *bpe_deserialize(const char *data, size_t size, const char *name, BpeError *
     return expect_nothing_after(&r, read_vocabulary(&r));
 }
 
+// Only a regular file: /dev/zero, say, is one endless line.
 Bpe *bpe_load(const char *path, BpeError *error) {
-    FILE *file = fopen(path, "rb");
+    long size;
+    char why[BPE_ERROR_SIZE / 2];
+    FILE *file = open_input_file(path, "the vocabulary", &size, why, sizeof why);
     if (file == NULL) {
-        bpe_set_error(error, "%s: cannot open the vocabulary: %s", path, strerror(errno));
+        bpe_set_error(error, "%s", why);
         return NULL;
     }
     Reader r = {.name = path, .file = file, .error = error};
