@@ -3,6 +3,8 @@
 #   make check      the unit tests (installs the Check library first when it is missing)
 #   make debug      everything again in build/debug with -O0 -g3 and Address/UB sanitizers
 #   make bench      speed and memory measurements
+#   make bench-side-by-side   the training steps of make bench beside PyTorch's, in one run
+#                   (needs /usr/bin/python3 with torch: a development tool, not a dependency)
 #   make fuzz       hostile inputs for the sanitizer build, about two minutes (tests/fuzz)
 #   make clean
 #   make tutorials, make exercise N=04, make exercises-check, make gdb-check: the teaching
@@ -201,6 +203,10 @@ bench: $(BENCH_BINS) $(PROGRAMS)
 	  $(BUILD)/gpt bench --preset tiny --batch 8 --seq 64 --steps 20 $$threads || exit 1; \
 	  $(BUILD)/gpt bench --preset small --batch 8 --seq 256 --steps 10 $$threads || exit 1; \
 	  $(BUILD)/gpt bench --preset gpt1 --batch 1 --seq 128 --steps 10 $$threads || exit 1; done
+
+.PHONY: bench-side-by-side
+bench-side-by-side: $(BUILD)/gpt
+	GPT=$(BUILD)/gpt tests/reference/bench_side_by_side.sh
 
 # GPT-1's tokenizer on its released vocabulary and the shared data sets, which are not
 # part of the repository (so this is not in make check): known ids and round trips.

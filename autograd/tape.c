@@ -81,9 +81,30 @@ void requires_grad(Tensor *t) {
     if (t->grad == NULL) t->grad = arena_calloc(step_arena(), sizeof(float) * (size_t)t->size);
 }
 
+// A zeroed gradient for t: a released one of the same size when there is one.
 static void ensure_grad(Tensor *t) {
-    if (t != NULL && t->requires_grad && t->grad == NULL)
-        t->grad = arena_calloc(step_arena(), sizeof(float) * (size_t)t->size);
+    if (t == NULL || !t->requires_grad || t->grad != NULL) return;
+    Tape *tape = &the_tape;
+    for (int i = tape->n_spare_grads - 1; i >= 0; i--) {
+        if (tape->spare_sizes[i] != t->size) continue;
+        t->grad = tape->spare_grads[i];
+        tape->n_spare_grads--;
+        tape->spare_grads[i] = tape->spare_grads[tape->n_spare_grads];
+        tape->spare_sizes[i] = tape->spare_sizes[tape->n_spare_grads];
+        arena_zero(t->grad, sizeof(float) * (size_t)t->size);
+        return;
+    }
+    t->grad = arena_calloc(step_arena(), sizeof(float) * (size_t)t->size);
+}
+
+// Once its node has run, nothing reads an intermediate's gradient again (the tape is
+// in creation order, so every op that used the tensor has already run backwards).
+static void release_grad(Tensor *t) {
+    Tape *tape = &the_tape;
+    if (tape->keep_grads || tape->n_spare_grads == TAPE_SPARE_GRADS) return;
+    tape->spare_grads[tape->n_spare_grads] = t->grad;
+    tape->spare_sizes[tape->n_spare_grads++] = t->size;
+    t->grad = NULL;
 }
 
 // Runs the tape backwards. A node whose output received no gradient (it does not
@@ -95,6 +116,7 @@ static void run_backward(void) {
         for (int i = 0; i < node->n_inputs; i++) ensure_grad(node->inputs[i]);
         node->op->backward(node);
         if (the_tape.check_finite) check_input_gradients_finite(node);
+        release_grad(node->out);
     }
 }
 
@@ -125,6 +147,7 @@ void backward(Tensor *loss) {
 
 void tape_reset(void) {
     arena_reset(step_arena());
+    the_tape.n_spare_grads = 0;
     the_tape.last = NULL;
     the_tape.n_nodes = 0;
 }
@@ -135,6 +158,7 @@ TapeMark tape_mark(void) {
 
 void tape_rewind(TapeMark mark) {
     arena_rewind(step_arena(), mark.arena);
+    the_tape.n_spare_grads = 0;
     the_tape.last = mark.last;
     the_tape.n_nodes = mark.n_nodes;
 }
@@ -142,6 +166,12 @@ void tape_rewind(TapeMark mark) {
 bool set_grad_enabled(bool enabled) {
     bool previous = the_tape.grad_enabled;
     the_tape.grad_enabled = enabled;
+    return previous;
+}
+
+bool set_keep_grads(bool enabled) {
+    bool previous = the_tape.keep_grads;
+    the_tape.keep_grads = enabled;
     return previous;
 }
 

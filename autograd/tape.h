@@ -55,12 +55,19 @@ struct Node {
     Node *prev;                        // the node recorded before this one
 };
 
+// Room for the gradients the backward pass has finished with (see backward()).
+enum { TAPE_SPARE_GRADS = 64 };
+
 typedef struct Tape {
     Arena arena;        // every tensor, node and gradient of the current step
     Node *last;         // the most recent node; follow ->prev to reach the first
     int n_nodes;
     bool grad_enabled;  // false: ops record nothing (inference, finite differences)
     bool check_finite;  // true: stop at the first op whose output or gradient is NaN or infinite
+    bool keep_grads;    // true: backward keeps every intermediate gradient (to look at them after)
+    float *spare_grads[TAPE_SPARE_GRADS];  // released intermediate gradients, reused by size
+    long spare_sizes[TAPE_SPARE_GRADS];    // floats in each
+    int n_spare_grads;
     char scope[TENSOR_NAME_LEN];  // prefix of the names ops give their outputs
     int scope_lengths[8];
     int scope_depth;
@@ -79,11 +86,17 @@ void *saved_alloc(size_t bytes);                 // storage for Saved values, fr
 
 // --- Used by models and training loops -----------------------------------------
 void requires_grad(Tensor *t);       // marks a leaf of the step arena and gives it a zeroed grad
-void backward(Tensor *loss);         // loss must hold one value; seeds dloss = 1
+// loss must hold one value; seeds dloss = 1. The gradient of an intermediate tensor
+// is needed only until the node that made it has run: then the backward pass releases
+// it (t->grad becomes NULL) and gives its memory to the next gradient of the same size,
+// so that a step holds about one block's intermediate gradients at a time instead of
+// all of them. Leaves (parameters, inputs marked with requires_grad) keep theirs.
+void backward(Tensor *loss);
 void backward_from(Tensor *out, const float *seed);  // seeds out->grad with a copy of seed
 void tape_reset(void);               // forget the graph, release the arena
 bool set_grad_enabled(bool enabled); // returns the previous setting
 bool set_check_finite(bool enabled); // returns the previous setting
+bool set_keep_grads(bool enabled);   // keep intermediate gradients after backward; returns the previous setting
 void scope_push(const char *name);   // "blocks.3" then "attn": outputs named blocks.3.attn.softmax
 void scope_pop(void);
 void tape_free(void);                // give the arena's memory back (end of program)

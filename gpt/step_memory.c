@@ -11,8 +11,10 @@ double step_memory_bytes(const GptConfig *c, double batch, double seq, bool trai
     double attention = c->n_heads * batch * seq * seq;  // h·batch·T² weights per block
     double floats;
     if (training) {
-        floats = layers * (44 * n * d + 6 * n * f + 8 * attention) + 3 * n * vocab + 6 * n * d + 6 * n * layers;
-        if (c->dropout > 0.0f) floats += layers * (6 * n * d + 3 * attention) + 3 * n * d;
+        // every block's activations, and the gradients of about half a block at a time
+        // (backward releases an intermediate's gradient once its op has run)
+        floats = (layers + 0.5) * (22 * n * d + 3 * n * f + 4 * attention) + 3 * n * vocab + 6 * n * d + 6 * n * layers;
+        if (c->dropout > 0.0f) floats += layers * (2 * n * d + attention) + 2 * n * d;
     } else {
         floats = layers * (22 * n * d + 3 * n * f + 4 * attention) + 2 * n * vocab + 3 * n * d + 6 * n * layers;
     }

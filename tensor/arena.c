@@ -83,10 +83,14 @@ static void zero_part(void *context, long first, long end) {
     memset(p->memory + from, 0, (to < p->bytes ? to : p->bytes) - from);
 }
 
+void arena_zero(void *memory, size_t bytes) {
+    ZeroJob job = {memory, bytes};
+    parallel_for((long)((bytes + ZERO_PIECE - 1) / ZERO_PIECE), ZERO_PIECE / 4, zero_part, &job);
+}
+
 void *arena_calloc(Arena *arena, size_t bytes) {
     void *p = arena_alloc(arena, bytes);
-    ZeroJob job = {p, bytes};
-    parallel_for((long)((bytes + ZERO_PIECE - 1) / ZERO_PIECE), ZERO_PIECE / 4, zero_part, &job);
+    arena_zero(p, bytes);
     return p;
 }
 

@@ -34,6 +34,7 @@ typedef struct ArenaMark {
 void arena_init(Arena *arena, const char *name, size_t limit);
 void *arena_alloc(Arena *arena, size_t bytes);   // 64-byte aligned, uninitialised
 void *arena_calloc(Arena *arena, size_t bytes);  // zero-filled
+void arena_zero(void *memory, size_t bytes);     // memset to 0, shared among the threads
 ArenaMark arena_mark(const Arena *arena);
 void arena_rewind(Arena *arena, ArenaMark mark);
 void arena_reset(Arena *arena);                  // release everything, keep the blocks

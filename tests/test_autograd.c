@@ -131,6 +131,38 @@ START_TEST(test_memory_flat_over_steps) {
 }
 END_TEST
 
+// y = mean(0.5 · 0.5 · ... · x), ten scales: dy/dx = 0.5¹⁰ / n. Each intermediate
+// gradient is released once its scale has run backwards and serves the next one, so
+// the backward pass adds two gradients of x's size to the arena, not ten; with
+// set_keep_grads(true) it keeps all ten, with the same dy/dx.
+static size_t backward_growth(bool keep, float *dx0) {
+    enum { N = 1024, CHAIN = 10 };
+    bool kept = set_keep_grads(keep);
+    Tensor *x = tensor_filled(step_arena(), "x", shape1(N), 1.0f), *h = x, *chain[CHAIN];
+    requires_grad(x);
+    for (int i = 0; i < CHAIN; i++) h = chain[i] = scale(h, 0.5f);
+    Tensor *loss = mean(h);
+    size_t before = step_arena()->in_use;
+    backward(loss);
+    for (int i = 0; i < CHAIN; i++) ck_assert(keep == (chain[i]->grad != NULL));
+    *dx0 = x->grad[0];
+    size_t growth = step_arena()->in_use - before;
+    tape_reset();
+    set_keep_grads(kept);
+    return growth;
+}
+
+START_TEST(test_backward_releases_intermediate_gradients) {
+    float released_dx, kept_dx;
+    size_t released = backward_growth(false, &released_dx), kept = backward_growth(true, &kept_dx);
+    size_t one = 1024 * sizeof(float);
+    ck_assert_float_eq(released_dx, 0x1p-10f / 1024);
+    ck_assert_float_eq(kept_dx, released_dx);
+    ck_assert_uint_le(released, 2 * one + 64);
+    ck_assert_uint_ge(kept, 10 * one);
+}
+END_TEST
+
 START_TEST(test_tape_rewind) {
     Tensor *x = tensor_filled(step_arena(), "x", shape1(4), 1.0f);
     requires_grad(x);
@@ -222,6 +254,7 @@ Suite *autograd_suite(void) {
     tcase_add_test(tc, test_scopes_name_outputs);
     tcase_add_test(tc, test_graph_print_and_dot);
     tcase_add_test(tc, test_memory_flat_over_steps);
+    tcase_add_test(tc, test_backward_releases_intermediate_gradients);
     tcase_add_test(tc, test_tape_rewind);
     tcase_add_test(tc, test_check_finite_allows_the_mask);
     tcase_add_exit_test(tc, test_check_finite_names_the_op, EXIT_FAILURE);

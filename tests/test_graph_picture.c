@@ -40,6 +40,7 @@ static Gpt *record_small_graph(int layers) {
     gpt_init_weights(model, 1);
     int ids[4] = {0, 3, 1, 4};
     set_grad_enabled(true);
+    set_keep_grads(true);  // as gpt graph does: every box keeps its gradient
     backward(lm_loss(gpt_logits(model, ids, 1, 3), ids + 1));
     return model;
 }
@@ -185,7 +186,10 @@ START_TEST(test_graph_command_values_and_svg) {
 }
 END_TEST
 
-static void graph_teardown(void) { tape_reset(); }
+static void graph_teardown(void) {
+    tape_reset();
+    set_keep_grads(false);
+}
 
 Suite *graph_picture_suite(void) {
     Suite *s = suite_create("graph_picture");

@@ -86,6 +86,7 @@ int graph_command(int argc, char **argv) {
     check_step_memory_or_exit(&command, &model->config, 1, tokens.n - 1, true);  // the tape and its saved values
     check_output_or_exit(&command, out);  // before the work, not after it
     set_grad_enabled(true);  // the tape records only while gradients are on
+    set_keep_grads(true);    // every node's gradient stays for the picture (--values)
     int seq = (int)tokens.n - 1;
     Tensor *loss = lm_loss(gpt_logits(model, tokens.ids, 1, seq), tokens.ids + 1);
     backward(loss);

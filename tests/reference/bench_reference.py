@@ -7,9 +7,14 @@ output), the same batch shape, random tokens, forward + backward + plain SGD, on
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 tests/reference/bench_reference.py --threads 2
 
 (PyTorch's OpenMP threads spin between operations unless OMP_WAIT_POLICY=PASSIVE.)
+The peak resident memory includes the interpreter and PyTorch's libraries (about
+240 MB before the model exists). tests/reference/bench_side_by_side.sh runs this
+beside `gpt bench` for the three steps of `make bench`.
 """
 
 import argparse
+import os
+import resource
 import statistics
 import time
 
@@ -52,8 +57,12 @@ def main():
         if step >= 2:
             times.append(time.perf_counter() - start)
     ms = 1000 * statistics.median(times)
-    print("bench: name=train_step_pytorch preset=%s batch=%d seq=%d threads=%d ms_per_step=%.1f tokens_per_s=%.0f"
-          % (args.preset, args.batch, seq, args.threads, ms, args.batch * seq / (ms / 1000)))
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+    wait_policy = os.environ.get("OMP_WAIT_POLICY", "default").lower()
+    print("bench: name=train_step_pytorch preset=%s batch=%d seq=%d threads=%d omp_wait_policy=%s "
+          "ms_per_step=%.1f tokens_per_s=%.0f peak_rss_mb=%.0f"
+          % (args.preset, args.batch, seq, args.threads, wait_policy, ms, args.batch * seq / (ms / 1000),
+             peak_rss_mb))
 
 
 if __name__ == "__main__":

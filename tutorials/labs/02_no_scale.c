@@ -33,7 +33,9 @@ static Saturation measure(bool scaled) {
     Tensor *weights = softmax(masked);
     Tensor *out = matmul(weights, v);
     Tensor *upstream = tensor_normal(step_arena(), "dy", out->shape, &rng, 0.0f, 1.0f);
+    bool kept = set_keep_grads(true);  // masked->grad is read below, after the backward pass
     backward_from(out, upstream->data);
+    set_keep_grads(kept);
     Saturation s = {0};
     double sum = 0, sum_sq = 0, grad = 0;
     long visible = 0;
