@@ -346,23 +346,29 @@ START_TEST(test_gradients) {
 }
 END_TEST
 
-// Ten steps of plain SGD, θ ← θ − η∇θ L, through train_step: the loss of every step.
-START_TEST(test_sgd_steps) {
-    Golden g = golden_load(GOLDEN_FILES[_i]);
-    Gpt *model = golden_model(&g);
-    const GoldenRecord *inputs = golden_get(&g, "sgd.inputs"), *targets = golden_get(&g, "sgd.targets");
-    const GoldenRecord *losses = golden_get(&g, "sgd.losses");
+// The golden's ten stored batches through train_step at learning_rate_at's rate for
+// each step: every step's loss against `losses` (what: the run's name in a message).
+static void assert_sgd_losses(const Golden *g, const SgdOptions *sgd, const char *losses_record, const char *what) {
+    Gpt *model = golden_model(g);
+    const GoldenRecord *inputs = golden_get(g, "sgd.inputs"), *targets = golden_get(g, "sgd.targets");
+    const GoldenRecord *losses = golden_get(g, losses_record);
     int steps = inputs->shape.dims[0], b = inputs->shape.dims[1], t = inputs->shape.dims[2];
-    SgdOptions sgd = {.lr = (float)golden_scalar(&g, "sgd.lr")};
     for (int step = 0; step < steps; step++) {
         Batch batch = {.batch = b, .seq = t, .inputs = inputs->ints + (long)step * b * t,
                        .targets = targets->ints + (long)step * b * t};
-        float loss = train_step(model, &batch, &sgd, sgd.lr);
-        char what[32];
-        snprintf(what, sizeof what, "loss of SGD step %d", step + 1);
-        compare_scalar(short_name(g.path), what, loss, losses->values[step], SGD_LOSS_TOLERANCE);
+        float loss = train_step(model, &batch, sgd, learning_rate_at(sgd, step, steps));
+        char name[48];
+        snprintf(name, sizeof name, "loss of %s step %d", what, step + 1);
+        compare_scalar(short_name(g->path), name, loss, losses->values[step], SGD_LOSS_TOLERANCE);
     }
     gpt_free(model);
+}
+
+// Ten steps of plain SGD, θ ← θ − η∇θ L, through train_step: the loss of every step.
+START_TEST(test_sgd_steps) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    SgdOptions sgd = {.lr = (float)golden_scalar(&g, "sgd.lr")};
+    assert_sgd_losses(&g, &sgd, "sgd.losses", "SGD");
     golden_free(&g);
 }
 END_TEST
@@ -372,23 +378,11 @@ END_TEST
 // so a wrong norm, a wrong clip or a wrong schedule changes the losses from step 2 on.
 START_TEST(test_clipped_warmed_up_sgd_steps) {
     Golden g = golden_load(GOLDEN_FILES[_i]);
-    Gpt *model = golden_model(&g);
-    const GoldenRecord *inputs = golden_get(&g, "sgd.inputs"), *targets = golden_get(&g, "sgd.targets");
-    const GoldenRecord *losses = golden_get(&g, "sgd_clipped.losses");
-    int steps = inputs->shape.dims[0], b = inputs->shape.dims[1], t = inputs->shape.dims[2];
     SgdOptions sgd = {.lr = (float)golden_scalar(&g, "sgd_clipped.lr"),
                       .clip_norm = (float)golden_scalar(&g, "sgd_clipped.clip"),
                       .warmup_steps = golden_get(&g, "sgd_clipped.warmup")->ints[0],
                       .decay = LR_COSINE};
-    for (int step = 0; step < steps; step++) {
-        Batch batch = {.batch = b, .seq = t, .inputs = inputs->ints + (long)step * b * t,
-                       .targets = targets->ints + (long)step * b * t};
-        float loss = train_step(model, &batch, &sgd, learning_rate_at(&sgd, step, steps));
-        char what[48];
-        snprintf(what, sizeof what, "loss of clipped SGD step %d", step + 1);
-        compare_scalar(short_name(g.path), what, loss, losses->values[step], SGD_LOSS_TOLERANCE);
-    }
-    gpt_free(model);
+    assert_sgd_losses(&g, &sgd, "sgd_clipped.losses", "clipped SGD");
     golden_free(&g);
 }
 END_TEST
