@@ -78,11 +78,17 @@ tasks=("storycloze|choice|storycloze|csv" "mrpc|similar|mrpc|txt" "sick|entail|s
 # --- 3. Pre-training, saved after 1/4, 1/2 and all of the steps ----------------------
 $GPT bpe-train --data "$WORK/books.txt" --merges "$MERGES" --lowercase --out "$WORK/vocab.bpe" --quiet
 pretrain_to() {  # STEPS OUT [RESUME]: constant rate, so three legs are one run
-  local resume=()
-  [ -n "${3:-}" ] && resume=(--resume "$3")
-  $GPT pretrain --data "$WORK/books.txt" --tokenizer "bpe:$WORK/vocab.bpe" --preset "$PRESET" --ctx "$CTX" \
-      --init "$INIT" --steps "$1" --batch 8 --lr "$PRETRAIN_LR" --clip "$CLIP" --eval-every 0 --eval-windows 64 \
-      --sample-tokens 0 --quiet --threads 2 --out "$2" --log "$2.csv" "${resume[@]}" > "$2.txt" 2>&1 ||
+  # A leg whose checkpoint and log already reach STEPS (an earlier run of this script in
+  # the same folder, stopped later on) is kept, so that a stopped run can go on.
+  if [ -f "$2" ] && [ "$(tail -n 1 "$2.csv" 2>/dev/null | cut -d, -f1)" = "$1" ]; then
+    echo "pre-trained $1 steps (kept from an earlier run): validation loss $(tail -n 1 "$2.csv" | cut -d, -f3)"
+    return
+  fi
+  local model=(--tokenizer "bpe:$WORK/vocab.bpe" --preset "$PRESET" --ctx "$CTX" --init "$INIT")
+  [ -n "${3:-}" ] && model=(--resume "$3")  # a resumed run's model and tokenizer are the checkpoint's
+  $GPT pretrain --data "$WORK/books.txt" "${model[@]}" \
+      --steps "$1" --batch 8 --lr "$PRETRAIN_LR" --clip "$CLIP" --eval-every 0 --eval-windows 64 \
+      --sample-tokens 0 --quiet --threads 2 --out "$2" --log "$2.csv" > "$2.txt" 2>&1 ||
     { cat "$2.txt" >&2; exit 1; }
   echo "pre-trained $1 steps: validation loss $(tail -n 1 "$2.csv" | cut -d, -f3)"
 }
