@@ -118,6 +118,26 @@ static int run_finetune(const Command *command, const FinetuneArgs *a, const Sgd
     return 0;
 }
 
+// The flags' values, checked before any file is read; the SGD options they give.
+static void check_finetune_args(const Command *command, const FinetuneArgs *a, SgdOptions *sgd) {
+    if (a->ckpt == NULL || a->train == NULL) usage_error(command, "--ckpt and --train are required");
+    if (a->epochs < 1 || a->epochs > FINETUNE_MAX_EPOCHS || a->batch < 1)
+        usage_error(command, "--epochs must be from 1 to %d, --batch at least 1", FINETUNE_MAX_EPOCHS);
+    if (!(a->lr > 0.0f) || a->lambda < 0.0f || a->clip < 0.0f || a->dev_split < 0 || a->max_train < 0)
+        usage_error(command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
+    if (a->dev != NULL && a->dev_split > 0) usage_error(command, "give --dev or --dev-split, not both");
+    if (option_given(command, "transfer-layers") && (a->transfer_layers < 0 || a->no_pretrain))
+        usage_error(command, "--transfer-layers must be at least 0, and cannot go with --no-pretrain");
+    if (a->clf_dropout != -1.0f && !(a->clf_dropout >= 0.0f && a->clf_dropout < 1.0f))
+        usage_error(command, "--clf-dropout must be in [0, 1), or -1 for the model's dropout, got %g", a->clf_dropout);
+    *sgd = (SgdOptions){.lr = a->lr, .clip_norm = a->clip};
+    warmup_or_exit(command, a->warmup, sgd);
+    if (!lr_decay_from_name(a->decay, &sgd->decay))
+        usage_error(command, "--decay must be constant, cosine or linear, got '%s'", a->decay);
+    if (a->out != NULL) check_output_or_exit(command, a->out);
+    if (a->log != NULL) check_log_or_exit(command, a->log);
+}
+
 int finetune_command(int argc, char **argv) {
     FinetuneArgs a = {.out = "finetuned.ckpt", .combine = "concat", .warmup = "0", .decay = "constant", .init = "gpt1",
                       .epochs = 3, .batch = 8, .seed = 1, .lr = 0.05f, .lambda = 0.5f, .clf_dropout = -1.0f};
@@ -164,22 +184,8 @@ int finetune_command(int argc, char **argv) {
                        options};
     parse_options(&command, argc, argv);
     apply_kernel_args_or_exit(&command, &kernels);
-    if (a.ckpt == NULL || a.train == NULL) usage_error(&command, "--ckpt and --train are required");
-    if (a.epochs < 1 || a.epochs > FINETUNE_MAX_EPOCHS || a.batch < 1)
-        usage_error(&command, "--epochs must be from 1 to %d, --batch at least 1", FINETUNE_MAX_EPOCHS);
-    if (!(a.lr > 0.0f) || a.lambda < 0.0f || a.clip < 0.0f || a.dev_split < 0 || a.max_train < 0)
-        usage_error(&command, "--lr must be positive; --lambda, --clip, --dev-split and --max-train not negative");
-    if (a.dev != NULL && a.dev_split > 0) usage_error(&command, "give --dev or --dev-split, not both");
-    if (option_given(&command, "transfer-layers") && (a.transfer_layers < 0 || a.no_pretrain))
-        usage_error(&command, "--transfer-layers must be at least 0, and cannot go with --no-pretrain");
-    if (a.clf_dropout != -1.0f && !(a.clf_dropout >= 0.0f && a.clf_dropout < 1.0f))
-        usage_error(&command, "--clf-dropout must be in [0, 1), or -1 for the model's dropout, got %g", a.clf_dropout);
-    SgdOptions sgd = {.lr = a.lr, .clip_norm = a.clip};
-    warmup_or_exit(&command, a.warmup, &sgd);
-    if (!lr_decay_from_name(a.decay, &sgd.decay))
-        usage_error(&command, "--decay must be constant, cosine or linear, got '%s'", a.decay);
-    if (a.out != NULL) check_output_or_exit(&command, a.out);
-    if (a.log != NULL) check_log_or_exit(&command, a.log);
+    SgdOptions sgd;
+    check_finetune_args(&command, &a, &sgd);
     set_check_finite(a.check_finite);
     return run_finetune(&command, &a, &sgd);
 }
