@@ -5,10 +5,11 @@
 #   (a) from the pre-trained checkpoint, with the auxiliary LM loss, lambda = 0.5
 #   (b) from the pre-trained checkpoint, lambda = 0 (the paper's "without aux LM")
 #   (c) from random weights, lambda = 0.5 (the paper's "without pre-training")
-# Every arm gets the same small learning-rate grid and keeps the rate whose best epoch
-# scores highest on the development split; that one checkpoint is then scored once on the
-# test split. Nothing is tuned on a test split. A second figure: SST-2 after 0, 1/4, 1/2
-# and all of the pre-training steps (each again at its own best rate).
+# Every arm gets a small learning-rate grid (arm c's reaches higher) and keeps the rate
+# whose best epoch scores highest on the development split; that one checkpoint alone is
+# then scored on the test split. Nothing is tuned on a test split. A second figure: SST-2
+# after 0, 1/4, 1/2 and all of the pre-training steps (each again at its own best rate).
+# A run stopped part-way goes on where it stopped when started again in the same folder.
 #
 # Usage: tests/experiments/table5.sh [--quick] [DATA_DIR] [WORK_DIR]
 #   --quick   a few minutes: the nano preset, three books, a few hundred steps and
@@ -30,15 +31,21 @@ GPT=build/gpt
 
 if [ $MODE = full ]; then  # about an hour on two idle cores
   PRESET=${PRESET:-tiny} CTX=${CTX:-128} MERGES=${MERGES:-4000} STEPS=${STEPS:-20000}
-  EPOCHS=${EPOCHS:-3} MAX_TRAIN=${MAX_TRAIN:-8000} LRS=${LRS:-"0.03 0.1 0.3"} BOOKS=${BOOKS:-"$DATA/books/*.txt"}
+  LRS=${LRS:-"0.1 0.3"} LRS_C=${LRS_C:-"0.1 0.3 1"} BOOKS=${BOOKS:-"$DATA/books/*.txt"}
+  # name|task|format|extension|epochs|at most this many training examples (0: all)
+  tasks=("storycloze|choice|storycloze|csv|3|0" "mrpc|similar|mrpc|txt|3|0" "sick|entail|sick|txt|3|0"
+         "sst2|classify|sst2|tsv|2|24000")
 else
   PRESET=${PRESET:-nano} CTX=${CTX:-64} MERGES=${MERGES:-1000} STEPS=${STEPS:-400}
-  EPOCHS=${EPOCHS:-1} MAX_TRAIN=${MAX_TRAIN:-600} LRS=${LRS:-"0.1 0.3"}
+  LRS=${LRS:-"0.1 0.3"} LRS_C=${LRS_C:-"0.1 0.3"}
+  tasks=("storycloze|choice|storycloze|csv|1|600" "mrpc|similar|mrpc|txt|1|600" "sick|entail|sick|txt|1|600"
+         "sst2|classify|sst2|tsv|1|600")
   BOOKS=${BOOKS:-"$DATA/books/emma_pg158.txt $DATA/books/frankenstein_pg84.txt $DATA/books/dracula_pg345.txt"}
 fi
 # N(0, 1/fan_in) weights for every arm (docs/finetuning.md, "Rules that compare two
 # segments"); gradient norms clipped at 1, so that one grid of rates suits every arm.
 INIT=${INIT:-fan-in} CLIP=${CLIP:-1} PRETRAIN_LR=${PRETRAIN_LR:-0.3}
+SCHEDULE=${SCHEDULE:-"--warmup 2% --decay linear"}  # fine-tuning: the paper's shape of schedule
 mkdir -p "$WORK/data" "$WORK/runs"
 start=$(date +%s)
 
@@ -72,8 +79,6 @@ cp "$DATA/sick/SICK_trial.txt" "$WORK/data/sick.test.txt"
 split_examples "$DATA/mrpc/msr_paraphrase_train.txt" mrpc 5 10                 # no dev/test given
 split_examples "$DATA/storycloze/cloze_test_val__spring2016.csv" storycloze 5 10  # only one file
 
-# name|task|format|extension
-tasks=("storycloze|choice|storycloze|csv" "mrpc|similar|mrpc|txt" "sick|entail|sick|txt" "sst2|classify|sst2|tsv")
 
 # --- 3. Pre-training, saved after 1/4, 1/2 and all of the steps ----------------------
 $GPT bpe-train --data "$WORK/books.txt" --merges "$MERGES" --lowercase --out "$WORK/vocab.bpe" --quiet
@@ -101,16 +106,19 @@ pretrained=$(date +%s)
 # arm|checkpoint|options
 arms=("a|pretrained|--lambda 0.5" "b|pretrained|--lambda 0" "c|pretrained|--lambda 0.5 --no-pretrain")
 steps_arms=("q1|pretrained_q1|--lambda 0.5" "q2|pretrained_q2|--lambda 0.5")  # SST-2 only
+rates_of() {  # ARM: its grid; random weights take larger steps, so arm c's grid reaches higher
+  if [ "$1" = c ]; then echo "$LRS_C"; else echo "$LRS"; fi
+}
 
-finetune_one() {  # NAME TASK FORMAT EXT ARM CKPT LR OPTIONS
-  local out="$WORK/runs/$1.$5.$7" d="$WORK/data/$1"
+finetune_one() {  # NAME TASK FORMAT EXT EPOCHS MAX_TRAIN ARM CKPT LR OPTIONS
+  local out="$WORK/runs/$1.$7.$9" d="$WORK/data/$1"
+  [ -f "$out.dev" ] && return  # done by an earlier run of this script in this folder
   # shellcheck disable=SC2086
-  $GPT finetune --task "$2" --format "$3" --ckpt "$WORK/$6.ckpt" --train "$d.train.$4" --dev "$d.dev.$4" $8 \
-      --init "$INIT" --epochs "$EPOCHS" --lr "$7" --clip "$CLIP" --max-train "$MAX_TRAIN" --threads 1 --quiet \
-      --out "$out.ckpt" > "$out.txt" 2>&1 &&
-    $GPT eval --ckpt "$out.ckpt" --task "$2" --format "$3" --data "$d.test.$4" --threads 1 > "$out.test" 2>&1 ||
-    echo "table5.sh: $1, arm $5, lr $7 failed: see $out.txt" >&2
-  rm -f "$out.ckpt"
+  $GPT finetune --task "$2" --format "$3" --ckpt "$WORK/$8.ckpt" --train "$d.train.$4" --dev "$d.dev.$4" ${10} \
+      --init "$INIT" --epochs "$5" --max-train "$6" --lr "$9" --clip "$CLIP" $SCHEDULE --threads 1 --quiet \
+      --out "$out.ckpt" --log "$out.csv" > "$out.txt" 2>&1 &&
+    $GPT eval --ckpt "$out.ckpt" --task "$2" --format "$3" --data "$d.dev.$4" --threads 1 > "$out.dev" 2>&1 ||
+    { rm -f "$out.dev"; echo "table5.sh: $1, arm $7, lr $9 failed: see $out.txt" >&2; }
 }
 running=0
 queue() {  # runs "$@" in the background, at most two at a time
@@ -119,62 +127,81 @@ queue() {  # runs "$@" in the background, at most two at a time
   if [ "$running" -ge 2 ]; then wait -n || true; running=$((running - 1)); fi
 }
 for t in "${tasks[@]}"; do
-  IFS='|' read -r name task format ext <<< "$t"
+  IFS='|' read -r name task format ext epochs max_train <<< "$t"
   all_arms=("${arms[@]}")
   [ "$name" = sst2 ] && all_arms+=("${steps_arms[@]}")
   for a in "${all_arms[@]}"; do
     IFS='|' read -r arm ckpt options <<< "$a"
-    for lr in $LRS; do queue finetune_one "$name" "$task" "$format" "$ext" "$arm" "$ckpt" "$lr" "$options"; done
+    for lr in $(rates_of "$arm"); do
+      queue finetune_one "$name" "$task" "$format" "$ext" "$epochs" "$max_train" "$arm" "$ckpt" "$lr" "$options"
+    done
   done
 done
 wait
-finished=$(date +%s)
 
-# --- 5. The tables --------------------------------------------------------------------
-dev_of() { grep -oE 'best dev accuracy [0-9.]+' "$1" 2> /dev/null | awk '{print $4}' || true; }
-best_lr() {  # NAME ARM: the rate with the best dev accuracy (the smaller one on a tie)
+# --- 5. The choice on dev, then one score on test -------------------------------------
+metric_of() { awk -v m="$2:" '$1 == m { printf "%.1f", 100 * $2 }' "$1" 2> /dev/null || true; }
+best_lr() {  # NAME ARM: the rate whose checkpoint scores best on dev (the smaller one on a tie)
   local best="" best_acc=-1 acc
-  for lr in $LRS; do
-    acc=$(dev_of "$WORK/runs/$1.$2.$lr.txt")
+  for lr in $(rates_of "$2"); do
+    acc=$(metric_of "$WORK/runs/$1.$2.$lr.dev" accuracy)
     [ -n "$acc" ] && awk -v a="$acc" -v b="$best_acc" 'BEGIN { exit !(a > b) }' && best=$lr best_acc=$acc
   done
   echo "$best"
 }
-cell() {  # NAME ARM [METRIC]: "test (dev, lr)" in percent
-  local lr metric=${3:-accuracy}
-  lr=$(best_lr "$1" "$2")
+for t in "${tasks[@]}"; do
+  IFS='|' read -r name task format ext _ <<< "$t"
+  for arm in a b c $([ "$name" = sst2 ] && echo q1 q2); do
+    lr=$(best_lr "$name" "$arm")
+    [ -z "$lr" ] && continue
+    base="$WORK/runs/$name.$arm.$lr"
+    echo "$lr" > "$WORK/runs/$name.$arm.chosen"
+    [ -f "$base.test" ] || $GPT eval --ckpt "$base.ckpt" --task "$task" --format "$format" \
+        --data "$WORK/data/$name.test.$ext" --threads 2 > "$base.test" 2>&1 || rm -f "$base.test"
+    for other in $(rates_of "$arm"); do [ "$other" = "$lr" ] || rm -f "$WORK/runs/$name.$arm.$other.ckpt"; done
+  done
+done
+finished=$(date +%s)
+
+# --- 6. The tables --------------------------------------------------------------------
+cell() {  # NAME ARM [METRIC]: "dev / test (lr)" in percent, for the rate chosen on dev
+  local lr metric=${3:-accuracy} base
+  lr=$(cat "$WORK/runs/$1.$2.chosen" 2> /dev/null || true)
   [ -z "$lr" ] && { echo "failed"; return; }
-  local base="$WORK/runs/$1.$2.$lr"
-  awk -v m="$metric:" -v dev="$(dev_of "$base.txt")" -v lr="$lr" '$1 == m { t = $2 }
-      END { printf "%.1f (%.1f, lr %s)", 100 * t, 100 * dev, lr }' "$base.test"
+  base="$WORK/runs/$1.$2.$lr"
+  echo "$(metric_of "$base.dev" "$metric") / $(metric_of "$base.test" "$metric") ($lr)"
 }
-majority() {  # NAME EXT: the test split's majority class, in percent [and that guess's F1]
-  local f="$WORK/data/$1.test.$2" column
+majority() {  # NAME EXT SPLIT [f1]: the split's majority class in percent [or that guess's F1]
+  local f="$WORK/data/$1.$3.$2" column
   case $1 in sst2) column=2 ;; sick) column=4 ;; mrpc) column=1 ;; storycloze) column=0 ;; esac
-  awk -F'\t' -v c=$column -v f1="${3:-}" 'NR > 1 { n++; if (c == 0) { k = split($0, x, ","); v = x[k] } else v = $c; count[v]++ }
+  awk -F'\t' -v c=$column -v f1="${4:-}" 'NR > 1 { n++; if (c == 0) { k = split($0, x, ","); v = x[k] } else v = $c; count[v]++ }
       END { for (v in count) if (count[v] > top) { top = count[v]; label = v }
             p = top / n; if (f1 == "") printf "%.1f", 100 * p
             else if (label == "1") printf "%.1f", 100 * 2 * p / (1 + p); else printf "0.0" }' "$f"
 }
 {
-  echo "Test-split accuracy (dev accuracy of the chosen epoch, the chosen rate), $MODE mode."
+  echo "Accuracy in percent, dev / test: dev chose the rate (and the epoch); test was scored once."
   echo
   echo "| task | majority class | (a) pre-trained, λ 0.5 | (b) pre-trained, λ 0 | (c) no pre-training, λ 0.5 |"
   echo "|---|---|---|---|---|"
   for t in "sst2|tsv|SST-2" "sick|txt|SICK" "mrpc|txt|MRPC" "storycloze|csv|Story Cloze"; do
     IFS='|' read -r name ext title <<< "$t"
-    echo "| $title | $(majority "$name" "$ext") | $(cell "$name" a) | $(cell "$name" b) | $(cell "$name" c) |"
+    echo "| $title | $(majority "$name" "$ext" dev) / $(majority "$name" "$ext" test) |" \
+         "$(cell "$name" a) | $(cell "$name" b) | $(cell "$name" c) |"
   done
-  echo "| MRPC F1 | $(majority mrpc txt f1) | $(cell mrpc a f1) | $(cell mrpc b f1) | $(cell mrpc c f1) |"
+  echo "| MRPC F1 | $(majority mrpc txt dev f1) / $(majority mrpc txt test f1) |" \
+       "$(cell mrpc a f1) | $(cell mrpc b f1) | $(cell mrpc c f1) |"
   echo
-  echo "SST-2 against pre-training steps (λ 0.5, each at its own best rate):"
+  echo "SST-2 against pre-training steps (λ 0.5, each at its own best rate), dev / test:"
   echo
   echo "| pre-training steps | 0 | $((STEPS / 4)) | $((STEPS / 2)) | $STEPS |"
   echo "|---|---|---|---|---|"
-  echo "| SST-2 test (dev, lr) | $(cell sst2 c) | $(cell sst2 q1) | $(cell sst2 q2) | $(cell sst2 a) |"
+  echo "| SST-2 | $(cell sst2 c) | $(cell sst2 q1) | $(cell sst2 q2) | $(cell sst2 a) |"
   echo
   echo "$PRESET preset, n_ctx $CTX, $MERGES BPE merges, $STEPS pre-training steps of 8 x $CTX tokens;"
-  echo "fine-tuning $EPOCHS epochs of at most $MAX_TRAIN examples, rates {$LRS}, --init $INIT, --clip $CLIP."
+  echo "fine-tuning, epochs and at most this many examples (0: all):$(for t in "${tasks[@]}"; do
+        IFS='|' read -r name _ _ _ epochs max_train <<< "$t"; printf " %s %s %s;" "$name" "$epochs" "$max_train"; done)"
+  echo "rates {$LRS}, for (c) {$LRS_C}, $SCHEDULE, --init $INIT, --clip $CLIP."
   echo "pre-training: $((pretrained - start)) s; fine-tuning and scoring: $((finished - pretrained)) s;" \
        "total $(( $(date +%s) - start )) s"
 } | tee "$WORK/table.md"
