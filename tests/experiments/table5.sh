@@ -24,7 +24,7 @@ cd "$(dirname "$0")/../.."
 MODE=full
 if [ "${1:-}" = --quick ]; then MODE=quick; shift; fi
 DATA=${1:-../shared/data}
-WORK=${2:-build/table5$([ $MODE = quick ] && echo -quick)}
+WORK=${2:-build/table5$([ $MODE = quick ] && echo -quick || true)}
 GPT=build/gpt
 [ -x $GPT ] || { echo "table5.sh: $GPT not found: run make first" >&2; exit 2; }
 [ -d "$DATA/books" ] || { echo "table5.sh: $DATA/books not found (DATA_DIR)" >&2; exit 2; }
