@@ -197,6 +197,7 @@ majority() {  # NAME EXT SPLIT [f1]: the split's majority class in percent [or t
   echo "| pre-training steps | 0 | $((STEPS / 4)) | $((STEPS / 2)) | $STEPS |"
   echo "|---|---|---|---|---|"
   echo "| SST-2 | $(cell sst2 c) | $(cell sst2 q1) | $(cell sst2 q2) | $(cell sst2 a) |"
+  echo "(drawn in $WORK/sst2_steps.svg)"
   echo
   echo "$PRESET preset, n_ctx $CTX, $MERGES BPE merges, $STEPS pre-training steps of 8 x $CTX tokens;"
   echo "fine-tuning, epochs and at most this many examples (0: all):$(for t in "${tasks[@]}"; do
@@ -205,5 +206,21 @@ majority() {  # NAME EXT SPLIT [f1]: the split's majority class in percent [or t
   echo "pre-training: $((pretrained - start)) s; fine-tuning and scoring: $((finished - pretrained)) s;" \
        "total $(( $(date +%s) - start )) s"
 } | tee "$WORK/table.md"
+
+# --- 7. The second figure as a picture -------------------------------------------------
+fraction_of() {  # NAME ARM SPLIT: the chosen rate's accuracy as a fraction
+  local lr
+  lr=$(cat "$WORK/runs/$1.$2.chosen" 2> /dev/null || true)
+  awk '$1 == "accuracy:" { print $2 }' "$WORK/runs/$1.$2.$lr.$3" 2> /dev/null || true
+}
+{
+  echo "pretraining_steps,dev_accuracy,test_accuracy"
+  echo "0,$(fraction_of sst2 c dev),$(fraction_of sst2 c test)"
+  echo "$((STEPS / 4)),$(fraction_of sst2 q1 dev),$(fraction_of sst2 q1 test)"
+  echo "$((STEPS / 2)),$(fraction_of sst2 q2 dev),$(fraction_of sst2 q2 test)"
+  echo "$STEPS,$(fraction_of sst2 a dev),$(fraction_of sst2 a test)"
+} > "$WORK/sst2_steps.csv"
+$GPT plot --log "$WORK/sst2_steps.csv" --out "$WORK/sst2_steps.svg" \
+    --title "SST-2 accuracy against pre-training steps ($PRESET, λ 0.5)" > /dev/null
 exit
 }
