@@ -144,6 +144,23 @@ START_TEST(test_plot_finetune_log) {
 }
 END_TEST
 
+// table5.sh's second figure: no validation loss before pre-training, so that point is missing.
+START_TEST(test_plot_pretraining_steps_table) {
+    TrainingLog log;
+    char *svg = plot_text("pretraining_steps,val_loss,dev_accuracy,test_accuracy\n0,,0.766,0.7523\n"
+                          "5000,5.23,0.7741,0.7294\n10000,4.84,0.7712,0.742\n20000,4.50,0.7957,0.7534\n", &log);
+    ck_assert_str_eq(log.kind, "Pre-training steps");
+    assert_well_formed(svg, "the pre-training steps plot");
+    ck_assert_int_eq(count_text(svg, "<polyline class=\"series "), 3);
+    ck_assert_int_eq(polyline_points(svg, "dev_accuracy"), 4);
+    ck_assert_int_eq(polyline_points(svg, "test_accuracy"), 4);
+    ck_assert_int_eq(polyline_points(svg, "val_loss"), 3);
+    ck_assert_ptr_nonnull(strstr(svg, ">test accuracy (scored once)<"));
+    training_log_free(&log);
+    free(svg);
+}
+END_TEST
+
 START_TEST(test_plot_odd_logs) {
     TrainingLog log;
     char *svg = plot_text("step,train_loss,val_loss,lr,tokens_per_s\n7,2.5,,0.1,5\n", &log);  // one row
@@ -455,6 +472,7 @@ Suite *pictures_suite(void) {
     tcase_add_test(tc, test_nice_ticks_and_labels);
     tcase_add_test(tc, test_plot_pretrain_log);
     tcase_add_test(tc, test_plot_finetune_log);
+    tcase_add_test(tc, test_plot_pretraining_steps_table);
     tcase_add_test(tc, test_plot_odd_logs);
     tcase_add_test(tc, test_log_errors_name_the_line);
     tcase_add_test(tc, test_log_being_written);

@@ -11,6 +11,12 @@
 //   transfer       layers,dev_accuracy,train_l2: the dev accuracy (upper) and the last
 //                  training loss (lower) against the blocks transferred
 //
+// and the second figure of tests/experiments/table5.sh:
+//
+//   pre-training steps   pretraining_steps,val_loss,dev_accuracy,test_accuracy: SST-2's
+//                  accuracies (upper) and the LM's validation loss (lower) against the
+//                  pre-training steps of the checkpoint fine-tuned
+//
 // The reader accepts what those programs write and nothing else: an unknown header,
 // a row with the wrong number of fields or a cell that is not a number is an error
 // naming the file and line. Empty cells are rows without that value (validation runs
@@ -43,7 +49,7 @@ typedef struct PlotPanel {
 } PlotPanel;
 
 typedef struct TrainingLog {
-    const char *kind;                     // "Pre-training", "Fine-tuning", "Zero-shot", "Transfer"
+    const char *kind;                     // "Pre-training", "Fine-tuning", "Zero-shot", "Transfer", ...
     const char *x_title;                  // the first column: "step", "pre-training step", ...
     PlotPanel panels[PLOT_MAX_PANELS];
     PlotSeries series[PLOT_MAX_SERIES];

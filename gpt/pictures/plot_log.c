@@ -60,6 +60,13 @@ static const LogLayout LAYOUTS[] = {
      {{"dev_accuracy", "dev accuracy", "dev", BLUE, 0},
       {"train_l2", "L2 at the last step", "L2", VERMILION, 1}},
      2},
+    {"Pre-training steps",
+     "pretraining_steps,val_loss,dev_accuracy,test_accuracy", "pre-training steps before fine-tuning",
+     {{"accuracy after fine-tuning", false, true}, {"validation loss of the LM", false, false}},
+     {{"dev_accuracy", "dev accuracy (chose the rate)", "dev", BLUE, 0},
+      {"test_accuracy", "test accuracy (scored once)", "test", VERMILION, 0},
+      {"val_loss", "validation loss", "val", PURPLE, 1}},
+     3},
 };
 enum { N_LAYOUTS = sizeof LAYOUTS / sizeof LAYOUTS[0] };
 
@@ -201,8 +208,9 @@ static const LogLayout *read_log_header(RecordReader *reader, Record *record, Re
         snprintf(r->error, r->error_len, "%s:%d: %s", r->name, record->line, result == READ_BAD_RECORD ? why : "out of memory");
     else if ((layout = find_layout(record, joined, sizeof joined)) == NULL)
         snprintf(r->error, r->error_len, "%s:%d: not a training log: the header must be '%s' (gpt pretrain --log), "
-                 "'%s' (gpt finetune --log), '%s' or '%s' (tests/experiments/figure2.sh)", r->name, record->line,
-                 LAYOUTS[0].header, LAYOUTS[1].header, LAYOUTS[2].header, LAYOUTS[3].header);
+                 "'%s' (gpt finetune --log), '%s' or '%s' (tests/experiments/figure2.sh) or '%s' "
+                 "(tests/experiments/table5.sh)", r->name, record->line, LAYOUTS[0].header, LAYOUTS[1].header,
+                 LAYOUTS[2].header, LAYOUTS[3].header, LAYOUTS[4].header);
     return layout;
 }
 

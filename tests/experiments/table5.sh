@@ -213,12 +213,13 @@ fraction_of() {  # NAME ARM SPLIT: the chosen rate's accuracy as a fraction
   lr=$(cat "$WORK/runs/$1.$2.chosen" 2> /dev/null || true)
   awk '$1 == "accuracy:" { print $2 }' "$WORK/runs/$1.$2.$lr.$3" 2> /dev/null || true
 }
+val_loss_of() { tail -n 1 "$WORK/$1.ckpt.csv" | cut -d, -f3; }  # the LM's, after that leg
 {
-  echo "pretraining_steps,dev_accuracy,test_accuracy"
-  echo "0,$(fraction_of sst2 c dev),$(fraction_of sst2 c test)"
-  echo "$((STEPS / 4)),$(fraction_of sst2 q1 dev),$(fraction_of sst2 q1 test)"
-  echo "$((STEPS / 2)),$(fraction_of sst2 q2 dev),$(fraction_of sst2 q2 test)"
-  echo "$STEPS,$(fraction_of sst2 a dev),$(fraction_of sst2 a test)"
+  echo "pretraining_steps,val_loss,dev_accuracy,test_accuracy"
+  echo "0,,$(fraction_of sst2 c dev),$(fraction_of sst2 c test)"
+  echo "$((STEPS / 4)),$(val_loss_of pretrained_q1),$(fraction_of sst2 q1 dev),$(fraction_of sst2 q1 test)"
+  echo "$((STEPS / 2)),$(val_loss_of pretrained_q2),$(fraction_of sst2 q2 dev),$(fraction_of sst2 q2 test)"
+  echo "$STEPS,$(val_loss_of pretrained),$(fraction_of sst2 a dev),$(fraction_of sst2 a test)"
 } > "$WORK/sst2_steps.csv"
 $GPT plot --log "$WORK/sst2_steps.csv" --out "$WORK/sst2_steps.svg" \
     --title "SST-2 accuracy against pre-training steps ($PRESET, λ 0.5)" > /dev/null
