@@ -79,7 +79,6 @@ cp "$DATA/sick/SICK_trial.txt" "$WORK/data/sick.test.txt"
 split_examples "$DATA/mrpc/msr_paraphrase_train.txt" mrpc 5 10                 # no dev/test given
 split_examples "$DATA/storycloze/cloze_test_val__spring2016.csv" storycloze 5 10  # only one file
 
-
 # --- 3. Pre-training, saved after 1/4, 1/2 and all of the steps ----------------------
 $GPT bpe-train --data "$WORK/books.txt" --merges "$MERGES" --lowercase --out "$WORK/vocab.bpe" --quiet
 pretrain_to() {  # STEPS OUT [RESUME]: constant rate, so three legs are one run
@@ -197,6 +196,7 @@ majority() {  # NAME EXT SPLIT [f1]: the split's majority class in percent [or t
   echo "| pre-training steps | 0 | $((STEPS / 4)) | $((STEPS / 2)) | $STEPS |"
   echo "|---|---|---|---|---|"
   echo "| SST-2 | $(cell sst2 c) | $(cell sst2 q1) | $(cell sst2 q2) | $(cell sst2 a) |"
+  echo
   echo "(drawn in $WORK/sst2_steps.svg)"
   echo
   echo "$PRESET preset, n_ctx $CTX, $MERGES BPE merges, $STEPS pre-training steps of 8 x $CTX tokens;"
