@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,11 +92,16 @@ static const char *small_checkpoint(const char *name) {
 }
 
 // A classifier with n_outputs outputs and the class names given, on "abcde" + task tokens.
-static const char *task_checkpoint(const char *name, TaskHeadConfig head, char **labels, int n_labels) {
+static TaskModel *small_task_model(TaskHeadConfig head, char **labels, int n_labels) {
     GptConfig config = {1, 8, 2, 16, 8, 8, ACTIVATION_RELU, 0.0f};
     TaskModel *model = task_model_create(&config, &head);
     gpt_init_weights(model->gpt, 4);
     task_model_set_label_names(model, labels, n_labels);
+    return model;
+}
+
+// Saves the model with its tokenizer and frees it.
+static const char *save_task_model(const char *name, TaskModel *model) {
     Tokenizer tokenizer;
     tokenizer_init_chars(&tokenizer, "abcde", 5);
     tokenizer.n_task_tokens = N_TASK_TOKENS;
@@ -105,6 +111,10 @@ static const char *task_checkpoint(const char *name, TaskHeadConfig head, char *
     ck_assert_msg(task_checkpoint_save(path, model, &tokenizer, &state, error, sizeof error), "%s", error);
     task_model_free(model);
     return path;
+}
+
+static const char *task_checkpoint(const char *name, TaskHeadConfig head, char **labels, int n_labels) {
+    return save_task_model(name, small_task_model(head, labels, n_labels));
 }
 
 static void assert_load_fails(const char *path, bool as_task_model, const char *expected) {
@@ -231,6 +241,36 @@ START_TEST(test_overflowing_weights_give_no_result) {
 }
 END_TEST
 
+// The same for a fine-tuned model: with every token embedding at FLT_MAX, `eval --task`
+// prints no accuracy and `predict` no answer; both name the overflow and fail.
+START_TEST(test_overflowing_task_weights_give_no_result) {
+    char *names[] = {"neg", "pos"};
+    TaskModel *model = small_task_model((TaskHeadConfig){TASK_CLASSIFY, 2, COMBINE_CONCAT, false}, names, 2);
+    Tensor *we = model->gpt->embedding.tokens;
+    for (long i = 0; i < we->size; i++) we->data[i] = FLT_MAX;  // finite, but LayerNorm's sum is not
+    const char *path = save_task_model("overflow_task.ckpt", model);
+    const char *data = temp_file("overflow_task.tsv");
+    FILE *f = fopen(data, "w");
+    fputs("abc\tneg\ncab\tpos\n", f);
+    fclose(f);
+    char args[1024];
+    snprintf(args, sizeof args, "eval --task classify --ckpt %s --data %s", path, data);
+    int status = run_gpt(args);
+    ck_assert_msg(status == 1, "exit status %d: %s", status, gpt_output);
+    ck_assert_msg(strstr(gpt_output, "is not finite") != NULL && strstr(gpt_output, "accuracy: ") == NULL, "%s",
+                  gpt_output);
+    const char *input = temp_file("overflow_task.stdin");
+    f = fopen(input, "w");
+    fputs("abc\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", path, input);
+    status = run_gpt(args);
+    ck_assert_msg(status != 0, "exit status %d: %s", status, gpt_output);
+    ck_assert_msg(strstr(gpt_output, "not finite") != NULL && strstr(gpt_output, "neg=") == NULL, "%s", gpt_output);
+    remove(path), remove(data), remove(input);
+}
+END_TEST
+
 // --- Writing: replace_file ---------------------------------------------------------------
 
 static bool holds_text(const char *path, const char *expected) {
@@ -352,6 +392,7 @@ Suite *hostile_files_suite(void) {
     tcase_add_test(tc, test_loader_checks_the_head);
     tcase_add_test(tc, test_nan_weights_and_extra_bytes_are_refused);
     tcase_add_test(tc, test_overflowing_weights_give_no_result);
+    tcase_add_test(tc, test_overflowing_task_weights_give_no_result);
     tcase_add_test(tc, test_two_writers_of_one_path);
     tcase_add_test(tc, test_replace_file_refuses_what_is_not_a_file);
     tcase_add_test(tc, test_blank_line_runs_read_in_linear_time);  // the default timeout is the point
