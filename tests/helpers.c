@@ -59,6 +59,15 @@ const char *temp_file(const char *name) {
     return path;
 }
 
+const char *write_temp_file(const char *name, const char *text) {
+    const char *path = temp_file(name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
 int run_gpt(const char *args) {
     char command[2048], log[64];
     // a per-process file: the tests of several builds may run at the same time

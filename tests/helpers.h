@@ -26,6 +26,8 @@ int run_gpt(const char *args);
 // A path in /tmp that belongs to this process ("/tmp/gpt1c_<pid>_<name>"): the tests of
 // several builds may run at the same time. The string stays valid for the next 31 calls.
 const char *temp_file(const char *name);
+// Writes text to temp_file(name) and returns that path.
+const char *write_temp_file(const char *name, const char *text);
 // Bad input: exit status 2 and `message` somewhere in the output.
 void assert_usage_error(const char *args, const char *message);
 

@@ -11,19 +11,11 @@
 
 #include "tests/helpers.h"
 
-static const char *write_input_file(const char *name, const char *text) {
-    const char *path = temp_file(name);
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 START_TEST(test_bad_input_exits_2) {
     assert_usage_error("pretrain --bogus", "unknown option '--bogus'");
     assert_usage_error("pretrain --data /nonexistent/text.txt", "/nonexistent/text.txt: cannot open");
     char args[512];
-    snprintf(args, sizeof args, "pretrain --data %s", write_input_file("empty.txt", ""));
+    snprintf(args, sizeof args, "pretrain --data %s", write_temp_file("empty.txt", ""));
     assert_usage_error(args, "the file is empty");
     assert_usage_error("pretrain --preset huge", "no preset named 'huge'");
     assert_usage_error("pretrain --batch 0", "--batch must be at least 1");
@@ -32,7 +24,7 @@ START_TEST(test_bad_input_exits_2) {
     assert_usage_error("pretrain --lr", "--lr needs a value");
     assert_usage_error("pretrain --tokenizer words", "--tokenizer must be");
     assert_usage_error("sample", "--ckpt is required");
-    snprintf(args, sizeof args, "eval --ckpt %s --data x", write_input_file("bad.ckpt", "this text file is not a checkpoint of any kind"));
+    snprintf(args, sizeof args, "eval --ckpt %s --data x", write_temp_file("bad.ckpt", "this text file is not a checkpoint of any kind"));
     assert_usage_error(args, "not a gpt1.c checkpoint");
     assert_usage_error("frobnicate", "unknown command 'frobnicate'");
     ck_assert_int_eq(run_gpt("pretrain --help"), 0);
@@ -118,7 +110,7 @@ static const char *TEXT =
 
 START_TEST(test_small_run_end_to_end) {
     char args[1024];
-    const char *data = write_input_file("text.txt", TEXT);
+    const char *data = write_temp_file("text.txt", TEXT);
     char data_path[256];
     snprintf(data_path, sizeof data_path, "%s", data);
     const char *ckpt = temp_file("small.ckpt");
@@ -161,7 +153,7 @@ END_TEST
 
 START_TEST(test_bpe_tokenizer_end_to_end) {
     char args[1024], data_path[256];
-    snprintf(data_path, sizeof data_path, "%s", write_input_file("text3.txt", TEXT));
+    snprintf(data_path, sizeof data_path, "%s", write_temp_file("text3.txt", TEXT));
     const char *vocab = temp_file("vocab.bpe"), *ckpt = temp_file("bpe.ckpt");
     snprintf(args, sizeof args, "bpe-train --data %s --merges 20 --out %s --quiet", data_path, vocab);
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
@@ -175,7 +167,7 @@ START_TEST(test_bpe_tokenizer_end_to_end) {
     snprintf(args, sizeof args, "sample --ckpt %s --prompt 'the cat' --tokens 5", ckpt);
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert(strncmp(gpt_output, "the cat", 7) == 0);
-    snprintf(args, sizeof args, "pretrain --tokenizer bpe:%s", write_input_file("bad.bpe", "not a vocabulary\n"));
+    snprintf(args, sizeof args, "pretrain --tokenizer bpe:%s", write_temp_file("bad.bpe", "not a vocabulary\n"));
     assert_usage_error(args, "bad.bpe");
     remove(vocab);
     remove(ckpt);
@@ -184,9 +176,9 @@ END_TEST
 
 START_TEST(test_finetune_eval_predict) {
     char args[1024], data_path[256], train_path[256];
-    snprintf(data_path, sizeof data_path, "%s", write_input_file("text4.txt", TEXT));
+    snprintf(data_path, sizeof data_path, "%s", write_temp_file("text4.txt", TEXT));
     snprintf(train_path, sizeof train_path, "%s",
-             write_input_file("train.tsv", "the cat sat\tcat\nthe dog sat\tdog\na cat saw\tcat\na dog saw\tdog\n"
+             write_temp_file("train.tsv", "the cat sat\tcat\nthe dog sat\tdog\na cat saw\tcat\na dog saw\tdog\n"
                                      "the cat\tcat\nthe dog\tdog\ncat cat\tcat\ndog dog\tdog\n"));
     const char *lm = temp_file("lm.ckpt"), *task = temp_file("task.ckpt");
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 32 --steps 2 --batch 2 --out %s "
@@ -215,14 +207,14 @@ START_TEST(test_finetune_eval_predict) {
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_nonnull(strstr(gpt_output, "accuracy: "));
     ck_assert_ptr_nonnull(strstr(gpt_output, "f1: "));
-    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_input_file("stdin.txt", "the cat sat\nthe dog\n"));
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_temp_file("stdin.txt", "the cat sat\nthe dog\n"));
     ck_assert_msg(run_gpt(args) == 0, "%s", gpt_output);
     ck_assert_ptr_nonnull(strstr(gpt_output, "cat=0."));  // label names from the checkpoint
     ck_assert_ptr_nonnull(strstr(gpt_output, "dog=0."));
-    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_input_file("stdin2.txt", "too\tmany\n"));
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_temp_file("stdin2.txt", "too\tmany\n"));
     assert_usage_error(args, "stdin:1: expected 1 field");
     assert_usage_error(args, "stdin:1: expected 1 field (the text), got 2");
-    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_input_file("stdin3.txt", "0\t1\t2\t3\t4\t5\t6\t7\t8\t9\n"));
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", task, write_temp_file("stdin3.txt", "0\t1\t2\t3\t4\t5\t6\t7\t8\t9\n"));
     assert_usage_error(args, "stdin:1: at most 9 fields (a context and 8 options), got 10");
     snprintf(args, sizeof args, "predict --ckpt %s --task foo < %s", task, temp_file("stdin.txt"));
     assert_usage_error(args, "--task must be classify, entail, similar or choice, got 'foo'");
@@ -234,9 +226,9 @@ START_TEST(test_finetune_eval_predict) {
     snprintf(args, sizeof args, "eval --task entail --ckpt %s --data %s", task, train_path);
     assert_usage_error(args, "has a classify head, not entail");
     snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s", lm,
-             write_input_file("bad.tsv", "fine\t1\nno label here\nfine again\t0\n"));
+             write_temp_file("bad.tsv", "fine\t1\nno label here\nfine again\t0\n"));
     assert_usage_error(args, "bad.tsv:2:");
-    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s", lm, write_input_file("empty.tsv", ""));
+    snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s", lm, write_temp_file("empty.tsv", ""));
     assert_usage_error(args, "empty.tsv");
     snprintf(args, sizeof args, "predict --ckpt %s", lm);
     assert_usage_error(args, "a language model without a task head");
@@ -253,7 +245,7 @@ END_TEST
 // Ctrl-C (SIGINT) during pre-training: a checkpoint of the current step, exit 0.
 START_TEST(test_interrupt_saves_checkpoint) {
     char command[1024], data_path[256];
-    snprintf(data_path, sizeof data_path, "%s", write_input_file("text5.txt", TEXT));
+    snprintf(data_path, sizeof data_path, "%s", write_temp_file("text5.txt", TEXT));
     const char *ckpt = temp_file("interrupt.ckpt");
     remove(ckpt);
     snprintf(command, sizeof command,
@@ -304,7 +296,7 @@ static long file_bytes(const char *path, char *buf, long cap) {
 
 START_TEST(test_divergence_keeps_last_checkpoint) {
     char args[1024];
-    const char *data = write_input_file("text2.txt", TEXT);
+    const char *data = write_temp_file("text2.txt", TEXT);
     char data_path[256];
     snprintf(data_path, sizeof data_path, "%s", data);
     const char *ckpt = temp_file("diverge.ckpt");

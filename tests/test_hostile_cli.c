@@ -14,15 +14,6 @@
 
 #include "tests/helpers.h"
 
-static const char *write_hostile_input(const char *name, const char *text) {
-    const char *path = temp_file(name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 static const char *CORPUS =
     "the cat sat on the mat. the dog sat on the log. the cat saw the dog. the dog saw the cat.\n"
     "a small model learns which letter follows which, then which word follows which.\n";
@@ -30,7 +21,7 @@ static const char *CORPUS =
 // A nano language model of 2 steps, context 16, on CORPUS; its path.
 static const char *language_model(const char *name) {
     char args[1024], text[256];
-    snprintf(text, sizeof text, "%s", write_hostile_input("hostile_corpus.txt", CORPUS));
+    snprintf(text, sizeof text, "%s", write_temp_file("hostile_corpus.txt", CORPUS));
     const char *path = temp_file(name);
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 2 --batch 2 --out %s "
              "--sample-tokens 0 --quiet", text, path);
@@ -68,8 +59,8 @@ START_TEST(test_outputs_that_are_not_files_are_refused) {
     char args[1024], lm[256], text[256], log[256], task[256];
     snprintf(lm, sizeof lm, "%s", language_model("fifo_lm.ckpt"));
     snprintf(text, sizeof text, "%s", temp_file("hostile_corpus.txt"));
-    snprintf(log, sizeof log, "%s", write_hostile_input("fifo_log.csv", "step,train_loss,val_loss,lr,tokens_per_s\n1,2,,0.1,5\n"));
-    snprintf(task, sizeof task, "%s", write_hostile_input("fifo_task.tsv", "the cat\tcat\nthe dog\tdog\n"));
+    snprintf(log, sizeof log, "%s", write_temp_file("fifo_log.csv", "step,train_loss,val_loss,lr,tokens_per_s\n1,2,,0.1,5\n"));
+    snprintf(task, sizeof task, "%s", write_temp_file("fifo_task.tsv", "the cat\tcat\nthe dog\tdog\n"));
     const char *fifo = temp_file("out.svg");  // a name every writer accepts
     remove(fifo);
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
@@ -152,24 +143,24 @@ END_TEST
 START_TEST(test_task_data_must_fit_the_head) {
     char args[1024], model[256];
     snprintf(model, sizeof model, "%s", fine_tuned("similar2.ckpt", "--task similar",
-             write_hostile_input("pairs.tsv", "a cat\tthe cat\tyes\na dog\tthe cat\tno\nthe dog\ta dog\tyes\nthe mat\ta log\tno\n")));
-    const char *stsb = write_hostile_input("sts-dev.csv", "main-captions\tMSRvid\t2012test\t0001\t5.000\ta cat\tthe cat\n"
+             write_temp_file("pairs.tsv", "a cat\tthe cat\tyes\na dog\tthe cat\tno\nthe dog\ta dog\tyes\nthe mat\ta log\tno\n")));
+    const char *stsb = write_temp_file("sts-dev.csv", "main-captions\tMSRvid\t2012test\t0001\t5.000\ta cat\tthe cat\n"
                                                  "main-captions\tMSRvid\t2012test\t0002\t1.500\ta dog\tthe mat\n");
     snprintf(args, sizeof args, "eval --task similar --ckpt %s --data %s --format stsb", model, stsb);
     assert_one_line_usage_error(args, "sts-dev.csv holds graded scores, but");
     ck_assert_ptr_nonnull(strstr(gpt_output, "similar2.ckpt predicts 2 classes"));
 
     snprintf(model, sizeof model, "%s", fine_tuned("graded.ckpt", "--task similar --regression",
-             write_hostile_input("graded.tsv", "a cat\tthe cat\t4.5\na dog\tthe cat\t1\nthe dog\ta dog\t4\nthe mat\ta log\t0.5\n")));
-    const char *mrpc = write_hostile_input("mrpc.txt", "\xEF\xBB\xBFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+             write_temp_file("graded.tsv", "a cat\tthe cat\t4.5\na dog\tthe cat\t1\nthe dog\ta dog\t4\nthe mat\ta log\t0.5\n")));
+    const char *mrpc = write_temp_file("mrpc.txt", "\xEF\xBB\xBFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
                                               "1\t1\t2\ta cat\tthe cat\n0\t3\t4\ta dog\tthe mat\n");
     snprintf(args, sizeof args, "eval --task similar --ckpt %s --data %s", model, mrpc);
     assert_one_line_usage_error(args, "mrpc.txt holds classes, but");
     ck_assert_ptr_nonnull(strstr(gpt_output, "predicts a graded score (a regression head)"));
 
     snprintf(model, sizeof model, "%s", fine_tuned("entail2.ckpt", "--task entail",
-             write_hostile_input("entail2.tsv", "a cat sat\ta cat\tyes\na dog sat\ta cat\tno\nthe dog\ta dog\tyes\n")));
-    const char *sick = write_hostile_input("sick.txt",
+             write_temp_file("entail2.tsv", "a cat sat\ta cat\tyes\na dog sat\ta cat\tno\nthe dog\ta dog\tyes\n")));
+    const char *sick = write_temp_file("sick.txt",
         "pair_ID\tsentence_A\tsentence_B\tentailment_label\trelatedness_score\tentailment_AB\tentailment_BA\t"
         "sentence_A_original\tsentence_B_original\tsentence_A_dataset\tsentence_B_dataset\tSemEval_set\n"
         "1\ta cat sat\ta cat\tCONTRADICTION\t4.5\tA_contradicts_B\tB_contradicts_A\tx\ty\tFLICKR\tFLICKR\tTRAIN\n");
@@ -230,7 +221,7 @@ END_TEST
 START_TEST(test_task_batches_are_sized_by_need) {
     char args[1024], lm[256], train[256];
     snprintf(lm, sizeof lm, "%s", language_model("huge_batch_lm.ckpt"));
-    snprintf(train, sizeof train, "%s", write_hostile_input("huge_batch.tsv", "the cat\tcat\nthe dog\tdog\na cat\tcat\n"));
+    snprintf(train, sizeof train, "%s", write_temp_file("huge_batch.tsv", "the cat\tcat\nthe dog\tdog\na cat\tcat\n"));
     const char *model = temp_file("huge_batch.ckpt");
     snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s --dev %s --epochs 1 --batch 2147483647 "
              "--out %s --quiet", lm, train, train, model);
@@ -262,8 +253,8 @@ START_TEST(test_failed_output_is_an_error) {
     snprintf(lm, sizeof lm, "%s", language_model("full_lm.ckpt"));
     snprintf(text, sizeof text, "%s", temp_file("hostile_corpus.txt"));
     snprintf(model, sizeof model, "%s", fine_tuned("full_task.ckpt", "--task classify",
-             write_hostile_input("full.tsv", "the cat\tcat\nthe dog\tdog\n")));
-    const char *lines = write_hostile_input("full_stdin.txt", "the cat\nthe dog\n");
+             write_temp_file("full.tsv", "the cat\tcat\nthe dog\tdog\n")));
+    const char *lines = write_temp_file("full_stdin.txt", "the cat\nthe dog\n");
     const char *commands[][2] = {
         {"eval --ckpt %s --data %s", "gpt eval: writing the output failed: No space left on device"},
         {"sample --ckpt %s --tokens 5 --prompt %.0s'the'", "gpt sample: writing the output failed"},
@@ -293,7 +284,7 @@ START_TEST(test_out_is_checked_before_training) {
     snprintf(text, sizeof text, "%s", temp_file("hostile_corpus.txt"));
     snprintf(args, sizeof args, "pretrain --data %s --preset nano --ctx 16 --steps 300 --out /nonexistent/x.ckpt", text);
     assert_one_line_usage_error(args, "/nonexistent/x.ckpt: cannot write this file: No such file or directory");
-    const char *train = write_hostile_input("early.tsv", "the cat\tcat\nthe dog\tdog\n");
+    const char *train = write_temp_file("early.tsv", "the cat\tcat\nthe dog\tdog\n");
     snprintf(args, sizeof args, "finetune --task classify --ckpt %s --train %s --epochs 3 --out /nonexistent/t.ckpt", lm,
              train);
     assert_one_line_usage_error(args, "/nonexistent/t.ckpt: cannot write this file");
@@ -339,8 +330,8 @@ END_TEST
 START_TEST(test_predict_empty_line) {
     char args[1024], model[256];
     snprintf(model, sizeof model, "%s", fine_tuned("empty_line.ckpt", "--task classify",
-             write_hostile_input("empty_line.tsv", "the cat\tcat\nthe dog\tdog\n")));
-    snprintf(args, sizeof args, "predict --ckpt %s < %s", model, write_hostile_input("empty_stdin.txt", "\nthe cat\n"));
+             write_temp_file("empty_line.tsv", "the cat\tcat\nthe dog\tdog\n")));
+    snprintf(args, sizeof args, "predict --ckpt %s < %s", model, write_temp_file("empty_stdin.txt", "\nthe cat\n"));
     assert_usage_error(args, "stdin:1: an empty line: expected 1 field (the text)");
     ck_assert_msg(strstr(gpt_output, "cat=0.") != NULL, "no answer for line 2: %s", gpt_output);
     remove(model);

@@ -217,6 +217,13 @@ START_TEST(test_nan_weights_and_extra_bytes_are_refused) {
 }
 END_TEST
 
+// The command fails with the exit status given, naming `expected`, and prints nothing of `result`.
+static void assert_no_result(const char *args, int exit_status, const char *expected, const char *result) {
+    int status = run_gpt(args);
+    ck_assert_msg(status == exit_status, "%s: exit status %d: %s", args, status, gpt_output);
+    ck_assert_msg(strstr(gpt_output, expected) != NULL && strstr(gpt_output, result) == NULL, "%s", gpt_output);
+}
+
 // Found while building the fuzz stage: weights that are finite but so large that the
 // activations overflow made `gpt eval` print "loss: -nan" and exit 0.
 START_TEST(test_overflowing_weights_give_no_result) {
@@ -227,16 +234,10 @@ START_TEST(test_overflowing_weights_give_no_result) {
     free(file.bytes);
     unsigned char largest[4] = {0xFF, 0xFF, 0x7F, 0x7F};  // FLT_MAX
     splice_checkpoint(path, first_value, 4, largest, 4);
-    const char *text = temp_file("overflow.txt");
-    FILE *f = fopen(text, "w");
-    fputs("abcabcabcabcabcabc", f);
-    fclose(f);
+    const char *text = write_temp_file("overflow.txt", "abcabcabcabcabcabc");
     char args[1024];
     snprintf(args, sizeof args, "eval --ckpt %s --data %s", path, text);
-    int status = run_gpt(args);
-    ck_assert_msg(status == 1, "exit status %d: %s", status, gpt_output);
-    ck_assert_msg(strstr(gpt_output, "is not finite") != NULL && strstr(gpt_output, "loss: ") == NULL, "%s",
-                  gpt_output);
+    assert_no_result(args, 1, "is not finite", "loss: ");
     remove(path), remove(text);
 }
 END_TEST
@@ -249,24 +250,13 @@ START_TEST(test_overflowing_task_weights_give_no_result) {
     Tensor *we = model->gpt->embedding.tokens;
     for (long i = 0; i < we->size; i++) we->data[i] = FLT_MAX;  // finite, but LayerNorm's sum is not
     const char *path = save_task_model("overflow_task.ckpt", model);
-    const char *data = temp_file("overflow_task.tsv");
-    FILE *f = fopen(data, "w");
-    fputs("abc\tneg\ncab\tpos\n", f);
-    fclose(f);
+    const char *data = write_temp_file("overflow_task.tsv", "abc\tneg\ncab\tpos\n");
+    const char *input = write_temp_file("overflow_task.stdin", "abc\n");
     char args[1024];
     snprintf(args, sizeof args, "eval --task classify --ckpt %s --data %s", path, data);
-    int status = run_gpt(args);
-    ck_assert_msg(status == 1, "exit status %d: %s", status, gpt_output);
-    ck_assert_msg(strstr(gpt_output, "is not finite") != NULL && strstr(gpt_output, "accuracy: ") == NULL, "%s",
-                  gpt_output);
-    const char *input = temp_file("overflow_task.stdin");
-    f = fopen(input, "w");
-    fputs("abc\n", f);
-    fclose(f);
+    assert_no_result(args, 1, "is not finite", "accuracy: ");
     snprintf(args, sizeof args, "predict --ckpt %s < %s", path, input);
-    status = run_gpt(args);
-    ck_assert_msg(status != 0, "exit status %d: %s", status, gpt_output);
-    ck_assert_msg(strstr(gpt_output, "not finite") != NULL && strstr(gpt_output, "neg=") == NULL, "%s", gpt_output);
+    assert_no_result(args, 2, "are not finite", "neg=");  // a bad line of input
     remove(path), remove(data), remove(input);
 }
 END_TEST
