@@ -139,11 +139,11 @@ done
 wait
 
 # --- 5. The choice on dev, then one score on test -------------------------------------
-metric_of() { awk -v m="$2:" '$1 == m { printf "%.1f", 100 * $2 }' "$1" 2> /dev/null || true; }
+value_of() { awk -v m="$2:" '$1 == m { print $2 }' "$1" 2> /dev/null || true; }  # FILE METRIC, from gpt eval
 best_lr() {  # NAME ARM: the rate whose checkpoint scores best on dev (the smaller one on a tie)
   local best="" best_acc=-1 acc
   for lr in $(rates_of "$2"); do
-    acc=$(metric_of "$WORK/runs/$1.$2.$lr.dev" accuracy)
+    acc=$(value_of "$WORK/runs/$1.$2.$lr.dev" accuracy)
     [ -n "$acc" ] && awk -v a="$acc" -v b="$best_acc" 'BEGIN { exit !(a > b) }' && best=$lr best_acc=$acc
   done
   echo "$best"
@@ -163,12 +163,18 @@ done
 finished=$(date +%s)
 
 # --- 6. The tables --------------------------------------------------------------------
-cell() {  # NAME ARM [METRIC]: "dev / test (lr)" in percent, for the rate chosen on dev
-  local lr metric=${3:-accuracy} base
+chosen_run() {  # NAME ARM: the files' common path for the rate chosen on dev, or nothing
+  local lr
   lr=$(cat "$WORK/runs/$1.$2.chosen" 2> /dev/null || true)
-  [ -z "$lr" ] && { echo "failed"; return; }
-  base="$WORK/runs/$1.$2.$lr"
-  echo "$(metric_of "$base.dev" "$metric") / $(metric_of "$base.test" "$metric") ($lr)"
+  [ -n "$lr" ] && echo "$WORK/runs/$1.$2.$lr"
+}
+percent() { awk -v v="$1" 'BEGIN { if (v != "") printf "%.1f", 100 * v }'; }
+cell() {  # NAME ARM [METRIC]: "dev / test (lr)" in percent, for the rate chosen on dev
+  local metric=${3:-accuracy} base
+  base=$(chosen_run "$1" "$2")
+  [ -z "$base" ] && { echo "failed"; return; }
+  echo "$(percent "$(value_of "$base.dev" "$metric")") / $(percent "$(value_of "$base.test" "$metric")")" \
+       "($(cat "$WORK/runs/$1.$2.chosen"))"
 }
 majority() {  # NAME EXT SPLIT [f1]: the split's majority class in percent [or that guess's F1]
   local f="$WORK/data/$1.$3.$2" column
@@ -209,9 +215,9 @@ majority() {  # NAME EXT SPLIT [f1]: the split's majority class in percent [or t
 
 # --- 7. The second figure as a picture -------------------------------------------------
 fraction_of() {  # NAME ARM SPLIT: the chosen rate's accuracy as a fraction
-  local lr
-  lr=$(cat "$WORK/runs/$1.$2.chosen" 2> /dev/null || true)
-  awk '$1 == "accuracy:" { print $2 }' "$WORK/runs/$1.$2.$lr.$3" 2> /dev/null || true
+  local base
+  base=$(chosen_run "$1" "$2")
+  [ -n "$base" ] && value_of "$base.$3" accuracy
 }
 val_loss_of() { tail -n 1 "$WORK/$1.ckpt.csv" | cut -d, -f3; }  # the LM's, after that leg
 {
@@ -222,6 +228,6 @@ val_loss_of() { tail -n 1 "$WORK/$1.ckpt.csv" | cut -d, -f3; }  # the LM's, afte
   echo "$STEPS,$(val_loss_of pretrained),$(fraction_of sst2 a dev),$(fraction_of sst2 a test)"
 } > "$WORK/sst2_steps.csv"
 $GPT plot --log "$WORK/sst2_steps.csv" --out "$WORK/sst2_steps.svg" \
-    --title "SST-2 accuracy against pre-training steps ($PRESET, λ 0.5)" > /dev/null
+    --title "SST-2 accuracy against pre-training steps ($PRESET, λ 0.5)"
 exit
 }
