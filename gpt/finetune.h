@@ -13,6 +13,7 @@
 #include "gpt/task_metrics.h"
 
 enum { FINETUNE_MAX_EPOCHS = 10000 };
+#define FINETUNE_ADAM_LR 6.25e-5f  // the paper's fine-tuning rate, with --optimizer adam
 
 typedef struct FinetuneOptions {
     int epochs, batch;

@@ -11,6 +11,7 @@
 #include "gpt/sgd.h"
 #include "gpt/text_data.h"
 
+#define PRETRAIN_ADAM_LR 2.5e-4f   // the paper's maximum pre-training rate, with --optimizer adam
 #define PRETRAIN_MAX_STEPS 100000000L  // a run's total: over a month of the tiny preset's 30 ms steps
 
 typedef struct PretrainOptions {

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tensor/kernels.h"
@@ -11,9 +12,36 @@
 // threads share it out).
 void sgd_step(ParameterTable *params, float lr) { subtract_scaled(params->data, params->grad, lr, params->total); }
 
+static void allocate_moments(ParameterTable *params) {
+    params->moment1 = calloc((size_t)params->total, sizeof(float));
+    params->moment2 = calloc((size_t)params->total, sizeof(float));
+    if (params->moment1 == NULL || params->moment2 == NULL) {
+        fprintf(stderr, "adam: out of memory for the moments of %ld parameters (%.1f MB)\n", params->total,
+                2.0 * 4.0 * (double)params->total / 1e6);
+        abort();
+    }
+    params->optimizer_steps = 0;
+}
+
+// Eq: θ ← θ − η·m̂/(√v̂ + ε)
+// m and v are running means of the gradient and of its square; m̂ = m/(1 − β1^t) and
+// v̂ = v/(1 − β2^t) correct their start at zero. Each weight's step is about η whatever
+// its gradient's scale, which is why Adam trains with rates a thousand times smaller.
+void adam_step(ParameterTable *params, float lr) {
+    if (params->moment1 == NULL) allocate_moments(params);
+    long t = ++params->optimizer_steps;
+    AdamCoefficients c = {.lr = lr, .beta1 = ADAM_BETA1, .beta2 = ADAM_BETA2, .epsilon = ADAM_EPSILON,
+                          .correction1 = (float)(1.0 - pow(ADAM_BETA1, (double)t)),
+                          .correction2 = (float)(1.0 - pow(ADAM_BETA2, (double)t))};
+    adam_update(params->data, params->moment1, params->moment2, params->grad, c, params->total);
+}
+
 void sgd_update(ParameterTable *params, const SgdOptions *o, float lr) {
     if (o->clip_norm > 0.0f) clip_gradients(params, o->clip_norm);
-    sgd_step(params, lr);
+    if (o->optimizer == OPTIMIZER_ADAM)
+        adam_step(params, lr);
+    else
+        sgd_step(params, lr);
     parameters_zero_grad(params);
 }
 
@@ -63,8 +91,15 @@ bool lr_decay_from_name(const char *name, LrDecay *decay) {
     return false;
 }
 
+bool optimizer_from_name(const char *name, Optimizer *optimizer) {
+    if (strcmp(name, "sgd") != 0 && strcmp(name, "adam") != 0) return false;
+    *optimizer = strcmp(name, "adam") == 0 ? OPTIMIZER_ADAM : OPTIMIZER_SGD;
+    return true;
+}
+
 const char *sgd_describe(const SgdOptions *o, char *buf, size_t len) {
-    size_t at = (size_t)snprintf(buf, len, "SGD lr %g", (double)o->lr);
+    const char *name = o->optimizer == OPTIMIZER_ADAM ? "Adam" : "SGD";
+    size_t at = (size_t)snprintf(buf, len, "%s lr %g", name, (double)o->lr);
     if (o->clip_norm > 0.0f && at < len)
         at += (size_t)snprintf(buf + at, len - at, ", clipped at norm %g", (double)o->clip_norm);
     if (o->warmup_steps > 0 && at < len)

@@ -88,5 +88,7 @@ void parameters_free(ParameterTable *table) {
     free(table->items);
     free(table->data);
     free(table->grad);
+    free(table->moment1);
+    free(table->moment2);
     memset(table, 0, sizeof *table);
 }

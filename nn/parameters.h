@@ -27,6 +27,10 @@ typedef struct ParameterTable {
     float *data;         // every value, items[0] first
     float *grad;         // every gradient, same layout
     long total;          // number of floats in data (and in grad)
+    // Adam's state, same layout, allocated by its first step (NULL under plain SGD, which
+    // has none): the running means of the gradients and of their squares, and its steps.
+    float *moment1, *moment2;
+    long optimizer_steps;
 } ParameterTable;
 
 // The standard deviation of INIT_NORMAL, as in the paper: N(0, 0.02).

@@ -184,3 +184,25 @@ static void subtract_scaled_part(void *context, long first, long end) {
 void subtract_scaled(float *x, const float *dx, float s, long n) {
     parallel_for(n, 2.0, subtract_scaled_part, &(ElementsJob){.out = x, .in = dx, .scalar = s});
 }
+
+typedef struct AdamJob {
+    float *x, *m, *v;
+    const float *g;
+    AdamCoefficients c;
+} AdamJob;
+
+static void adam_update_part(void *context, long first, long end) {
+    const AdamJob *p = context;
+    const AdamCoefficients c = p->c;
+    for (long i = first; i < end; i++) {
+        float g = p->g[i];
+        p->m[i] = c.beta1 * p->m[i] + (1.0f - c.beta1) * g;
+        p->v[i] = c.beta2 * p->v[i] + (1.0f - c.beta2) * g * g;
+        float m_hat = p->m[i] / c.correction1, v_hat = p->v[i] / c.correction2;
+        p->x[i] -= c.lr * m_hat / (sqrtf(v_hat) + c.epsilon);
+    }
+}
+
+void adam_update(float *x, float *m, float *v, const float *g, AdamCoefficients c, long n) {
+    parallel_for(n, 12.0, adam_update_part, &(AdamJob){.x = x, .m = m, .v = v, .g = g, .c = c});
+}

@@ -34,6 +34,13 @@ void gelu_forward(float *out, const float *x, long n);
 void gelu_backward(float *dx, const float *dout, const float *x, long n);
 // x[i] -= s·dx[i] (the SGD update)
 void subtract_scaled(float *x, const float *dx, float s, long n);
+// Adam's update (gpt/sgd.c), elementwise: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
+// x ← x − lr·(m/c1) / (√(v/c2) + ε), where c1 = 1 − β1^t and c2 = 1 − β2^t undo the
+// moments' start at zero. x, m, v, g [n]
+typedef struct AdamCoefficients {
+    float lr, beta1, beta2, epsilon, correction1, correction2;
+} AdamCoefficients;
+void adam_update(float *x, float *m, float *v, const float *g, AdamCoefficients c, long n);
 
 // softmax.c: over the last dimension; x, out [rows, cols] -----------------------
 void softmax_forward(float *out, const float *x, long rows, int cols);

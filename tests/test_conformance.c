@@ -387,6 +387,17 @@ START_TEST(test_clipped_warmed_up_sgd_steps) {
 }
 END_TEST
 
+// The same batches with Adam (PyTorch's torch.optim.Adam, betas 0.9 and 0.999, eps 1e-8):
+// a wrong bias correction, a missing square root or a moment that does not carry over
+// changes the losses from step 2 on.
+START_TEST(test_adam_steps) {
+    Golden g = golden_load(GOLDEN_FILES[_i]);
+    SgdOptions adam = {.optimizer = OPTIMIZER_ADAM, .lr = (float)golden_scalar(&g, "adam.lr")};
+    assert_sgd_losses(&g, &adam, "adam.losses", "Adam");
+    golden_free(&g);
+}
+END_TEST
+
 // Greedy generation (temperature 0) of 12 tokens after a 3-token prompt: 15 tokens for a
 // context of 8, so the model reads a sliding window of the last n_ctx tokens. The spread
 // weights make the tokens depend on the whole window (the reference checks that reading
@@ -758,6 +769,7 @@ Suite *conformance_suite(void) {
     tcase_add_loop_test(tc, test_gradients, 0, 2 * N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_sgd_steps, 0, N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_clipped_warmed_up_sgd_steps, 0, N_GOLDEN_FILES);
+    tcase_add_loop_test(tc, test_adam_steps, 0, N_GOLDEN_FILES);
     tcase_add_loop_test(tc, test_greedy_generation, 0, N_GOLDEN_FILES);
     tcase_add_test(tc, test_greedy_ties_go_to_lowest_id);
     tcase_add_loop_test(tc, test_evaluation_loss, 0, N_GOLDEN_FILES);

@@ -410,6 +410,8 @@ START_TEST(test_sgd_describe) {
     ck_assert_str_eq(sgd_describe(&all, text, sizeof text),
                      "SGD lr 0.5, clipped at norm 1, warm-up 100 steps, cosine decay");
     ck_assert_str_eq(sgd_describe(&fraction, text, sizeof text), "SGD lr 0.5, warm-up 0.2% of the steps, linear decay");
+    SgdOptions adam = {.optimizer = OPTIMIZER_ADAM, .lr = 0.001f, .clip_norm = 1.0f};
+    ck_assert_str_eq(sgd_describe(&adam, text, sizeof text), "Adam lr 0.001, clipped at norm 1");
 }
 END_TEST
 

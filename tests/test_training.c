@@ -63,6 +63,28 @@ START_TEST(test_sgd_update_plain) {
 }
 END_TEST
 
+// Adam's first step moves every weight by about η against its gradient's sign (m̂ = g,
+// v̂ = g²): {1, 2} − 0.1·{1, 1}. Its second, with g = {−1, 0.5}: m = 0.9·m + 0.1·g =
+// {0.17, 0.41}, v = 0.999·v + 0.001·g² = {0.009991, 0.016234}, divided by 1 − 0.9² and
+// 1 − 0.999²; x = {0.9 − 0.0400219, 1.9 − 0.0757223}. (Python, in float64.)
+START_TEST(test_adam_update_known_values) {
+    ParameterTable table = two_values();
+    SgdOptions adam = {.optimizer = OPTIMIZER_ADAM, .lr = 0.1f};
+    sgd_update(&table, &adam, adam.lr);
+    ck_assert_float_eq_tol(table.data[0], 0.9f, 1e-6f);
+    ck_assert_float_eq_tol(table.data[1], 1.9f, 1e-6f);
+    ck_assert_float_eq(table.grad[0], 0.0f);
+    ck_assert_int_eq(table.optimizer_steps, 1);
+    table.grad[0] = -1.0f, table.grad[1] = 0.5f;
+    sgd_update(&table, &adam, adam.lr);
+    ck_assert_float_eq_tol(table.moment1[0], 0.17f, 1e-6f);
+    ck_assert_float_eq_tol(table.moment2[1], 0.016234f, 1e-6f);  // 1 − 0.999f is 0.00099999 in float
+    ck_assert_float_eq_tol(table.data[0], 0.8599781f, 1e-6f);
+    ck_assert_float_eq_tol(table.data[1], 1.8242777f, 1e-6f);
+    parameters_free(&table);
+}
+END_TEST
+
 // Clipped at norm 1 first: {1, 2} − 0.5·{0.6, 0.8} = {0.7, 1.6}.
 START_TEST(test_sgd_update_clipped) {
     ParameterTable table = two_values();
@@ -202,6 +224,7 @@ Suite *training_suite(void) {
     tcase_add_test(tc, test_clip_leaves_a_small_gradient);
     tcase_add_test(tc, test_clip_scales_to_the_limit);
     tcase_add_test(tc, test_sgd_update_plain);
+    tcase_add_test(tc, test_adam_update_known_values);
     tcase_add_test(tc, test_sgd_update_clipped);
     tcase_add_test(tc, test_learning_rate_constant);
     tcase_add_test(tc, test_learning_rate_warmup);

@@ -66,6 +66,9 @@ TokenSequence encode_or_exit(const Command *command, const Tokenizer *tokenizer,
 // --warmup of pretrain and finetune: "N" steps, or "P%" of all the steps (the paper's
 // fine-tuning: 0.2%), into sgd->warmup_steps or sgd->warmup_fraction; anything else exits 2.
 void warmup_or_exit(const Command *command, const char *text, SgdOptions *sgd);
+// --optimizer: sgd or adam. Adam without --lr trains at adam_lr (its steps are about η
+// whatever the gradient's scale, so SGD's rates would be far too large).
+void optimizer_or_exit(const Command *command, const char *name, float adam_lr, SgdOptions *sgd);
 // The model reads at most n tokens: a longer sequence keeps its last n.
 void keep_last_tokens(TokenSequence *tokens, long n);
 // --task as one of the four task heads; a missing or unknown name exits, echoing it.

@@ -143,6 +143,12 @@ void warmup_or_exit(const Command *command, const char *text, SgdOptions *sgd) {
                 text);
 }
 
+void optimizer_or_exit(const Command *command, const char *name, float adam_lr, SgdOptions *sgd) {
+    if (!optimizer_from_name(name, &sgd->optimizer))
+        usage_error(command, "--optimizer must be sgd or adam, got '%s'", name);
+    if (sgd->optimizer == OPTIMIZER_ADAM && !option_given(command, "lr")) sgd->lr = adam_lr;
+}
+
 const char THREADS_HELP[] = "threads for the kernels; the same results with any number, 1 is the plain\n"
                             "      one-thread code for a debugger (default: GPT_THREADS, else the online cores)";
 const char REFERENCE_KERNELS_HELP[] = "compute the matrix products with the plain triple loop (slow; for reading\n"

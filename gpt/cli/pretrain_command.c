@@ -14,7 +14,7 @@
 #include "tensor/parallel.h"
 
 typedef struct PretrainArgs {
-    const char *data, *preset, *tokenizer, *act, *decay, *warmup, *out, *log, *resume, *init;
+    const char *data, *preset, *tokenizer, *act, *decay, *warmup, *out, *log, *resume, *init, *optimizer;
     int layers, d_model, heads, d_ff, ctx, batch, seq, sample_tokens;
     long steps, seed, eval_every, eval_windows, save_every;
     float lr, dropout, clip, val_fraction;
@@ -77,7 +77,7 @@ static void recipe_of_resumed_model(const Command *command, const GptConfig *c, 
         if (p->n_layers != c->n_layers || p->d_model != c->d_model || p->n_heads != c->n_heads ||
             p->d_ff != c->d_ff || p->n_ctx != c->n_ctx)
             continue;
-        if (!option_given(command, "lr")) sgd->lr = PRESETS[i].lr;
+        if (!option_given(command, "lr") && sgd->optimizer == OPTIMIZER_SGD) sgd->lr = PRESETS[i].lr;
         if (!option_given(command, "clip")) sgd->clip_norm = PRESETS[i].clip_norm;
         return;
     }
@@ -102,6 +102,7 @@ static void check_args(const Command *command, const PretrainArgs *a, SgdOptions
     if (a->clip < 0.0f || a->eval_every < 0 || a->save_every < 0 || a->eval_windows < 0)
         usage_error(command, "--clip, --eval-every, --eval-windows and --save-every must not be negative");
     *sgd = (SgdOptions){.lr = a->lr, .clip_norm = a->clip};
+    optimizer_or_exit(command, a->optimizer, PRETRAIN_ADAM_LR, sgd);
     warmup_or_exit(command, a->warmup, sgd);
     if (!lr_decay_from_name(a->decay, &sgd->decay))
         usage_error(command, "--decay must be constant, cosine or linear, got '%s'", a->decay);
@@ -226,6 +227,7 @@ static int run_pretrain(const Command *command, const PretrainArgs *a, SgdOption
 
 int pretrain_command(int argc, char **argv) {
     PretrainArgs a = {.preset = "tiny", .tokenizer = "bytes", .decay = "constant", .warmup = "0", .out = "gpt.ckpt",
+                      .optimizer = "sgd",
                       .init = "gpt1", .batch = 8, .sample_tokens = 300, .steps = 4000, .seed = 1, .eval_every = 500,
                       .eval_windows = 16, .dropout = -1.0f, .val_fraction = 0.1f,
                       .attention = {.out = "attention.svg"}};
@@ -249,6 +251,8 @@ int pretrain_command(int argc, char **argv) {
          "clip the gradient's global norm to this, 0: off (default: the preset's, 1 for gpt1, else off)", 0},
         {"warmup", OPTION_STRING, &a.warmup, "linear learning-rate warm-up: N steps, or P% of all the steps (0: off)", 0},
         {"decay", OPTION_STRING, &a.decay, "learning rate after warm-up: constant, cosine or linear", 0},
+        {"optimizer", OPTION_STRING, &a.optimizer, "sgd (plain SGD, the default) or adam (the paper's; --lr then "
+                                                   "defaults to its 2.5e-4; a resumed run starts Adam's moments afresh)", 0},
         {"init", OPTION_STRING, &a.init, "initial weights: gpt1 (N(0, 0.02²), the paper) or fan-in (N(0, 1/fan_in))", 0},
         {"seed", OPTION_LONG, &a.seed, "seed of the initial weights, batches, dropout and sample", 0},
         {"val-fraction", OPTION_FLOAT, &a.val_fraction, "the last part of the text kept for validation", 0},

@@ -22,6 +22,8 @@ float64:
                          batches, and the loss before each step
     sgd_clipped.*        the same batches with 3 warm-up steps, cosine decay and the
                          gradient's norm clipped to 0.25: the losses and the norms before clipping
+    adam.*               the same batches with torch.optim.Adam (lr 0.01, betas 0.9 and 0.999,
+                         eps 1e-8): the loss before each step
     generate.*           12 greedy tokens after a 3-token prompt (15 > n_ctx: the window
                          slides), from the spread weights
     eval.*               evaluate_lm_loss's window rule on 30 tokens (3 windows + a tail of 3),
@@ -68,6 +70,7 @@ SGD_STEPS, SGD_BATCH, SGD_LR = 10, 4, 0.5
 # The clipped, warmed-up run: lr · (s + 1) / warm-up for the first steps, then cosine decay
 # to 0 over the rest (gpt/sgd.c learning_rate_at), the gradient's norm clipped to CLIP.
 CLIPPED_WARMUP, CLIPPED_NORM = 3, 0.25
+ADAM_LR = 0.01  # Adam moves each weight by about lr a step, whatever its gradient's scale
 PROMPT, GENERATED = [5, 17, 3], 12
 EVAL_TOKENS = 30
 
@@ -155,6 +158,17 @@ def clipped_sgd_records(name, config, init, inputs, targets, report):
             ("sgd_clipped.clip", np.array([CLIPPED_NORM])), ("sgd_clipped.losses", np.array(losses)),
             ("sgd_clipped.norms", np.array(norms))]
 
+def adam_records(name, config, init, inputs, targets, report):
+    """The same batches as sgd.*, with PyTorch's Adam: gpt/sgd.c adam_step."""
+    model, losses = build(config, init), []
+    adam = torch.optim.Adam(model.parameters(), lr=ADAM_LR, betas=(0.9, 0.999), eps=1e-8)
+    for step in range(SGD_STEPS):
+        _, step_loss, _ = forward_backward(model, inputs[step], targets[step])
+        losses.append(step_loss)
+        adam.step()
+    report.append("%s: Adam losses %s" % (name, " ".join("%.6f" % x for x in losses)))
+    return [("adam.lr", np.array([ADAM_LR])), ("adam.losses", np.array(losses))]
+
 def make_variant(name, activation, init, report):
     config = dict(NANO, activation=activation)
     table = ref.parameter_table(config)
@@ -190,6 +204,7 @@ def make_variant(name, activation, init, report):
     records += [("sgd.lr", np.array([SGD_LR])), ("sgd.inputs", sgd_inputs), ("sgd.targets", sgd_targets),
                 ("sgd.losses", np.array(sgd_losses))]
     records += clipped_sgd_records(name, config, init, sgd_inputs, sgd_targets, report)
+    records += adam_records(name, config, init, sgd_inputs, sgd_targets, report)
 
     # Greedy generation from the spread weights (at N(0, 0.02) an untrained model mostly
     # repeats its last token, which would hide a wrong window).
