@@ -47,8 +47,8 @@ long warmup_steps_of(const SgdOptions *options, long total_steps);
 double gradient_norm(const ParameterTable *params);
 void clip_gradients(ParameterTable *params, float max_norm);  // max_norm <= 0: no clipping
 const char *lr_decay_name(LrDecay decay);
-// "SGD lr 0.3" (or "Adam lr 0.001"), then whichever options are on: ", clipped at norm 1, warm-up 100 steps, cosine decay"
-// (a warm-up given as a fraction: ", warm-up 0.2% of the steps").
+// "SGD lr 0.3" (or "Adam lr 0.001"), then whichever options are on: ", clipped at norm 1,
+// warm-up 100 steps, cosine decay" (a warm-up given as a fraction: ", warm-up 0.2% of the steps").
 const char *sgd_describe(const SgdOptions *options, char *buf, size_t len);
 bool lr_decay_from_name(const char *name, LrDecay *decay);
 bool optimizer_from_name(const char *name, Optimizer *optimizer);  // "sgd" or "adam"

@@ -44,7 +44,16 @@ else
 fi
 # N(0, 1/fan_in) weights for every arm (docs/finetuning.md, "Rules that compare two
 # segments"); gradient norms clipped at 1, so that one grid of rates suits every arm.
-INIT=${INIT:-fan-in} CLIP=${CLIP:-1} PRETRAIN_LR=${PRETRAIN_LR:-0.3}
+INIT=${INIT:-fan-in} CLIP=${CLIP:-1}
+# Pre-training: plain SGD at lr 0.3, or PRETRAIN_OPTIMIZER=adam at lr 1e-3 after a warm-up
+# of 200 steps. (The legs resume one another; a resumed Adam run starts its moments
+# afresh, which costs a few hundredths of a nat for a few hundred steps: results.md.)
+PRETRAIN_OPTIMIZER=${PRETRAIN_OPTIMIZER:-sgd}
+if [ "$PRETRAIN_OPTIMIZER" = adam ]; then
+  PRETRAIN_LR=${PRETRAIN_LR:-1e-3} PRETRAIN_WARMUP=${PRETRAIN_WARMUP:-200}
+else
+  PRETRAIN_LR=${PRETRAIN_LR:-0.3} PRETRAIN_WARMUP=${PRETRAIN_WARMUP:-0}
+fi
 SCHEDULE=${SCHEDULE:-"--warmup 2% --decay linear"}  # fine-tuning: the paper's shape of schedule
 mkdir -p "$WORK/data" "$WORK/runs"
 start=$(date +%s)
@@ -91,7 +100,8 @@ pretrain_to() {  # STEPS OUT [RESUME]: constant rate, so three legs are one run
   local model=(--tokenizer "bpe:$WORK/vocab.bpe" --preset "$PRESET" --ctx "$CTX" --init "$INIT")
   [ -n "${3:-}" ] && model=(--resume "$3")  # a resumed run's model and tokenizer are the checkpoint's
   $GPT pretrain --data "$WORK/books.txt" "${model[@]}" \
-      --steps "$1" --batch 8 --lr "$PRETRAIN_LR" --clip "$CLIP" --eval-every 0 --eval-windows 64 \
+      --steps "$1" --batch 8 --optimizer "$PRETRAIN_OPTIMIZER" --lr "$PRETRAIN_LR" --warmup "$PRETRAIN_WARMUP" \
+      --clip "$CLIP" --eval-every 0 --eval-windows 64 \
       --sample-tokens 0 --quiet --threads 2 --out "$2" --log "$2.csv" > "$2.txt" 2>&1 ||
     { cat "$2.txt" >&2; exit 1; }
   echo "pre-trained $1 steps: validation loss $(tail -n 1 "$2.csv" | cut -d, -f3)"
@@ -99,6 +109,9 @@ pretrain_to() {  # STEPS OUT [RESUME]: constant rate, so three legs are one run
 pretrain_to $((STEPS / 4)) "$WORK/pretrained_q1.ckpt"
 pretrain_to $((STEPS / 2)) "$WORK/pretrained_q2.ckpt" "$WORK/pretrained_q1.ckpt"
 pretrain_to "$STEPS" "$WORK/pretrained.ckpt" "$WORK/pretrained_q2.ckpt"
+# Does the model copy from its context? (tests/experiments/copy_probe.sh; results.md)
+copy_probe=$(tests/experiments/copy_probe.sh "$WORK/pretrained.ckpt" "$WORK/books.txt" 2>&1 || true)
+echo "$copy_probe"
 pretrained=$(date +%s)
 
 # --- 4. Fine-tuning: every task, arm and rate; two runs at a time --------------------
@@ -205,7 +218,8 @@ majority() {  # NAME EXT SPLIT [f1]: the split's majority class in percent [or t
   echo
   echo "(drawn in $WORK/sst2_steps.svg)"
   echo
-  echo "$PRESET preset, n_ctx $CTX, $MERGES BPE merges, $STEPS pre-training steps of 8 x $CTX tokens;"
+  echo "$PRESET preset, n_ctx $CTX, $MERGES BPE merges, $STEPS pre-training steps of 8 x $CTX tokens"
+  echo "($PRETRAIN_OPTIMIZER, lr $PRETRAIN_LR, warm-up $PRETRAIN_WARMUP steps; $copy_probe);"
   echo "fine-tuning, epochs and at most this many examples (0: all):$(for t in "${tasks[@]}"; do
         IFS='|' read -r name _ _ _ epochs max_train <<< "$t"; printf " %s %s %s;" "$name" "$epochs" "$max_train"; done)"
   echo "rates {$LRS}, for (c) {$LRS_C}, $SCHEDULE, --init $INIT, --clip $CLIP."
