@@ -75,7 +75,7 @@ tail -c "$held_out" "$WORK/books.txt" > "$WORK/books_validation.txt"
 # other sentence is said twice ("A A B C C D ..."). A model learns to copy from its
 # context (induction heads) from the paper's billion words, and comparing two segments
 # builds on that; from this hour's twenty million tokens of novels it does not, unless
-# the text rewards copying more often (results.md, "the model never learned to copy").
+# the text rewards copying more often (results.md, "Why the comparison tasks need a model that copies").
 # REPEAT=0 pre-trains on the books as written.
 REPEAT=${REPEAT:-1}
 head -c "$(( $(wc -c < "$WORK/books.txt") - held_out ))" "$WORK/books.txt" |
@@ -110,7 +110,7 @@ split_examples "$DATA/storycloze/cloze_test_val__spring2016.csv" storycloze 5 10
 # --- 3. Pre-training, saved after 1/4, 1/2 and all of the steps ----------------------
 $GPT bpe-train --data "$WORK/books.txt" --merges "$MERGES" --lowercase --out "$WORK/vocab.bpe" --quiet
 validate() {  # CKPT: its loss on the held-out text, into CKPT.val
-  $GPT eval --ckpt "$1" --data "$WORK/books_validation.txt" --threads 2 | awk '$1 == "loss:" { print $2 }' > "$1.val"
+  $GPT eval --ckpt "$1" --data "$WORK/books_validation.txt" --threads 2 2> /dev/null | awk '$1 == "loss:" { print $2 }' > "$1.val"
 }
 pretrain_to() {  # STEPS OUT [RESUME]: constant rate, so three legs are one run
   # A leg whose checkpoint and log already reach STEPS (an earlier run of this script in
