@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A miniature of Table 5 of the paper (ablations), end to end: pre-train a classroom model
-# on the public-domain novels of ../shared/data/books (the BooksCorpus of this miniature),
+# on the public-domain novels of ../shared/data/books (the BooksCorpus of this miniature,
+# every other sentence said twice so that the model learns to copy: see step 1),
 # then fine-tune it on SST-2, SICK, MRPC and Story Cloze, each three ways:
 #   (a) from the pre-trained checkpoint, with the auxiliary LM loss, lambda = 0.5
 #   (b) from the pre-trained checkpoint, lambda = 0 (the paper's "without aux LM")
@@ -75,7 +76,8 @@ tail -c "$held_out" "$WORK/books.txt" > "$WORK/books_validation.txt"
 # other sentence is said twice ("A A B C C D ..."). A model learns to copy from its
 # context (induction heads) from the paper's billion words, and comparing two segments
 # builds on that; from this hour's twenty million tokens of novels it does not, unless
-# the text rewards copying more often (results.md, "Why the comparison tasks need a model that copies").
+# the text rewards copying more often (results.md, "Why the comparison tasks need a model
+# that copies").
 # REPEAT=0 pre-trains on the books as written.
 REPEAT=${REPEAT:-1}
 head -c "$(( $(wc -c < "$WORK/books.txt") - held_out ))" "$WORK/books.txt" |
@@ -112,7 +114,8 @@ $GPT bpe-train --data "$WORK/books.txt" --merges "$MERGES" --lowercase --out "$W
 validate() {  # CKPT: its loss on the held-out text, into CKPT.val
   $GPT eval --ckpt "$1" --data "$WORK/books_validation.txt" --threads 2 2> /dev/null | awk '$1 == "loss:" { print $2 }' > "$1.val"
 }
-pretrain_to() {  # STEPS OUT [RESUME]: constant rate, so three legs are one run
+pretrain_to() {  # STEPS OUT [RESUME]: a constant rate, so three legs make one run (with Adam
+  # nearly: its moments start afresh at each leg)
   # A leg whose checkpoint and log already reach STEPS (an earlier run of this script in
   # the same folder, stopped later on) is kept, so that a stopped run can go on.
   if [ -f "$2" ] && [ -s "$2.val" ] && [ "$(tail -n 1 "$2.csv" 2>/dev/null | cut -d, -f1)" = "$1" ]; then
