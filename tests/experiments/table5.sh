@@ -47,8 +47,8 @@ fi
 # segments"); gradient norms clipped at 1, so that one grid of rates suits every arm.
 INIT=${INIT:-fan-in} CLIP=${CLIP:-1}
 # Pre-training: Adam (`--optimizer adam`) at lr 1e-3 after a warm-up of 200 steps, or
-# PRETRAIN_OPTIMIZER=sgd at lr 0.3. Adam reaches in 5,000 steps the loss SGD reaches in
-# 20,000. (The legs resume one another; a resumed Adam run starts its moments afresh,
+# PRETRAIN_OPTIMIZER=sgd at lr 0.3. Adam nearly reaches in 5,000 steps the loss SGD
+# reaches in 20,000. (The legs resume one another; a resumed Adam run starts its moments afresh,
 # which costs a few hundredths of a nat for a few hundred steps: results.md.)
 PRETRAIN_OPTIMIZER=${PRETRAIN_OPTIMIZER:-adam}
 if [ "$PRETRAIN_OPTIMIZER" = adam ]; then
