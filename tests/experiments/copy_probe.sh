@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Sentences of 60 to 140 characters, from the middle of the text on (past any preface).
+# Sentences of 60 to 140 characters; the last 802 of them (so past any preface).
 tr '\n' ' ' < "$2" | sed 's/\([.!?]\) \+/\1\n/g' | awk 'length($0) > 60 && length($0) < 140' > "$tmp/all"
 total=$(wc -l < "$tmp/all")
 [ "$total" -ge 802 ] || { echo "copy_probe.sh: $2: only $total sentences of 60 to 140 characters, 802 needed" >&2; exit 2; }
