@@ -194,7 +194,7 @@ END_TEST
 
 static void assert_log_error(const char *csv, const char *expected) {
     TrainingLog log;
-    char error[256];
+    char error[512];  // as gpt plot's
     ck_assert_msg(!training_log_parse(&log, csv, strlen(csv), "bad.csv", error, sizeof error), "accepted %s", csv);
     ck_assert_msg(strstr(error, expected) != NULL, "expected '%s' in '%s'", expected, error);
 }
@@ -203,6 +203,9 @@ START_TEST(test_log_errors_name_the_line) {
     assert_log_error("", "bad.csv: the file is empty");
     assert_log_error("step,train_loss,val_loss,lr,tokens_per_s\n", "no rows");
     assert_log_error("a,b,c\n1,2,3\n", "bad.csv:1: not a training log");
+    // every known header, with what writes it, the last one too
+    assert_log_error("a,b,c\n1,2,3\n", "'step,train_loss,val_loss,lr,tokens_per_s' (gpt pretrain --log), ");
+    assert_log_error("a,b,c\n1,2,3\n", ", 'pretraining_steps,val_loss,dev_accuracy,test_accuracy' (tests/experiments/table5.sh)");
     assert_log_error("step,train_loss,val_loss,lr,tokens_per_s\n1,2,,0.1,5\n2,3,0.1\n", "bad.csv:3: expected 5 fields");
     assert_log_error("step,train_loss,val_loss,lr,tokens_per_s\n1,2,,0.1,5\n\n2,abc,,0.1,5\n",
                      "bad.csv:4: train_loss must be a number or empty, found 'abc'");

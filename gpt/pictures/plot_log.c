@@ -23,6 +23,7 @@ typedef struct SeriesSpec {
 // What each program writes (gpt/pretrain.c and gpt/finetune.c) and how to draw it.
 typedef struct LogLayout {
     const char *kind;
+    const char *written_by;  // for the message of an unknown header
     const char *header;
     const char *x_title;
     PlotPanel panels[PLOT_MAX_PANELS];
@@ -31,14 +32,14 @@ typedef struct LogLayout {
 } LogLayout;
 
 static const LogLayout LAYOUTS[] = {
-    {"Pre-training",
+    {"Pre-training", "gpt pretrain --log",
      "step,train_loss,val_loss,lr,tokens_per_s", "step",
      {{"loss (nats per token)", false, false}, {"learning rate", true, false}},
      {{"train_loss", "train", "train", BLUE, 0},
       {"val_loss", "validation", "validation", VERMILION, 0},
       {"lr", "learning rate", "lr", GREEN, 1}},
      3},
-    {"Fine-tuning",
+    {"Fine-tuning", "gpt finetune --log",
      "step,epoch,l2,l1,l3,dev_metric", "step",
      {{"loss", false, false}, {"dev metric", true, true}},
      {{"l3", "L3 = L2 + \xce\xbb\xc2\xb7L1", "L3", BLUE, 0},  // λ·
@@ -46,7 +47,7 @@ static const LogLayout LAYOUTS[] = {
       {"l1", "L1 (language model)", "L1", GREEN, 0},
       {"dev_metric", "dev accuracy (or Pearson r)", "dev", PURPLE, 1}},
      4},
-    {"Zero-shot",
+    {"Zero-shot", "tests/experiments/figure2.sh",
      "step,val_loss,sentiment,choice,acceptability", "pre-training step",
      {{"zero-shot accuracy", false, true}, {"validation loss", false, false}},
      {{"sentiment", "sentiment (SST-2)", "sentiment", BLUE, 0},
@@ -54,13 +55,13 @@ static const LogLayout LAYOUTS[] = {
       {"acceptability", "acceptability (shuffled words)", "acceptability", GREEN, 0},
       {"val_loss", "validation loss", "val", PURPLE, 1}},
      4},
-    {"Transfer",
+    {"Transfer", "tests/experiments/figure2.sh",
      "layers,dev_accuracy,train_l2", "blocks transferred from the pre-trained model",
      {{"dev accuracy", false, true}, {"last training loss L2", false, false}},
      {{"dev_accuracy", "dev accuracy", "dev", BLUE, 0},
       {"train_l2", "L2 at the last step", "L2", VERMILION, 1}},
      2},
-    {"Pre-training steps",
+    {"Pre-training steps", "tests/experiments/table5.sh",
      "pretraining_steps,val_loss,dev_accuracy,test_accuracy", "pre-training steps before fine-tuning",
      {{"accuracy after fine-tuning", false, true}, {"validation loss of the LM", false, false}},
      {{"dev_accuracy", "dev accuracy (chose the rate)", "dev", BLUE, 0},
@@ -197,6 +198,14 @@ static long count_lines(const char *text, size_t len) {
     return n;
 }
 
+// "FILE:LINE: not a training log: the header must be 'H' (written by), or ...", from LAYOUTS.
+static void describe_known_headers(Reading *r, int line) {
+    int at = snprintf(r->error, r->error_len, "%s:%d: not a training log: the header must be", r->name, line);
+    for (int i = 0; i < N_LAYOUTS && at >= 0 && (size_t)at < r->error_len; i++)
+        at += snprintf(r->error + at, r->error_len - (size_t)at, "%s '%s' (%s)", i == 0 ? "" : ",", LAYOUTS[i].header,
+                       LAYOUTS[i].written_by);
+}
+
 // The header decides the layout; false with a message when it is none we know.
 static const LogLayout *read_log_header(RecordReader *reader, Record *record, Reading *r) {
     char why[256], joined[128];
@@ -207,10 +216,7 @@ static const LogLayout *read_log_header(RecordReader *reader, Record *record, Re
     else if (result != READ_RECORD)
         snprintf(r->error, r->error_len, "%s:%d: %s", r->name, record->line, result == READ_BAD_RECORD ? why : "out of memory");
     else if ((layout = find_layout(record, joined, sizeof joined)) == NULL)
-        snprintf(r->error, r->error_len, "%s:%d: not a training log: the header must be '%s' (gpt pretrain --log), "
-                 "'%s' (gpt finetune --log), '%s' or '%s' (tests/experiments/figure2.sh) or '%s' "
-                 "(tests/experiments/table5.sh)", r->name, record->line, LAYOUTS[0].header, LAYOUTS[1].header,
-                 LAYOUTS[2].header, LAYOUTS[3].header, LAYOUTS[4].header);
+        describe_known_headers(r, record->line);
     return layout;
 }
 
