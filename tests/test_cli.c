@@ -52,6 +52,7 @@ START_TEST(test_out_of_range_values_exit_2) {
         {"--warmup -3", "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '-3'"},
         {"--warmup 200%", "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '200%'"},
         {"--warmup %", "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '%'"},
+        {"--optimizer rmsprop", "--optimizer must be sgd or adam, got 'rmsprop'"},
     };
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         snprintf(args, sizeof args, "pretrain --preset nano --steps 0 --sample-tokens 0 --out %s %s",
@@ -62,6 +63,21 @@ START_TEST(test_out_of_range_values_exit_2) {
     assert_usage_error("bench --preset nano --steps 1 --vocab -3", "--vocab must not be negative (0: the preset's)");
     assert_usage_error("bench --preset nano --steps 1 --seq -1", "--seq must not be negative (0: n_ctx)");
     remove(temp_file("range.ckpt"));
+}
+END_TEST
+
+// --optimizer adam without --lr trains at the paper's rate, not at SGD's 0.3; with --lr, at that.
+START_TEST(test_adam_takes_the_papers_rate) {
+    char args[512];
+    snprintf(args, sizeof args, "pretrain --preset nano --steps 2 --eval-windows 1 --sample-tokens 0 --quiet "
+             "--optimizer adam --out %s", temp_file("adam.ckpt"));
+    ck_assert_int_eq(run_gpt(args), 0);
+    ck_assert_msg(strstr(gpt_output, "Adam lr 0.00025") != NULL, "output: %s", gpt_output);
+    snprintf(args, sizeof args, "pretrain --preset nano --steps 2 --eval-windows 1 --sample-tokens 0 --quiet "
+             "--optimizer adam --lr 0.001 --out %s", temp_file("adam.ckpt"));
+    ck_assert_int_eq(run_gpt(args), 0);
+    ck_assert_msg(strstr(gpt_output, "Adam lr 0.001,") != NULL, "output: %s", gpt_output);
+    remove(temp_file("adam.ckpt"));
 }
 END_TEST
 
@@ -77,6 +93,8 @@ START_TEST(test_eval_task_options_need_task) {
                        "--warmup expects a number of steps (100) or a percentage of all the steps (0.2%), got '0.002'");
     assert_usage_error("finetune --task classify --ckpt x --train y --decay cubic",
                        "--decay must be constant, cosine or linear, got 'cubic'");
+    assert_usage_error("finetune --task classify --ckpt x --train y --optimizer Adam",
+                       "--optimizer must be sgd or adam, got 'Adam'");
     assert_usage_error("finetune --task classify --ckpt x --train y --clf-dropout 1",
                        "--clf-dropout must be in [0, 1), or -1 for the model's dropout, got 1");
 }
@@ -323,6 +341,7 @@ Suite *cli_suite(void) {
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_bad_input_exits_2);
     tcase_add_test(tc, test_out_of_range_values_exit_2);
+    tcase_add_test(tc, test_adam_takes_the_papers_rate);
     tcase_add_test(tc, test_eval_task_options_need_task);
     tcase_add_test(tc, test_bpe_train_output_problems);
     tcase_add_test(tc, test_small_run_end_to_end);

@@ -282,6 +282,15 @@ START_TEST(test_checkpoints_equal_with_one_and_two_threads) {
     ck_assert_msg(pretrain_with(2, data, resumed, 3, NULL) == 0, "%s", gpt_output);
     ck_assert_msg(pretrain_with(1, data, resumed, 6, resumed) == 0, "%s", gpt_output);
     ck_assert_msg(same_files(one, resumed), "a run resumed with another thread count differs");
+    // Adam's update, with its moments, is shared out too: the same bytes again
+    for (int threads = 1; threads <= 2; threads++) {
+        char adam[700];
+        snprintf(adam, sizeof adam, "pretrain --data %s --preset nano --ctx 32 --tokenizer chars --batch 4 --steps 4 "
+                 "--optimizer adam --lr 0.01 --threads %d --out %s --sample-tokens 0 --quiet", data, threads,
+                 threads == 1 ? one : two);
+        ck_assert_msg(run_gpt(adam) == 0, "%s", gpt_output);
+    }
+    ck_assert_msg(same_files(one, two), "Adam's checkpoints of --threads 1 and --threads 2 differ");
     // GPT_THREADS chooses the thread count when --threads is not given
     char args[600];
     snprintf(args, sizeof args, "env GPT_THREADS=1 %s bench --preset nano --batch 1 --seq 8 --steps 1", GPT_PROGRAM);
