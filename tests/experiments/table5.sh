@@ -6,10 +6,10 @@
 #   (a) from the pre-trained checkpoint, with the auxiliary LM loss, lambda = 0.5
 #   (b) from the pre-trained checkpoint, lambda = 0 (the paper's "without aux LM")
 #   (c) from random weights, lambda = 0.5 (the paper's "without pre-training")
-# Every arm gets the same small learning-rate grid and keeps the rate
-# whose best epoch scores highest on the development split; that one checkpoint alone is
-# then scored on the test split. Nothing is tuned on a test split. A second figure: SST-2
-# after 0, 1/4, 1/2 and all of the pre-training steps (each again at its own best rate).
+# Every arm gets the same small learning-rate grid and keeps the rate whose best epoch
+# scores highest on the development split; that one checkpoint alone is then scored on
+# the test split. Nothing is tuned on a test split. A second figure: SST-2 after 0, 1/4,
+# 1/2 and all of the pre-training steps (each again at its own best rate).
 # A run stopped part-way goes on where it stopped when started again in the same folder.
 #
 # Usage: tests/experiments/table5.sh [--quick] [DATA_DIR] [WORK_DIR]
