@@ -48,8 +48,8 @@ fi
 INIT=${INIT:-fan-in} CLIP=${CLIP:-1}
 # Pre-training: Adam (`--optimizer adam`) at lr 1e-3 after a warm-up of 200 steps, or
 # PRETRAIN_OPTIMIZER=sgd at lr 0.3. Adam nearly reaches in 5,000 steps the loss SGD
-# reaches in 20,000. (The legs resume one another; a resumed Adam run starts its moments afresh,
-# which costs a few hundredths of a nat for a few hundred steps: results.md.)
+# reaches in 20,000. (The legs resume one another; a resumed Adam run starts its moments
+# afresh, which costs a few hundredths of a nat for a few hundred steps: results.md.)
 PRETRAIN_OPTIMIZER=${PRETRAIN_OPTIMIZER:-adam}
 if [ "$PRETRAIN_OPTIMIZER" = adam ]; then
   PRETRAIN_LR=${PRETRAIN_LR:-1e-3} PRETRAIN_WARMUP=${PRETRAIN_WARMUP:-200}
